@@ -1,0 +1,27 @@
+package dev.tidewater.spi;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * What to extract from one source object: the projected columns (empty means all), predicates the
+ * connector may push down, and the number of rows per Arrow batch.
+ */
+public record ExtractRequest(
+    SourceObject object, List<String> columns, List<ColumnPredicate> predicates, int batchRows) {
+  public static final int DEFAULT_BATCH_ROWS = 65_536;
+
+  public ExtractRequest {
+    requireNonNull(object, "object is null");
+    columns = List.copyOf(requireNonNull(columns, "columns is null"));
+    predicates = List.copyOf(requireNonNull(predicates, "predicates is null"));
+    if (batchRows <= 0) {
+      throw new IllegalArgumentException("batchRows must be positive: " + batchRows);
+    }
+  }
+
+  public static ExtractRequest all(SourceObject object) {
+    return new ExtractRequest(object, List.of(), List.of(), DEFAULT_BATCH_ROWS);
+  }
+}
