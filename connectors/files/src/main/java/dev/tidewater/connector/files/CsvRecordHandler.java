@@ -1,0 +1,125 @@
+package dev.tidewater.connector.files;
+
+import de.siegmar.fastcsv.reader.CsvCallbackHandler;
+import de.siegmar.fastcsv.reader.RecordType;
+import dev.tidewater.spi.TidewaterException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Receives the fields of CSV records straight from the parser's character buffer (no String per
+ * field). The first record can be collected as the header; every later record goes to {@link
+ * #field} and {@link #endRecord}. Empty lines are skipped.
+ */
+abstract class CsvRecordHandler extends CsvCallbackHandler<Object> {
+  /** What {@link #buildRecord} answers for a record that counts (null skips the record). */
+  static final Object RECORD = Boolean.TRUE;
+
+  final String fileName;
+  private final char[] nullValue;
+  private List<String> header;
+
+  /** Fields the current record has had so far. */
+  int fieldCount;
+
+  /** The physical (1-based) line the current record started on. */
+  long startLine;
+
+  private boolean empty;
+
+  CsvRecordHandler(String fileName, String nullValue) {
+    this.fileName = fileName;
+    this.nullValue = nullValue.toCharArray();
+  }
+
+  /** Makes the next record the header; {@link #takeHeader()} returns it afterwards. */
+  final void expectHeader() {
+    header = new ArrayList<>();
+  }
+
+  /** The collected header, or null. */
+  final List<String> takeHeader() {
+    List<String> result = header;
+    header = null;
+    return result;
+  }
+
+  /** Whether a non-empty field is the null value. */
+  final boolean isNullValue(char[] text, int offset, int length) {
+    char[] nullChars = nullValue;
+    if (length != nullChars.length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      if (text[offset + i] != nullChars[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  final boolean emptyIsNull() {
+    return nullValue.length == 0;
+  }
+
+  /** One field of a data record; index is its position in the record. */
+  abstract void field(int index, char[] text, int offset, int length);
+
+  /** The end of a data record. */
+  abstract void endRecord();
+
+  /** A record with more or fewer fields than {@code expected} (the header's or first record's). */
+  final TidewaterException fieldCountError(int expected, String source) {
+    return TidewaterException.user(
+        "%s:%d: expected %d fields (as in the %s) but found %d",
+        fileName, startLine, expected, source, fieldCount);
+  }
+
+  @Override
+  protected RecordType getRecordType() {
+    return empty ? RecordType.EMPTY : RecordType.DATA;
+  }
+
+  @Override
+  protected int getFieldCount() {
+    return fieldCount;
+  }
+
+  @Override
+  protected void beginRecord(long startingLineNumber) {
+    fieldCount = 0;
+    startLine = startingLineNumber;
+    empty = false;
+  }
+
+  @Override
+  protected void addField(char[] text, int offset, int length, boolean quoted) {
+    int index = fieldCount++;
+    if (header != null) {
+      header.add(new String(text, offset, length));
+      return;
+    }
+    field(index, text, offset, length);
+  }
+
+  @Override
+  protected void setComment(char[] text, int offset, int length) {
+    // comments are off
+  }
+
+  @Override
+  protected void setEmpty() {
+    empty = true;
+  }
+
+  @Override
+  protected Object buildRecord() {
+    if (empty) {
+      return null;
+    }
+    if (header == null) {
+      endRecord();
+    }
+    return RECORD;
+  }
+}

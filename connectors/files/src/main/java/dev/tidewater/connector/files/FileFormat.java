@@ -1,0 +1,67 @@
+package dev.tidewater.connector.files;
+
+import dev.tidewater.spi.TidewaterException;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The file formats this connector reads. */
+enum FileFormat {
+  CSV,
+  JSON,
+  JSONL;
+
+  /** Parses the {@code format} option. */
+  static FileFormat parse(String value) {
+    switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "csv":
+        return CSV;
+      case "json":
+        return JSON;
+      case "jsonl":
+      case "ndjson":
+        return JSONL;
+      case "parquet":
+      case "avro":
+        throw TidewaterException.user(
+            "format '%s' is not supported yet by FILES sources; supported: csv, json, jsonl",
+            value);
+      default:
+        throw TidewaterException.user(
+            "unknown format '%s'; expected one of: csv, json, jsonl", value);
+    }
+  }
+
+  /**
+   * The format a file name implies: .csv/.tsv/.txt, .json, .jsonl/.ndjson, each optionally followed
+   * by .gz; empty when the extension says nothing.
+   */
+  static Optional<FileFormat> fromFileName(String fileName) {
+    String name = fileName.toLowerCase(Locale.ROOT);
+    if (name.endsWith(".gz")) {
+      name = name.substring(0, name.length() - 3);
+    }
+    int dot = name.lastIndexOf('.');
+    if (dot < 0) {
+      return Optional.empty();
+    }
+    switch (name.substring(dot + 1)) {
+      case "csv":
+      case "tsv":
+      case "txt":
+        return Optional.of(CSV);
+      case "json":
+        return Optional.of(JSON);
+      case "jsonl":
+      case "ndjson":
+        return Optional.of(JSONL);
+      case "parquet":
+      case "avro":
+        throw TidewaterException.user(
+            "file '%s': %s files are not supported yet by FILES sources; supported: csv, json,"
+                + " jsonl",
+            fileName, name.substring(dot + 1));
+      default:
+        return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package dev.tidewater.connector.files;
+
+import com.fasterxml.jackson.core.JsonParser;
+import dev.tidewater.connector.files.ColumnWriter.BadValueException;
+import dev.tidewater.spi.BatchReader;
+import dev.tidewater.spi.TidewaterException;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Reads one JSON or JSON Lines file into Arrow batches with Jackson's streaming parser, writing
+ * each value straight into its vector. Keys that are not in the schema (or not projected) are
+ * skipped; missing keys are null.
+ */
+final class JsonBatchReader implements BatchReader {
+  /** A batch also ends after this many bytes of input, to bound memory with large records. */
+  private static final long MAX_BATCH_BYTES = 64L << 20;
+
+  private final FileSplit split;
+  private final FileFormat format;
+  private final int batchRows;
+  private final VectorSchemaRoot root;
+  private final List<FieldVector> vectors;
+  private final Map<String, ColumnWriter> writers = new HashMap<>();
+  private JsonRecords records;
+  private long[] positions;
+  private boolean finished;
+
+  JsonBatchReader(
+      FileSplit split,
+      FileFormat format,
+      FilesOptions options,
+      Schema projected,
+      BufferAllocator allocator,
+      int batchRows) {
+    this.split = split;
+    this.format = format;
+    this.batchRows = batchRows;
+    this.root = VectorSchemaRoot.create(projected, allocator);
+    this.vectors = root.getFieldVectors();
+    this.positions = new long[Math.min(batchRows, 1024)];
+    try {
+      for (FieldVector vector : vectors) {
+        String name = vector.getField().getName();
+        writers.put(name, ColumnWriter.create(vector, name));
+      }
+      records = new JsonRecords(split, format, options);
+    } catch (RuntimeException e) {
+      root.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public Schema schema() {
+    return root.getSchema();
+  }
+
+  @Override
+  public boolean next() {
+    if (finished) {
+      return false;
+    }
+    for (FieldVector vector : vectors) {
+      vector.reset();
+    }
+    JsonParser parser = records.parser();
+    int row = 0;
+    long batchEnd = records.bytesRead() + MAX_BATCH_BYTES;
+    while (row < batchRows && records.bytesRead() < batchEnd) {
+      if (!records.next()) {
+        finished = true;
+        break;
+      }
+      try {
+        ColumnWriter.writeFields(parser, writers, row);
+      } catch (BadValueException e) {
+        throw TidewaterException.user(
+            "%s:%d: %s", split.displayName(), records.currentLine(), e.getMessage());
+      } catch (IOException e) {
+        throw records.failure(e);
+      }
+      if (row == positions.length) {
+        positions = Arrays.copyOf(positions, positions.length * 2);
+      }
+      positions[row++] = format == FileFormat.JSONL ? records.recordLine() : records.recordNumber();
+    }
+    root.setRowCount(row);
+    return row > 0;
+  }
+
+  @Override
+  public VectorSchemaRoot root() {
+    return root;
+  }
+
+  /** {@code file.jsonl:LINE} for JSON Lines, {@code file.json record N} for JSON. */
+  @Override
+  public String position(int rowIndex) {
+    return format == FileFormat.JSONL
+        ? split.displayName() + ":" + positions[rowIndex]
+        : split.displayName() + " record " + positions[rowIndex];
+  }
+
+  @Override
+  public long bytesRead() {
+    return records == null ? 0 : records.bytesRead();
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (records != null) {
+        records.close();
+        records = null;
+      }
+    } finally {
+      root.close();
+    }
+  }
+}

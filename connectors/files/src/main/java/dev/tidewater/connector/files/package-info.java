@@ -1,0 +1,15 @@
+/**
+ * The FILES source: CSV, JSON and JSON Lines files on the local disk as one table.
+ *
+ * <p>Options (keys are case-insensitive): {@code location} (required: a file, a directory, a glob
+ * such as {@code /data/landing/*.csv} or {@code /data/**}{@code /*.jsonl}, or a {@code file:} URI;
+ * {@code .gz} files are decompressed), {@code format} ({@code csv | json | jsonl}; default from the
+ * extension), for CSV {@code header} (true), {@code delimiter} ({@code ,}; {@code tab} or {@code
+ * \t} for tabs), {@code quote} ({@code "}; {@code ''} for none), {@code escape} (none: quotes are
+ * doubled), {@code null_value} (empty), {@code encoding} (UTF-8), and for all formats {@code
+ * sample_rows} (10000 records used to infer types), {@code columns} (type overrides such as {@code
+ * 'zip VARCHAR, amount DECIMAL(10,2)'}), and for JSON {@code records_path} (e.g. {@code
+ * $.data.items}). Type inference is described in {@link
+ * dev.tidewater.connector.files.TypeInference}.
+ */
+package dev.tidewater.connector.files;
