@@ -1,0 +1,44 @@
+package dev.tidewater.parser.ast;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import org.apache.calcite.sql.SqlDrop;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlSpecialOperator;
+import org.apache.calcite.sql.SqlWriter;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.util.ImmutableNullableList;
+
+/** {@code DROP BRANCH 'name' OF table}: discards a write-audit-publish branch. */
+public final class SqlDropBranch extends SqlDrop {
+  private static final SqlSpecialOperator OPERATOR =
+      new SqlSpecialOperator("DROP BRANCH", SqlKind.OTHER_DDL);
+
+  /** The branch name, a character literal. */
+  public final SqlLiteral branch;
+
+  public final SqlIdentifier table;
+
+  public SqlDropBranch(SqlParserPos pos, SqlLiteral branch, SqlIdentifier table) {
+    super(OPERATOR, pos, false);
+    this.branch = requireNonNull(branch, "branch is null");
+    this.table = requireNonNull(table, "table is null");
+  }
+
+  @Override
+  public List<SqlNode> getOperandList() {
+    return ImmutableNullableList.of(branch, table);
+  }
+
+  @Override
+  public void unparse(SqlWriter writer, int leftPrec, int rightPrec) {
+    writer.keyword("DROP BRANCH");
+    Unparsing.string(writer, branch);
+    writer.keyword("OF");
+    table.unparse(writer, 0, 0);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.tidewater.parser.ast;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.SqlSpecialOperator;
+import org.apache.calcite.sql.SqlWriter;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.util.ImmutableNullableList;
+
+/** {@code PUBLISH BRANCH 'name' OF table}: fast-forwards main to a write-audit-publish branch. */
+public final class SqlPublishBranch extends SqlCall {
+  private static final SqlSpecialOperator OPERATOR =
+      new SqlSpecialOperator("PUBLISH BRANCH", SqlKind.OTHER);
+
+  /** The branch name, a character literal. */
+  public final SqlLiteral branch;
+
+  public final SqlIdentifier table;
+
+  public SqlPublishBranch(SqlParserPos pos, SqlLiteral branch, SqlIdentifier table) {
+    super(pos);
+    this.branch = requireNonNull(branch, "branch is null");
+    this.table = requireNonNull(table, "table is null");
+  }
+
+  @Override
+  public SqlOperator getOperator() {
+    return OPERATOR;
+  }
+
+  @Override
+  public List<SqlNode> getOperandList() {
+    return ImmutableNullableList.of(branch, table);
+  }
+
+  @Override
+  public void unparse(SqlWriter writer, int leftPrec, int rightPrec) {
+    writer.keyword("PUBLISH BRANCH");
+    Unparsing.string(writer, branch);
+    writer.keyword("OF");
+    table.unparse(writer, 0, 0);
+  }
+}
