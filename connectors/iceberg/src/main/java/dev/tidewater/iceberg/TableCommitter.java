@@ -1,0 +1,19 @@
+package dev.tidewater.iceberg;
+
+import java.util.Map;
+import org.apache.iceberg.Table;
+
+/** Commits written files to a table as one snapshot, the way one write disposition needs. */
+public interface TableCommitter {
+  /**
+   * Commits {@code result} to {@code table} in one snapshot whose summary carries {@code summary};
+   * returns the new snapshot's id.
+   *
+   * <p>Conflicts with concurrent commits ({@code CommitFailedException}) are retried by Iceberg
+   * itself, a bounded number of times with exponential backoff ({@code commit.retry.*} table
+   * properties). A {@code CommitStateUnknownException} is thrown as an external error whose cause
+   * is that exception: the files may be part of the table, so the caller must not delete them. Any
+   * other failure means nothing was committed, and the caller aborts its sinks.
+   */
+  long commit(Table table, WriteResult result, Map<String, String> summary);
+}

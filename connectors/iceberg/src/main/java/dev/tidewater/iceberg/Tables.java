@@ -1,0 +1,82 @@
+package dev.tidewater.iceberg;
+
+import dev.tidewater.spi.TidewaterException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+
+/** Creates and loads Iceberg tables. */
+public final class Tables {
+  /** Properties of every table Tidewater creates, unless the caller sets them. */
+  static final Map<String, String> DEFAULT_PROPERTIES =
+      Map.of(
+          TableProperties.FORMAT_VERSION, "2",
+          TableProperties.PARQUET_COMPRESSION, "zstd",
+          // Concurrent loads into one table conflict; give them more room than Iceberg's 4 tries.
+          TableProperties.COMMIT_NUM_RETRIES, "10");
+
+  private Tables() {}
+
+  /**
+   * Loads table {@code id}, or creates it (format version 2, zstd Parquet) with {@code schema},
+   * {@code spec} and {@code properties}, creating its namespace when the catalog has namespaces and
+   * the namespace is missing. An existing table is returned as it is.
+   */
+  public static Table createOrLoad(
+      Catalog catalog,
+      TableIdentifier id,
+      Schema schema,
+      PartitionSpec spec,
+      Map<String, String> properties) {
+    try {
+      try {
+        return catalog.loadTable(id);
+      } catch (NoSuchTableException e) {
+        // create it below
+      }
+      createNamespace(catalog, id.namespace());
+      Map<String, String> tableProperties = new HashMap<>(DEFAULT_PROPERTIES);
+      tableProperties.putAll(properties);
+      try {
+        return catalog
+            .buildTable(id, schema)
+            .withPartitionSpec(spec)
+            .withProperties(tableProperties)
+            .create();
+      } catch (AlreadyExistsException e) {
+        // another load created it first
+        return catalog.loadTable(id);
+      }
+    } catch (TidewaterException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw TidewaterException.user("cannot create table %s: %s", id, e.getMessage());
+    } catch (RuntimeException e) {
+      throw TidewaterException.external(
+          e, "cannot create or load table %s in catalog %s: %s", id, catalog.name(), e);
+    }
+  }
+
+  /** Creates {@code namespace} unless it exists or the catalog has no namespaces. */
+  public static void createNamespace(Catalog catalog, Namespace namespace) {
+    if (namespace.isEmpty() || !(catalog instanceof SupportsNamespaces namespaces)) {
+      return;
+    }
+    if (!namespaces.namespaceExists(namespace)) {
+      try {
+        namespaces.createNamespace(namespace);
+      } catch (AlreadyExistsException e) {
+        // another load created it first
+      }
+    }
+  }
+}
