@@ -2,6 +2,7 @@ package dev.tidewater.iceberg;
 
 import java.util.Map;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.Transaction;
 
 /** Commits written files to a table as one snapshot, the way one write disposition needs. */
 public interface TableCommitter {
@@ -15,5 +16,13 @@ public interface TableCommitter {
    * is that exception: the files may be part of the table, so the caller must not delete them. Any
    * other failure means nothing was committed, and the caller aborts its sinks.
    */
-  long commit(Table table, WriteResult result, Map<String, String> summary);
+  default long commit(Table table, WriteResult result, Map<String, String> summary) {
+    return commit(table.newTransaction(), result, summary);
+  }
+
+  /**
+   * Adds the snapshot to {@code transaction} and commits the transaction — e.g. the transaction
+   * that creates the table, so that a new table appears together with its first data.
+   */
+  long commit(Transaction transaction, WriteResult result, Map<String, String> summary);
 }

@@ -19,13 +19,13 @@ public final class TableCommitters {
 
   /** APPEND: adds the new files to the table. */
   public static TableCommitter append() {
-    return (table, result, summary) ->
+    return (Transaction transaction, WriteResult result, Map<String, String> summary) ->
         commit(
-            table,
+            transaction,
             result,
             summary,
-            transaction -> {
-              var append = transaction.newAppend();
+            update -> {
+              var append = update.newAppend();
               for (DataFile file : result.dataFiles()) {
                 append.appendFile(file);
               }
@@ -38,14 +38,13 @@ public final class TableCommitters {
    * files; with no new files it empties the table.
    */
   public static TableCommitter replace() {
-    return (table, result, summary) ->
+    return (Transaction transaction, WriteResult result, Map<String, String> summary) ->
         commit(
-            table,
+            transaction,
             result,
             summary,
-            transaction -> {
-              var overwrite =
-                  transaction.newOverwrite().overwriteByRowFilter(Expressions.alwaysTrue());
+            update -> {
+              var overwrite = update.newOverwrite().overwriteByRowFilter(Expressions.alwaysTrue());
               for (DataFile file : result.dataFiles()) {
                 overwrite.addFile(file);
               }
@@ -67,21 +66,21 @@ public final class TableCommitters {
   }
 
   /**
-   * Commits the update {@code operation} builds in a transaction of its own, which retries the
-   * update on the latest metadata after a conflict; the transaction's metadata then tells which
-   * snapshot was ours, even when other writers commit to the table at the same time.
+   * Commits the update {@code operation} builds in a transaction (by default one of its own, which
+   * retries the update on the latest metadata after a conflict); the transaction's metadata then
+   * tells which snapshot was ours, even when other writers commit to the table at the same time.
    */
   private static long commit(
-      Table table,
+      Transaction transaction,
       WriteResult result,
       Map<String, String> summary,
       Function<Transaction, SnapshotUpdate<?>> operation) {
+    Table table = transaction.table();
     if (!result.deleteFiles().isEmpty()) {
       throw TidewaterException.internal(
           null, "this disposition cannot commit delete files (table %s)", table.name());
     }
     try {
-      Transaction transaction = table.newTransaction();
       SnapshotUpdate<?> update = operation.apply(transaction);
       summary.forEach(update::set);
       update.commit();

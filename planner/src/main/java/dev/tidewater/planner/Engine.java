@@ -1,0 +1,103 @@
+package dev.tidewater.planner;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tidewater.iceberg.CatalogRegistry;
+import dev.tidewater.planner.metadata.MetadataStore;
+import dev.tidewater.planner.metadata.Secrets;
+import dev.tidewater.planner.metadata.SourceDefinition;
+import dev.tidewater.spi.Connector;
+import dev.tidewater.spi.ConnectorFactory;
+import dev.tidewater.spi.TidewaterException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * The shared services of one Tidewater process: metadata store, catalogs, connector factories and
+ * the root allocator. Sessions borrow them; the engine closes them.
+ */
+public final class Engine implements AutoCloseable {
+  private final EngineConfig config;
+  private final MetadataStore metadata;
+  private final CatalogRegistry catalogs;
+  private final Map<String, ConnectorFactory> factories;
+  private final BufferAllocator allocator;
+
+  public Engine(
+      EngineConfig config,
+      MetadataStore metadata,
+      CatalogRegistry catalogs,
+      List<ConnectorFactory> factories,
+      BufferAllocator allocator) {
+    this.config = requireNonNull(config, "config is null");
+    this.metadata = requireNonNull(metadata, "metadata is null");
+    this.catalogs = requireNonNull(catalogs, "catalogs is null");
+    this.allocator = requireNonNull(allocator, "allocator is null");
+    Map<String, ConnectorFactory> byName = new LinkedHashMap<>();
+    for (ConnectorFactory factory : factories) {
+      byName.put(factory.name().toUpperCase(Locale.ROOT), factory);
+    }
+    this.factories = Map.copyOf(byName);
+    TidewaterException.check(
+        catalogs.names().contains(config.defaultCatalog()),
+        "the default catalog '%s' is not configured (catalogs: %s)",
+        config.defaultCatalog(),
+        catalogs.names());
+  }
+
+  public Session openSession(String user) {
+    return new Session(this, user);
+  }
+
+  public EngineConfig config() {
+    return config;
+  }
+
+  public MetadataStore metadata() {
+    return metadata;
+  }
+
+  public CatalogRegistry catalogs() {
+    return catalogs;
+  }
+
+  public List<String> catalogNames() {
+    return catalogs.names();
+  }
+
+  public BufferAllocator allocator() {
+    return allocator;
+  }
+
+  /** The factory of a source type; a user error names the known types. */
+  public ConnectorFactory factory(String type) {
+    ConnectorFactory factory = factories.get(type.toUpperCase(Locale.ROOT));
+    if (factory == null) {
+      throw TidewaterException.user(
+          "unknown source type '%s' (known: %s)", type, factories.keySet());
+    }
+    return factory;
+  }
+
+  /** Option values as users may see them: secrets masked. */
+  public Map<String, String> maskedOptions(SourceDefinition source) {
+    Set<String> secrets = factory(source.type()).secretOptionNames();
+    return Secrets.mask(source.options(), secrets);
+  }
+
+  /** Opens a connector for a stored source, resolving {@code ${env:...}} only now. */
+  public Connector connect(SourceDefinition source) {
+    Map<String, String> options = Secrets.resolveAll(source.options(), config.environment());
+    return factory(source.type()).create(source.name(), options);
+  }
+
+  @Override
+  public void close() {
+    catalogs.close();
+    metadata.close();
+  }
+}

@@ -1,0 +1,21 @@
+package dev.tidewater.planner;
+
+import dev.tidewater.spi.ErrorKind;
+import dev.tidewater.spi.SqlPosition;
+import dev.tidewater.spi.TidewaterException;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.parser.SqlParserPos;
+
+/** Errors that point at a node of the statement. */
+public final class Positions {
+  private Positions() {}
+
+  public static SqlPosition of(SqlParserPos pos) {
+    return new SqlPosition(pos.getLineNum(), pos.getColumnNum());
+  }
+
+  public static TidewaterException userError(SqlNode node, String format, Object... args) {
+    return new TidewaterException(
+        ErrorKind.USER, of(node.getParserPosition()), String.format(format, args), null);
+  }
+}

@@ -1,0 +1,376 @@
+package dev.tidewater.planner.load;
+
+import dev.tidewater.iceberg.BatchSink;
+import dev.tidewater.iceberg.ParquetBatchSink;
+import dev.tidewater.iceberg.Partitioning;
+import dev.tidewater.iceberg.TableCommitter;
+import dev.tidewater.iceberg.TableCommitters;
+import dev.tidewater.iceberg.WriteResult;
+import dev.tidewater.planner.Engine;
+import dev.tidewater.planner.metadata.LoadRecord;
+import dev.tidewater.planner.metadata.LoadRecord.LoadStatus;
+import dev.tidewater.spi.BatchReader;
+import dev.tidewater.spi.ErrorKind;
+import dev.tidewater.spi.Split;
+import dev.tidewater.spi.TidewaterException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.Transaction;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@link LoadPlan}: reader threads extract and normalize batches into a bounded queue,
+ * writer threads turn them into Parquet files, and one Iceberg commit publishes them. A failure
+ * before the commit deletes every file the load wrote, so nothing is half-loaded.
+ */
+public final class LoadExecutor {
+  private static final Logger LOG = LoggerFactory.getLogger(LoadExecutor.class);
+  private static final VectorSchemaRoot END_OF_DATA = new VectorSchemaRoot(List.of());
+
+  private final Engine engine;
+
+  public LoadExecutor(Engine engine) {
+    this.engine = engine;
+  }
+
+  public LoadOutcome execute(LoadPlan plan, BufferAllocator allocator, LoadListener listener) {
+    Instant started = Instant.now();
+    long startNanos = System.nanoTime();
+    String disposition = plan.disposition().name();
+    String target = plan.target().toString();
+    engine
+        .metadata()
+        .putLoad(
+            new LoadRecord(
+                plan.loadId(),
+                plan.sourceName(),
+                target,
+                disposition,
+                LoadStatus.RUNNING,
+                0,
+                0,
+                0,
+                null,
+                started,
+                0,
+                null));
+    Counters counters = new Counters();
+    try {
+      Long snapshotId = run(plan, allocator, listener, counters);
+      long millis = (System.nanoTime() - startNanos) / 1_000_000;
+      engine
+          .metadata()
+          .putLoad(
+              new LoadRecord(
+                  plan.loadId(),
+                  plan.sourceName(),
+                  target,
+                  disposition,
+                  LoadStatus.SUCCEEDED,
+                  counters.rowsRead.get(),
+                  counters.rowsWritten.get(),
+                  0,
+                  snapshotId,
+                  started,
+                  millis,
+                  null));
+      return new LoadOutcome(
+          plan.loadId(),
+          LoadStatus.SUCCEEDED.name(),
+          counters.rowsRead.get(),
+          counters.rowsWritten.get(),
+          0,
+          snapshotId,
+          millis / 1000.0);
+    } catch (RuntimeException e) {
+      long millis = (System.nanoTime() - startNanos) / 1_000_000;
+      engine
+          .metadata()
+          .putLoad(
+              new LoadRecord(
+                  plan.loadId(),
+                  plan.sourceName(),
+                  target,
+                  disposition,
+                  LoadStatus.FAILED,
+                  counters.rowsRead.get(),
+                  0,
+                  0,
+                  null,
+                  started,
+                  millis,
+                  e.getMessage()));
+      throw e;
+    }
+  }
+
+  private Long run(
+      LoadPlan plan, BufferAllocator allocator, LoadListener listener, Counters counters) {
+    Catalog catalog = engine.catalogs().catalog(plan.target().catalog());
+    Transaction create = null;
+    Table table;
+    if (plan.createsTable()) {
+      ensureNamespace(catalog, plan.target().namespace());
+      create =
+          catalog
+              .buildTable(plan.target().identifier(), plan.tableSchema())
+              .withPartitionSpec(Partitioning.spec(plan.tableSchema(), plan.partitioning()))
+              .withProperty(TableProperties.FORMAT_VERSION, "2")
+              .withProperty(TableProperties.PARQUET_COMPRESSION, "zstd")
+              .createTransaction();
+      table = create.table();
+    } else {
+      table = catalog.loadTable(plan.target().identifier());
+    }
+    listener.started(plan.loadId(), plan.splits().size(), plan.estimatedBytes());
+    WriteResult written = write(plan, table, allocator, listener, counters);
+    listener.committing();
+    Map<String, String> summary = new LinkedHashMap<>();
+    summary.put("tidewater.load-id", plan.loadId());
+    summary.put("tidewater.source", plan.sourceName());
+    summary.put("tidewater.disposition", plan.disposition().name().toLowerCase());
+    summary.put("tidewater.rows-read", Long.toString(counters.rowsRead.get()));
+    summary.put("tidewater.rows-written", Long.toString(counters.rowsWritten.get()));
+    summary.put("tidewater.rows-rejected", "0");
+    TableCommitter committer =
+        switch (plan.disposition()) {
+          case APPEND -> TableCommitters.append();
+          case REPLACE -> TableCommitters.replace();
+        };
+    try {
+      return create == null
+          ? committer.commit(table, written, summary)
+          : committer.commit(create, written, summary);
+    } catch (RuntimeException e) {
+      if (!TableCommitters.commitStateUnknown(e)) {
+        deleteFiles(table, written);
+      }
+      throw e;
+    }
+  }
+
+  private static void ensureNamespace(Catalog catalog, Namespace namespace) {
+    if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(namespace)) {
+      try {
+        namespaces.createNamespace(namespace);
+      } catch (AlreadyExistsException e) {
+        LOG.debug("namespace {} was created concurrently", namespace);
+      }
+    }
+  }
+
+  private WriteResult write(
+      LoadPlan plan,
+      Table table,
+      BufferAllocator allocator,
+      LoadListener listener,
+      Counters counters) {
+    int writers = plan.writers();
+    int readers = Math.max(1, Math.min(plan.splits().size(), plan.writers()));
+    BlockingQueue<VectorSchemaRoot> queue = new ArrayBlockingQueue<>(writers * 2);
+    List<BatchSink> sinks = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      sinks.add(new ParquetBatchSink(table, plan.writeOptions(), i, System.nanoTime()));
+    }
+    ExecutorService threads =
+        Executors.newFixedThreadPool(
+            readers + writers,
+            runnable -> {
+              Thread thread = new Thread(runnable, "load-" + plan.loadId().substring(0, 8));
+              thread.setDaemon(true);
+              return thread;
+            });
+    AtomicInteger nextSplit = new AtomicInteger();
+    AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+    List<Future<?>> readerFutures = new ArrayList<>();
+    List<Future<WriteResult>> writerFutures = new ArrayList<>();
+    try {
+      for (BatchSink sink : sinks) {
+        writerFutures.add(
+            threads.submit(
+                () -> failFast(firstFailure, threads, () -> drain(queue, sink, counters))));
+      }
+      for (int i = 0; i < readers; i++) {
+        readerFutures.add(
+            threads.submit(
+                () ->
+                    failFast(
+                        firstFailure,
+                        threads,
+                        () -> {
+                          extract(plan, nextSplit, queue, allocator, listener, counters);
+                          return null;
+                        })));
+      }
+      for (Future<?> future : readerFutures) {
+        await(future);
+      }
+      for (int i = 0; i < writers; i++) {
+        put(queue, END_OF_DATA);
+      }
+      List<WriteResult> results = new ArrayList<>();
+      for (Future<WriteResult> future : writerFutures) {
+        results.add(await(future));
+      }
+      return WriteResult.merge(results);
+    } catch (RuntimeException thrown) {
+      RuntimeException e = firstFailure.get() == null ? thrown : translate(firstFailure.get());
+      writerFutures.forEach(future -> future.cancel(true));
+      threads.shutdownNow();
+      awaitQuietly(threads);
+      closeQueued(queue);
+      for (BatchSink sink : sinks) {
+        try {
+          sink.abort();
+        } catch (RuntimeException abortFailure) {
+          e.addSuppressed(abortFailure);
+        }
+      }
+      throw e;
+    } finally {
+      threads.shutdownNow();
+      closeQueued(queue);
+    }
+  }
+
+  /** Runs a task; its failure stops every other task of the load at once. */
+  private static <T> T failFast(
+      AtomicReference<Throwable> firstFailure, ExecutorService threads, Callable<T> task)
+      throws Exception {
+    try {
+      return task.call();
+    } catch (Exception | Error e) {
+      if (firstFailure.compareAndSet(null, e)) {
+        threads.shutdownNow();
+      }
+      throw e;
+    }
+  }
+
+  private void extract(
+      LoadPlan plan,
+      AtomicInteger nextSplit,
+      BlockingQueue<VectorSchemaRoot> queue,
+      BufferAllocator allocator,
+      LoadListener listener,
+      Counters counters) {
+    for (int index = nextSplit.getAndIncrement();
+        index < plan.splits().size();
+        index = nextSplit.getAndIncrement()) {
+      Split split = plan.splits().get(index);
+      try (BatchReader reader = plan.connector().open(split, plan.request(), allocator)) {
+        long bytesBefore = 0;
+        while (reader.next()) {
+          VectorSchemaRoot batch = plan.normalizer().apply(reader.root(), allocator);
+          int rows = batch.getRowCount();
+          put(queue, batch);
+          counters.rowsRead.addAndGet(rows);
+          long bytes = reader.bytesRead();
+          listener.progressed(bytes - bytesBefore, rows);
+          bytesBefore = bytes;
+        }
+      }
+    }
+  }
+
+  private static WriteResult drain(
+      BlockingQueue<VectorSchemaRoot> queue, BatchSink sink, Counters counters)
+      throws InterruptedException {
+    while (true) {
+      VectorSchemaRoot batch = queue.take();
+      if (batch == END_OF_DATA) {
+        return sink.finish();
+      }
+      try (batch) {
+        sink.append(batch);
+        counters.rowsWritten.addAndGet(batch.getRowCount());
+      }
+    }
+  }
+
+  private static void put(BlockingQueue<VectorSchemaRoot> queue, VectorSchemaRoot batch) {
+    try {
+      queue.put(batch);
+    } catch (InterruptedException e) {
+      batch.close();
+      Thread.currentThread().interrupt();
+      throw new TidewaterException(ErrorKind.USER, "the load was cancelled", e);
+    }
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TidewaterException(ErrorKind.USER, "the load was cancelled", e);
+    } catch (ExecutionException e) {
+      throw translate(e.getCause());
+    }
+  }
+
+  private static RuntimeException translate(Throwable cause) {
+    if (cause instanceof TidewaterException tidewater) {
+      return tidewater;
+    }
+    if (cause instanceof OutOfMemoryError) {
+      return TidewaterException.external(cause, "the load ran out of memory");
+    }
+    return TidewaterException.internal(cause, "the load failed: %s", cause);
+  }
+
+  private static void awaitQuietly(ExecutorService threads) {
+    try {
+      threads.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void closeQueued(BlockingQueue<VectorSchemaRoot> queue) {
+    VectorSchemaRoot batch;
+    while ((batch = queue.poll()) != null) {
+      if (batch != END_OF_DATA) {
+        batch.close();
+      }
+    }
+  }
+
+  private static void deleteFiles(Table table, WriteResult written) {
+    for (DataFile file : written.dataFiles()) {
+      try {
+        table.io().deleteFile(file.location());
+      } catch (RuntimeException e) {
+        LOG.warn("cannot delete {} of a failed load: {}", file.location(), e.toString());
+      }
+    }
+  }
+
+  private static final class Counters {
+    final AtomicLong rowsRead = new AtomicLong();
+    final AtomicLong rowsWritten = new AtomicLong();
+  }
+}

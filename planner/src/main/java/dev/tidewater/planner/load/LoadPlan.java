@@ -1,0 +1,129 @@
+package dev.tidewater.planner.load;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tidewater.iceberg.PartitionTerm;
+import dev.tidewater.planner.TableName;
+import dev.tidewater.spi.Connector;
+import dev.tidewater.spi.ExtractRequest;
+import dev.tidewater.spi.Split;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * A compiled LOAD: extract (connector splits) -> normalize -> write (Parquet) -> commit (one
+ * Iceberg snapshot). Printable by EXPLAIN LOAD without reading data. Owns the open connector.
+ */
+public record LoadPlan(
+    String loadId,
+    String sourceName,
+    String sourceType,
+    Connector connector,
+    ExtractRequest request,
+    List<Split> splits,
+    Schema sourceSchema,
+    TableName target,
+    boolean createsTable,
+    org.apache.iceberg.Schema tableSchema,
+    List<PartitionTerm> partitioning,
+    Disposition disposition,
+    Normalizer normalizer,
+    int writers,
+    Map<String, String> writeOptions)
+    implements AutoCloseable {
+
+  /** The write dispositions this build can execute. */
+  public enum Disposition {
+    APPEND,
+    REPLACE
+  }
+
+  public LoadPlan {
+    requireNonNull(loadId, "loadId is null");
+    requireNonNull(sourceName, "sourceName is null");
+    requireNonNull(connector, "connector is null");
+    splits = List.copyOf(splits);
+    partitioning = List.copyOf(partitioning);
+    writeOptions = Map.copyOf(writeOptions);
+  }
+
+  public long estimatedBytes() {
+    long total = 0;
+    for (Split split : splits) {
+      if (split.estimatedBytes() < 0) {
+        return -1;
+      }
+      total += split.estimatedBytes();
+    }
+    return total;
+  }
+
+  /** The operator tree as EXPLAIN LOAD prints it, one line a row. */
+  public List<String> explain() {
+    List<String> lines = new ArrayList<>();
+    lines.add("Load " + loadId + " into " + target + " (" + disposition + ")");
+    lines.add(
+        "  Commit: "
+            + switch (disposition) {
+              case APPEND -> "append files";
+              case REPLACE -> "replace all rows";
+            }
+            + ", one Iceberg snapshot"
+            + (createsTable ? "; creates the table in the same commit" : ""));
+    lines.add(
+        "    Write: Parquet (zstd), "
+            + writers
+            + " writer(s)"
+            + (writeOptions.isEmpty() ? "" : ", options " + writeOptions)
+            + (partitioning.isEmpty()
+                ? ""
+                : ", partitioned by "
+                    + partitioning.stream()
+                        .map(LoadPlan::describe)
+                        .collect(Collectors.joining(", "))));
+    lines.add("      Normalize: " + normalizer.mappings().size() + " column(s)");
+    for (Normalizer.ColumnMapping mapping : normalizer.mappings()) {
+      lines.add("        " + mapping.describe());
+    }
+    lines.add(
+        "        Extract: "
+            + sourceType
+            + " source '"
+            + sourceName
+            + "', "
+            + splits.size()
+            + " split(s)"
+            + (estimatedBytes() >= 0 ? ", " + estimatedBytes() + " bytes" : "")
+            + ", batches of "
+            + request.batchRows()
+            + " rows");
+    int shown = 0;
+    for (Split split : splits) {
+      if (shown++ == 20) {
+        lines.add("          ... " + (splits.size() - 20) + " more split(s)");
+        break;
+      }
+      lines.add("          split " + split.description());
+    }
+    return lines;
+  }
+
+  private static String describe(PartitionTerm term) {
+    if ("identity".equals(term.transform())) {
+      return term.column();
+    }
+    return term.transform()
+        + "("
+        + (term.argument() == null ? "" : term.argument() + ", ")
+        + term.column()
+        + ")";
+  }
+
+  @Override
+  public void close() {
+    connector.close();
+  }
+}

@@ -1,0 +1,176 @@
+package dev.tidewater.planner.load;
+
+import dev.tidewater.iceberg.ArrowSchemas;
+import dev.tidewater.iceberg.PartitionTerm;
+import dev.tidewater.iceberg.Partitioning;
+import dev.tidewater.parser.ast.SqlLoad;
+import dev.tidewater.parser.ast.SqlOptions;
+import dev.tidewater.planner.Engine;
+import dev.tidewater.planner.Positions;
+import dev.tidewater.planner.TableName;
+import dev.tidewater.planner.metadata.SourceDefinition;
+import dev.tidewater.spi.Connector;
+import dev.tidewater.spi.ExtractRequest;
+import dev.tidewater.spi.SourceObject;
+import dev.tidewater.spi.Split;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.calcite.sql.SqlBasicCall;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+
+/** Compiles a LOAD statement into a {@link LoadPlan}, reading schemas but no data. */
+public final class LoadPlanner {
+  private static final Set<String> WRITE_OPTIONS = Set.of("target_file_size");
+
+  private final Engine engine;
+
+  public LoadPlanner(Engine engine) {
+    this.engine = engine;
+  }
+
+  public LoadPlan plan(SqlLoad load, String defaultCatalog, String defaultNamespace) {
+    rejectUnsupported(load);
+    if (!(load.source instanceof SqlIdentifier sourceId)) {
+      throw Positions.userError(load.source, "LOAD from a query is not supported yet");
+    }
+    String sourceName = sourceId.names.get(0);
+    SourceDefinition source =
+        engine
+            .metadata()
+            .source(sourceName)
+            .orElseThrow(() -> Positions.userError(sourceId, "unknown source '%s'", sourceName));
+    SourceObject object = new SourceObject(sourceId.names.subList(1, sourceId.names.size()));
+    Map<String, String> writeOptions = writeOptions(load);
+
+    TableName target =
+        TableName.resolve(
+            load.target.names, defaultCatalog, defaultNamespace, Set.copyOf(engine.catalogNames()));
+    Catalog catalog = engine.catalogs().catalog(target.catalog());
+    Connector connector = engine.connect(source);
+    try {
+      Schema sourceSchema = connector.discover(object);
+      if (sourceSchema.getFields().isEmpty()) {
+        throw Positions.userError(sourceId, "source '%s' has no columns", sourceName);
+      }
+      List<PartitionTerm> partitioning = partitioning(load);
+      boolean exists = catalog.tableExists(target.identifier());
+      org.apache.iceberg.Schema tableSchema;
+      if (exists) {
+        Table table = catalog.loadTable(target.identifier());
+        tableSchema = table.schema();
+        if (!partitioning.isEmpty()) {
+          PartitionSpec wanted = Partitioning.spec(tableSchema, partitioning);
+          if (!wanted.compatibleWith(table.spec())) {
+            throw Positions.userError(
+                load.partitionBy,
+                "table %s exists with partitioning %s; PARTITIONED BY %s differs",
+                target,
+                table.spec(),
+                wanted);
+          }
+        }
+      } else {
+        tableSchema = ArrowSchemas.toIceberg(sourceSchema);
+        Partitioning.spec(tableSchema, partitioning);
+      }
+      Normalizer normalizer = Normalizer.plan(sourceSchema, tableSchema, target.toString());
+      ExtractRequest request =
+          new ExtractRequest(object, List.of(), List.of(), engine.config().batchRows());
+      List<Split> splits = connector.plan(request);
+      return new LoadPlan(
+          UUID.randomUUID().toString(),
+          sourceName,
+          source.type(),
+          connector,
+          request,
+          splits,
+          sourceSchema,
+          target,
+          !exists,
+          tableSchema,
+          partitioning,
+          load.disposition == SqlLoad.Disposition.REPLACE
+              ? LoadPlan.Disposition.REPLACE
+              : LoadPlan.Disposition.APPEND,
+          normalizer,
+          engine.config().loadThreads(),
+          writeOptions);
+    } catch (RuntimeException e) {
+      connector.close();
+      throw e;
+    }
+  }
+
+  private static void rejectUnsupported(SqlLoad load) {
+    if (load.disposition == SqlLoad.Disposition.MERGE) {
+      throw notYet(load.mergeKeys != null ? load.mergeKeys : load, "WITH DISPOSITION MERGE");
+    }
+    rejectIfPresent(load.incrementalColumn, "INCREMENTAL ON");
+    rejectIfPresent(load.backfillFrom, "BACKFILL");
+    rejectIfPresent(load.contract, "USING CONTRACT");
+    if (load.onError != null && load.onError != SqlLoad.OnError.ABORT) {
+      throw notYet(load, "ON ERROR " + load.onError);
+    }
+    rejectIfPresent(load.errorLimit, "ERROR LIMIT");
+    rejectIfPresent(load.branch, "AT BRANCH");
+  }
+
+  private static void rejectIfPresent(SqlNode node, String clause) {
+    if (node != null) {
+      throw notYet(node, clause);
+    }
+  }
+
+  private static RuntimeException notYet(SqlNode node, String clause) {
+    return Positions.userError(
+        node, "%s is not supported yet (this build runs APPEND and REPLACE loads)", clause);
+  }
+
+  private static Map<String, String> writeOptions(SqlLoad load) {
+    Map<String, String> options = SqlOptions.toMap(load.options);
+    for (String key : options.keySet()) {
+      if (!WRITE_OPTIONS.contains(key)) {
+        throw Positions.userError(
+            load.options, "unknown LOAD option '%s' (known: %s)", key, WRITE_OPTIONS);
+      }
+    }
+    return options;
+  }
+
+  private static List<PartitionTerm> partitioning(SqlLoad load) {
+    List<PartitionTerm> terms = new ArrayList<>();
+    if (load.partitionBy == null) {
+      return terms;
+    }
+    for (SqlNode node : load.partitionBy) {
+      if (node instanceof SqlIdentifier column) {
+        terms.add(new PartitionTerm("identity", column.getSimple(), null));
+      } else if (node instanceof SqlBasicCall call) {
+        String transform = call.getOperator().getName().toLowerCase(Locale.ROOT);
+        List<SqlNode> operands = call.getOperandList();
+        if (operands.size() == 1 && operands.get(0) instanceof SqlIdentifier column) {
+          terms.add(new PartitionTerm(transform, column.getSimple(), null));
+        } else if (operands.size() == 2
+            && operands.get(0) instanceof SqlLiteral width
+            && operands.get(1) instanceof SqlIdentifier column) {
+          terms.add(new PartitionTerm(transform, column.getSimple(), width.intValue(true)));
+        } else {
+          throw Positions.userError(node, "cannot partition by %s", node);
+        }
+      } else {
+        throw Positions.userError(node, "cannot partition by %s", node);
+      }
+    }
+    return terms;
+  }
+}

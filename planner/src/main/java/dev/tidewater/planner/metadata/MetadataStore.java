@@ -1,0 +1,214 @@
+package dev.tidewater.planner.metadata;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tidewater.spi.TidewaterException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Sources and load history in one small JDBC database: a SQLite file by default, PostgreSQL when
+ * several nodes share it. Access is serialized on one connection; the store is tiny and cold.
+ */
+public final class MetadataStore implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<TreeMap<String, String>> OPTIONS = new TypeReference<>() {};
+
+  private final Connection connection;
+
+  private MetadataStore(Connection connection) {
+    this.connection = connection;
+  }
+
+  /** Opens (and creates when missing) the SQLite store {@code <dataDir>/tidewater.db}. */
+  public static MetadataStore openSqlite(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw TidewaterException.external(e, "cannot create data directory %s", dataDir);
+    }
+    return open("jdbc:sqlite:" + dataDir.resolve("tidewater.db").toAbsolutePath());
+  }
+
+  /** Opens the store at a JDBC URL and creates its tables when missing. */
+  public static MetadataStore open(String jdbcUrl) {
+    try {
+      Connection connection = DriverManager.getConnection(jdbcUrl);
+      MetadataStore store = new MetadataStore(connection);
+      store.createTables();
+      return store;
+    } catch (SQLException e) {
+      throw TidewaterException.external(e, "cannot open the metadata store: %s", e.getMessage());
+    }
+  }
+
+  private void createTables() throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      if (connection.getMetaData().getURL().startsWith("jdbc:sqlite:")) {
+        statement.execute("PRAGMA journal_mode=WAL");
+        statement.execute("PRAGMA busy_timeout=10000");
+      }
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS tw_sources (name VARCHAR(256) PRIMARY KEY, type VARCHAR(64)"
+              + " NOT NULL, options TEXT NOT NULL, created_at BIGINT NOT NULL)");
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS tw_loads (load_id VARCHAR(64) PRIMARY KEY, source"
+              + " VARCHAR(1024) NOT NULL, target VARCHAR(1024) NOT NULL, disposition VARCHAR(32)"
+              + " NOT NULL, status VARCHAR(16) NOT NULL, rows_read BIGINT, rows_written BIGINT,"
+              + " rows_rejected BIGINT, snapshot_id BIGINT, started_at BIGINT NOT NULL,"
+              + " duration_ms BIGINT, error TEXT)");
+    }
+  }
+
+  public synchronized void putSource(SourceDefinition source) {
+    try (PreparedStatement delete =
+            connection.prepareStatement("DELETE FROM tw_sources WHERE name = ?");
+        PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO tw_sources (name, type, options, created_at) VALUES (?, ?, ?, ?)")) {
+      delete.setString(1, source.name());
+      delete.executeUpdate();
+      insert.setString(1, source.name());
+      insert.setString(2, source.type());
+      insert.setString(3, JSON.writeValueAsString(new TreeMap<>(source.options())));
+      insert.setLong(4, source.createdAt().toEpochMilli());
+      insert.executeUpdate();
+    } catch (SQLException | IOException e) {
+      throw TidewaterException.external(e, "cannot store source '%s'", source.name());
+    }
+  }
+
+  public synchronized Optional<SourceDefinition> source(String name) {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT name, type, options, created_at FROM tw_sources WHERE name = ?")) {
+      select.setString(1, name);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(source(rows)) : Optional.empty();
+      }
+    } catch (SQLException | IOException e) {
+      throw TidewaterException.external(e, "cannot read source '%s'", name);
+    }
+  }
+
+  public synchronized List<SourceDefinition> sources() {
+    try (Statement statement = connection.createStatement();
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT name, type, options, created_at FROM tw_sources ORDER BY name")) {
+      List<SourceDefinition> sources = new ArrayList<>();
+      while (rows.next()) {
+        sources.add(source(rows));
+      }
+      return sources;
+    } catch (SQLException | IOException e) {
+      throw TidewaterException.external(e, "cannot list sources");
+    }
+  }
+
+  /** Removes a source; false when there was none. */
+  public synchronized boolean dropSource(String name) {
+    try (PreparedStatement delete =
+        connection.prepareStatement("DELETE FROM tw_sources WHERE name = ?")) {
+      delete.setString(1, name);
+      return delete.executeUpdate() > 0;
+    } catch (SQLException e) {
+      throw TidewaterException.external(e, "cannot drop source '%s'", name);
+    }
+  }
+
+  private static SourceDefinition source(ResultSet rows) throws SQLException, IOException {
+    Map<String, String> options = JSON.readValue(rows.getString(3), OPTIONS);
+    return new SourceDefinition(
+        rows.getString(1), rows.getString(2), options, Instant.ofEpochMilli(rows.getLong(4)));
+  }
+
+  /** Inserts or updates a load's history row. */
+  public synchronized void putLoad(LoadRecord load) {
+    try (PreparedStatement delete =
+            connection.prepareStatement("DELETE FROM tw_loads WHERE load_id = ?");
+        PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO tw_loads (load_id, source, target, disposition, status, rows_read,"
+                    + " rows_written, rows_rejected, snapshot_id, started_at, duration_ms, error)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      delete.setString(1, load.loadId());
+      delete.executeUpdate();
+      insert.setString(1, load.loadId());
+      insert.setString(2, load.source());
+      insert.setString(3, load.target());
+      insert.setString(4, load.disposition());
+      insert.setString(5, load.status().name());
+      insert.setLong(6, load.rowsRead());
+      insert.setLong(7, load.rowsWritten());
+      insert.setLong(8, load.rowsRejected());
+      if (load.snapshotId() == null) {
+        insert.setNull(9, Types.BIGINT);
+      } else {
+        insert.setLong(9, load.snapshotId());
+      }
+      insert.setLong(10, load.startedAt().toEpochMilli());
+      insert.setLong(11, load.durationMillis());
+      insert.setString(12, load.error());
+      insert.executeUpdate();
+    } catch (SQLException e) {
+      throw TidewaterException.external(e, "cannot record load '%s'", load.loadId());
+    }
+  }
+
+  /** Load history, newest first. */
+  public synchronized List<LoadRecord> loads() {
+    try (Statement statement = connection.createStatement();
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT load_id, source, target, disposition, status, rows_read, rows_written,"
+                    + " rows_rejected, snapshot_id, started_at, duration_ms, error FROM tw_loads"
+                    + " ORDER BY started_at DESC, load_id")) {
+      List<LoadRecord> loads = new ArrayList<>();
+      while (rows.next()) {
+        long snapshot = rows.getLong(9);
+        Long snapshotId = rows.wasNull() ? null : snapshot;
+        loads.add(
+            new LoadRecord(
+                rows.getString(1),
+                rows.getString(2),
+                rows.getString(3),
+                rows.getString(4),
+                LoadRecord.LoadStatus.valueOf(rows.getString(5)),
+                rows.getLong(6),
+                rows.getLong(7),
+                rows.getLong(8),
+                snapshotId,
+                Instant.ofEpochMilli(rows.getLong(10)),
+                rows.getLong(11),
+                rows.getString(12)));
+      }
+      return loads;
+    } catch (SQLException e) {
+      throw TidewaterException.external(e, "cannot list loads");
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      throw TidewaterException.external(e, "cannot close the metadata store");
+    }
+  }
+}
