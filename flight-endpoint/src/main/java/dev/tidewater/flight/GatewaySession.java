@@ -1,0 +1,36 @@
+package dev.tidewater.flight;
+
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/** One client session: statements and metadata. Thread-safe. */
+public interface GatewaySession extends AutoCloseable {
+  /**
+   * The result schema of a statement without running it; an empty schema (no fields) means the
+   * statement returns an update count. Parse errors are user {@code TidewaterException}s with the
+   * statement position.
+   */
+  Schema describe(String sql);
+
+  /** Runs a statement, allocating its batches from {@code allocator}. */
+  StatementResult execute(String sql, BufferAllocator allocator);
+
+  /** The catalog names. */
+  List<String> catalogs();
+
+  /** The namespaces of one catalog, or of all catalogs when {@code catalogOrNull} is null. */
+  List<NamespaceRef> namespaces(String catalogOrNull);
+
+  /** The tables of one namespace, of one catalog, or of all, depending on which are null. */
+  List<TableRef> tables(String catalogOrNull, String namespaceOrNull);
+
+  /** The Arrow schema of a table's columns, field metadata included. */
+  Schema tableSchema(TableRef table);
+
+  /** Best effort: cancels the running statements of this session. */
+  void cancel();
+
+  @Override
+  void close();
+}
