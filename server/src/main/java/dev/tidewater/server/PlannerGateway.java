@@ -1,0 +1,89 @@
+package dev.tidewater.server;
+
+import dev.tidewater.flight.GatewayService;
+import dev.tidewater.flight.GatewaySession;
+import dev.tidewater.flight.NamespaceRef;
+import dev.tidewater.flight.StatementResult;
+import dev.tidewater.flight.TableRef;
+import dev.tidewater.planner.Engine;
+import dev.tidewater.planner.ExecutionResult;
+import dev.tidewater.planner.Session;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/** Adapts the planner to the Flight endpoint's {@link GatewayService}. */
+public final class PlannerGateway implements GatewayService {
+  private final Engine engine;
+  private final Users users;
+
+  public PlannerGateway(Engine engine, Users users) {
+    this.engine = engine;
+    this.users = users;
+  }
+
+  @Override
+  public boolean authenticate(String user, String password) {
+    return users.authenticate(user, password);
+  }
+
+  @Override
+  public GatewaySession openSession(String user) {
+    return new PlannerSession(engine.openSession(user));
+  }
+
+  private static final class PlannerSession implements GatewaySession {
+    private final Session session;
+
+    PlannerSession(Session session) {
+      this.session = session;
+    }
+
+    @Override
+    public synchronized Schema describe(String sql) {
+      return session.describe(sql);
+    }
+
+    @Override
+    public synchronized StatementResult execute(String sql, BufferAllocator allocator) {
+      ExecutionResult result = session.execute(sql, allocator);
+      return result.hasRows()
+          ? StatementResult.rows(result.rows())
+          : StatementResult.updateCount(result.updateCount());
+    }
+
+    @Override
+    public List<String> catalogs() {
+      return session.catalogs();
+    }
+
+    @Override
+    public List<NamespaceRef> namespaces(String catalogOrNull) {
+      return session.namespaces(catalogOrNull).stream()
+          .map(each -> new NamespaceRef(each.get(0), each.get(1)))
+          .toList();
+    }
+
+    @Override
+    public List<TableRef> tables(String catalogOrNull, String namespaceOrNull) {
+      return session.tables(catalogOrNull, namespaceOrNull).stream()
+          .map(each -> new TableRef(each.get(0), each.get(1), each.get(2), TableRef.TABLE))
+          .toList();
+    }
+
+    @Override
+    public Schema tableSchema(TableRef table) {
+      return session.tableSchema(table.catalog(), table.namespace(), table.name());
+    }
+
+    @Override
+    public void cancel() {
+      // Statements stop when the Flight stream that reads them is cancelled.
+    }
+
+    @Override
+    public synchronized void close() {
+      session.close();
+    }
+  }
+}

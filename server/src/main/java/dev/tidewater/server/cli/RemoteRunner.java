@@ -1,0 +1,119 @@
+package dev.tidewater.server.cli;
+
+import dev.tidewater.planner.ExecutionResult;
+import dev.tidewater.planner.load.LoadListener;
+import dev.tidewater.spi.BatchReader;
+import dev.tidewater.spi.ErrorKind;
+import dev.tidewater.spi.TidewaterException;
+import java.util.Optional;
+import org.apache.arrow.flight.CallOption;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.grpc.CredentialCallOption;
+import org.apache.arrow.flight.sql.FlightSqlClient;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/** Runs statements on a Tidewater server over Flight SQL. */
+final class RemoteRunner implements StatementRunner {
+  private final BufferAllocator allocator = new RootAllocator();
+  private final FlightClient client;
+  private final FlightSqlClient sql;
+  private final CallOption token;
+
+  RemoteRunner(String host, int port, String user, String password) {
+    this.client = FlightClient.builder(allocator, Location.forGrpcInsecure(host, port)).build();
+    this.sql = new FlightSqlClient(client);
+    try {
+      Optional<CredentialCallOption> bearer = client.authenticateBasicToken(user, password);
+      this.token = bearer.orElseThrow(() -> new IllegalStateException("no token"));
+    } catch (FlightRuntimeException e) {
+      close();
+      throw new TidewaterException(
+          ErrorKind.USER, "cannot log in to " + host + ":" + port + ": " + e.getMessage(), null);
+    }
+  }
+
+  @Override
+  public ExecutionResult run(String statement, LoadListener listener) {
+    try (FlightSqlClient.PreparedStatement prepared = sql.prepare(statement, token)) {
+      Schema schema = prepared.getResultSetSchema();
+      if (schema.getFields().isEmpty()) {
+        return ExecutionResult.update(prepared.executeUpdate(token));
+      }
+      FlightInfo info = prepared.execute(token);
+      FlightStream stream = sql.getStream(info.getEndpoints().get(0).getTicket(), token);
+      return ExecutionResult.rows(new StreamReader(stream));
+    } catch (FlightRuntimeException e) {
+      throw new TidewaterException(ErrorKind.USER, e.getMessage(), null);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      allocator.close();
+    }
+  }
+
+  /** A Flight stream as a batch reader. */
+  private static final class StreamReader implements BatchReader {
+    private final FlightStream stream;
+
+    StreamReader(FlightStream stream) {
+      this.stream = stream;
+    }
+
+    @Override
+    public Schema schema() {
+      return stream.getSchema();
+    }
+
+    @Override
+    public boolean next() {
+      try {
+        while (stream.next()) {
+          if (stream.getRoot().getRowCount() > 0) {
+            return true;
+          }
+        }
+        return false;
+      } catch (FlightRuntimeException e) {
+        throw new TidewaterException(ErrorKind.USER, e.getMessage(), null);
+      }
+    }
+
+    @Override
+    public VectorSchemaRoot root() {
+      return stream.getRoot();
+    }
+
+    @Override
+    public String position(int rowIndex) {
+      return "row " + (rowIndex + 1);
+    }
+
+    @Override
+    public long bytesRead() {
+      return 0;
+    }
+
+    @Override
+    public void close() {
+      try {
+        stream.close();
+      } catch (Exception e) {
+        throw TidewaterException.internal(e, "cannot close the result stream");
+      }
+    }
+  }
+}

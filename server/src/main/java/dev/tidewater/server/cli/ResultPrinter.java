@@ -1,0 +1,120 @@
+package dev.tidewater.server.cli;
+
+import dev.tidewater.spi.BatchReader;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+
+/** Prints a result as a text table, up to a number of rows, and counts the rest. */
+public final class ResultPrinter {
+  private final PrintStream out;
+  private final int maxRows;
+
+  public ResultPrinter(PrintStream out, int maxRows) {
+    this.out = out;
+    this.maxRows = maxRows;
+  }
+
+  /** Prints the rows and returns how many there were in all. */
+  public long print(BatchReader reader) {
+    List<Field> fields = reader.schema().getFields();
+    List<String[]> rows = new ArrayList<>();
+    long total = 0;
+    while (reader.next()) {
+      VectorSchemaRoot root = reader.root();
+      for (int row = 0; row < root.getRowCount(); row++, total++) {
+        if (rows.size() < maxRows) {
+          String[] values = new String[fields.size()];
+          for (int column = 0; column < fields.size(); column++) {
+            values[column] = format(root.getVector(column), row);
+          }
+          rows.add(values);
+        }
+      }
+    }
+    int[] widths = new int[fields.size()];
+    for (int column = 0; column < fields.size(); column++) {
+      widths[column] = fields.get(column).getName().length();
+      for (String[] row : rows) {
+        widths[column] = Math.max(widths[column], row[column].length());
+      }
+    }
+    String rule = rule(widths);
+    out.println(rule);
+    out.println(line(fields.stream().map(Field::getName).toArray(String[]::new), widths));
+    out.println(rule);
+    for (String[] row : rows) {
+      out.println(line(row, widths));
+    }
+    out.println(rule);
+    if (total > rows.size()) {
+      out.printf("(%d more rows not shown)%n", total - rows.size());
+    }
+    return total;
+  }
+
+  private static String rule(int[] widths) {
+    StringBuilder line = new StringBuilder("+");
+    for (int width : widths) {
+      line.append("-".repeat(width + 2)).append('+');
+    }
+    return line.toString();
+  }
+
+  private static String line(String[] values, int[] widths) {
+    StringBuilder line = new StringBuilder("|");
+    for (int i = 0; i < values.length; i++) {
+      line.append(' ').append(values[i]).append(" ".repeat(widths[i] - values[i].length()));
+      line.append(" |");
+    }
+    return line.toString();
+  }
+
+  static String format(FieldVector vector, int row) {
+    if (vector.isNull(row)) {
+      return "NULL";
+    }
+    if (vector instanceof TimeStampVector timestamps) {
+      ArrowType.Timestamp type = (ArrowType.Timestamp) vector.getField().getType();
+      Instant instant = instant(timestamps.get(row), type.getUnit());
+      if (type.getTimezone() == null) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC)
+            .format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+            .replace('T', ' ');
+      }
+      return instant.toString();
+    }
+    if (vector instanceof DateDayVector dates) {
+      return LocalDate.ofEpochDay(dates.get(row)).toString();
+    }
+    Object value = vector.getObject(row);
+    if (value instanceof BigDecimal decimal) {
+      return decimal.toPlainString();
+    }
+    return String.valueOf(value).replace("\n", "\\n");
+  }
+
+  private static Instant instant(long value, TimeUnit unit) {
+    return switch (unit) {
+      case SECOND -> Instant.ofEpochSecond(value);
+      case MILLISECOND -> Instant.ofEpochMilli(value);
+      case MICROSECOND -> Instant.ofEpochSecond(
+          Math.floorDiv(value, 1_000_000), Math.floorMod(value, 1_000_000) * 1_000L);
+      case NANOSECOND -> Instant.ofEpochSecond(
+          Math.floorDiv(value, 1_000_000_000), Math.floorMod(value, 1_000_000_000));
+    };
+  }
+}

@@ -1,0 +1,64 @@
+package dev.tidewater.server;
+
+import dev.tidewater.flight.EndpointConfig;
+import dev.tidewater.flight.FlightEndpoint;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Properties;
+
+/** A real Tidewater server on a free loopback port, with one user, for end-to-end tests. */
+final class TidewaterServerFixture implements AutoCloseable {
+  static final String USER = "tester";
+  static final String PASSWORD = "s3cret-Pa55";
+
+  private final Tidewater tidewater;
+  private final FlightEndpoint endpoint;
+
+  TidewaterServerFixture(Path dataDir) {
+    Map<String, String> environment =
+        Map.of("TIDEWATER_USER", USER, "TIDEWATER_PASSWORD", PASSWORD);
+    TidewaterConfig config = TidewaterConfig.defaults().withDataDir(dataDir);
+    Users users = Users.from(config, environment::get, message -> {});
+    this.tidewater = Tidewater.start(config, environment::get);
+    this.endpoint =
+        FlightEndpoint.start(
+            new PlannerGateway(tidewater.engine(), users),
+            tidewater.allocator(),
+            EndpointConfig.plaintext("127.0.0.1", 0));
+  }
+
+  int port() {
+    return endpoint.port();
+  }
+
+  Tidewater tidewater() {
+    return tidewater;
+  }
+
+  String url() {
+    return "jdbc:arrow-flight-sql://localhost:" + port() + "/?useEncryption=false";
+  }
+
+  Connection connect() throws SQLException {
+    return connect(USER, PASSWORD);
+  }
+
+  Connection connect(String user, String password) throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("user", user);
+    properties.setProperty("password", password);
+    return DriverManager.getConnection(url(), properties);
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      endpoint.close();
+    } finally {
+      tidewater.close();
+    }
+  }
+}
