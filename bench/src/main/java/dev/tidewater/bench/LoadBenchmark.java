@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
 
 /**
  * The load benchmark of docs/benchmarks.md: LOAD ... WITH DISPOSITION APPEND of a generated CSV
@@ -50,11 +51,15 @@ public final class LoadBenchmark {
       double duck = duckdb(csv, work.resolve("duckdb.parquet"));
       duckdb.add(duck);
       resetPeaks();
-      double tide = tidewater(csv, work.resolve("tidewater-" + run));
+      double tide = tidewater(csv, work.resolve("tidewater-" + run), rows);
       peakHeap = Math.max(peakHeap, peakHeapBytes());
       tidewater.add(tide);
       System.out.printf(
-          Locale.ROOT, "run %d: tidewater %.2f s, duckdb %.2f s, ratio %.2f%n", run, tide, duck,
+          Locale.ROOT,
+          "run %d: tidewater %.2f s, duckdb %.2f s, ratio %.2f%n",
+          run,
+          tide,
+          duck,
           tide / duck);
     }
     double tideMedian = median(tidewater);
@@ -71,7 +76,7 @@ public final class LoadBenchmark {
         peakHeap >> 20);
   }
 
-  private static double tidewater(Path csv, Path dataDir) throws IOException {
+  private static double tidewater(Path csv, Path dataDir, long rows) throws IOException {
     deleteRecursively(dataDir);
     TidewaterConfig config = TidewaterConfig.defaults().withDataDir(dataDir);
     try (Tidewater tidewater = Tidewater.start(config, System::getenv);
@@ -83,8 +88,18 @@ public final class LoadBenchmark {
           allocator,
           "CREATE SOURCE bench_csv TYPE FILES WITH (location = '" + csv + "', format = 'csv')");
       long start = System.nanoTime();
-      run(session, allocator, "LOAD bench_csv INTO iceberg.bench.orders WITH DISPOSITION APPEND");
-      return (System.nanoTime() - start) / 1e9;
+      long written;
+      try (ExecutionResult result =
+          session.execute(
+              "LOAD bench_csv INTO iceberg.bench.orders WITH DISPOSITION APPEND", allocator)) {
+        result.rows().next();
+        written = ((BigIntVector) result.rows().root().getVector("rows_written")).get(0);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      if (written != rows) {
+        throw new IllegalStateException("the load wrote " + written + " rows, not " + rows);
+      }
+      return seconds;
     } finally {
       deleteRecursively(dataDir);
     }

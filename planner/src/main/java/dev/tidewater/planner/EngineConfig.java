@@ -26,7 +26,9 @@ public record EngineConfig(
     }
   }
 
-  /** The embedded defaults: catalog {@code iceberg}, namespace {@code default}, one thread a core. */
+  /**
+   * The embedded defaults: catalog {@code iceberg}, namespace {@code default}, one thread a core.
+   */
   public static EngineConfig defaults() {
     return new EngineConfig(
         "iceberg",

@@ -194,9 +194,7 @@ public final class Session implements AutoCloseable {
     }
     engine
         .metadata()
-        .putSource(
-            new SourceDefinition(
-                name, engine.factory(type).name(), options, Instant.now()));
+        .putSource(new SourceDefinition(name, engine.factory(type).name(), options, Instant.now()));
     return ExecutionResult.update(0);
   }
 
@@ -338,8 +336,7 @@ public final class Session implements AutoCloseable {
             engine
                 .metadata()
                 .source(name)
-                .orElseThrow(
-                    () -> Positions.userError(describe.name, "unknown source '%s'", name));
+                .orElseThrow(() -> Positions.userError(describe.name, "unknown source '%s'", name));
         SourceObject object =
             new SourceObject(describe.name.names.subList(1, describe.name.names.size()));
         try (Connector connector = engine.connect(source)) {
@@ -423,7 +420,8 @@ public final class Session implements AutoCloseable {
       }
       Catalog icebergCatalog = engine.catalogs().catalog(each.get(0));
       try {
-        for (TableIdentifier id : icebergCatalog.listTables(Namespace.of(each.get(1).split("\\.")))) {
+        for (TableIdentifier id :
+            icebergCatalog.listTables(Namespace.of(each.get(1).split("\\.")))) {
           result.add(List.of(each.get(0), each.get(1), id.name()));
         }
       } catch (NoSuchNamespaceException e) {

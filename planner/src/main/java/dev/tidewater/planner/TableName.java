@@ -10,9 +10,9 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
- * A fully resolved Iceberg table name. Three or more parts are {@code catalog.namespace.table}
- * when the first part names a catalog; two parts are {@code namespace.table} in the session's
- * catalog; one part uses the session's namespace too.
+ * A fully resolved Iceberg table name. Three or more parts are {@code catalog.namespace.table} when
+ * the first part names a catalog; two parts are {@code namespace.table} in the session's catalog;
+ * one part uses the session's namespace too.
  */
 public record TableName(String catalog, Namespace namespace, String table) {
   public TableName {

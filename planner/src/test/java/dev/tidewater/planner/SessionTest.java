@@ -111,7 +111,8 @@ class SessionTest {
           List<Object> values = new ArrayList<>();
           for (int column = 0; column < root.getFieldVectors().size(); column++) {
             Object value = root.getVector(column).getObject(row);
-            values.add(value instanceof org.apache.arrow.vector.util.Text ? value.toString() : value);
+            values.add(
+                value instanceof org.apache.arrow.vector.util.Text ? value.toString() : value);
           }
           rows.add(values);
         }

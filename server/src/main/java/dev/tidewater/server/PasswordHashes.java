@@ -9,8 +9,8 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
 /**
- * Password hashes as stored in the configuration: {@code pbkdf2-sha256$iterations$salt$hash}
- * (salt and hash in Base64). PBKDF2 ships with every JDK.
+ * Password hashes as stored in the configuration: {@code pbkdf2-sha256$iterations$salt$hash} (salt
+ * and hash in Base64). PBKDF2 ships with every JDK.
  */
 public final class PasswordHashes {
   private static final String PREFIX = "pbkdf2-sha256";

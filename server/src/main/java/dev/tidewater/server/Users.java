@@ -6,9 +6,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Who may connect: users from the configuration file, plus one from {@code TIDEWATER_USER} /
- * {@code TIDEWATER_PASSWORD}; with neither, user {@code admin} with a random password that is
- * announced once. There is no unauthenticated access.
+ * Who may connect: users from the configuration file, plus one from {@code TIDEWATER_USER} / {@code
+ * TIDEWATER_PASSWORD}; with neither, user {@code admin} with a random password that is announced
+ * once. There is no unauthenticated access.
  */
 public final class Users {
   private final Map<String, String> hashes;

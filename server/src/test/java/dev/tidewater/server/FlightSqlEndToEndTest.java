@@ -174,25 +174,35 @@ class FlightSqlEndToEndTest {
       assertThatThrownBy(() -> statement.executeQuery("SELEC 1"))
           .hasMessageContaining("line 1, column 1");
       assertThatThrownBy(
-              () -> statement.executeQuery("LOAD nope INTO iceberg.bad.target WITH DISPOSITION APPEND"))
+              () ->
+                  statement.executeQuery(
+                      "LOAD nope INTO iceberg.bad.target WITH DISPOSITION APPEND"))
           .hasMessageContaining("unknown source 'nope'");
       assertThatThrownBy(() -> statement.executeQuery("SELECT * FROM iceberg.bad.missing"))
           .hasMessageContaining("missing");
 
       statement.execute(
-          "CREATE SOURCE nothing TYPE FILES WITH (location = '" + temp.resolve("none/*.csv") + "')");
+          "CREATE SOURCE nothing TYPE FILES WITH (location = '"
+              + temp.resolve("none/*.csv")
+              + "')");
       assertThatThrownBy(
-              () -> statement.executeQuery("LOAD nothing INTO iceberg.bad.target WITH DISPOSITION APPEND"))
+              () ->
+                  statement.executeQuery(
+                      "LOAD nothing INTO iceberg.bad.target WITH DISPOSITION APPEND"))
           .hasMessageContaining("none");
 
       statement.execute("CREATE SOURCE ragged TYPE FILES WITH (location = '" + ragged + "')");
       assertThatThrownBy(
-              () -> statement.executeQuery("LOAD ragged INTO iceberg.bad.target WITH DISPOSITION APPEND"))
+              () ->
+                  statement.executeQuery(
+                      "LOAD ragged INTO iceberg.bad.target WITH DISPOSITION APPEND"))
           .hasMessageContaining("ragged.csv:3");
 
       statement.execute("CREATE SOURCE texts TYPE FILES WITH (location = '" + texts + "')");
       assertThatThrownBy(
-              () -> statement.executeQuery("LOAD texts INTO iceberg.bad.target WITH DISPOSITION REPLACE"))
+              () ->
+                  statement.executeQuery(
+                      "LOAD texts INTO iceberg.bad.target WITH DISPOSITION REPLACE"))
           .hasMessageContaining("qty")
           .hasMessageContaining("VARCHAR")
           .hasMessageContaining("BIGINT");

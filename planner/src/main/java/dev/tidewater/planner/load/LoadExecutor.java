@@ -173,7 +173,8 @@ public final class LoadExecutor {
   }
 
   private static void ensureNamespace(Catalog catalog, Namespace namespace) {
-    if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(namespace)) {
+    if (catalog instanceof SupportsNamespaces namespaces
+        && !namespaces.namespaceExists(namespace)) {
       try {
         namespaces.createNamespace(namespace);
       } catch (AlreadyExistsException e) {

@@ -33,8 +33,7 @@ public final class Normalizer {
 
   private Normalizer(List<ColumnMapping> mappings) {
     this.mappings = List.copyOf(mappings);
-    this.outputSchema =
-        new Schema(mappings.stream().map(ColumnMapping::output).toList());
+    this.outputSchema = new Schema(mappings.stream().map(ColumnMapping::output).toList());
   }
 
   /** How one source column reaches the table. */
@@ -67,8 +66,8 @@ public final class Normalizer {
   }
 
   /**
-   * Plans the mapping of a source schema onto a table schema. Throws a user error naming the
-   * column and both types when a source column cannot be written to the table.
+   * Plans the mapping of a source schema onto a table schema. Throws a user error naming the column
+   * and both types when a source column cannot be written to the table.
    */
   public static Normalizer plan(Schema source, org.apache.iceberg.Schema table, String tableName) {
     List<ColumnMapping> mappings = new ArrayList<>();
@@ -102,8 +101,7 @@ public final class Normalizer {
       throw TidewaterException.user(
           "source column(s) %s are not in table %s; adding columns (schema evolution) is not"
               + " supported yet",
-          missing,
-          tableName);
+          missing, tableName);
     }
     return new Normalizer(mappings);
   }

@@ -13,15 +13,15 @@ public final class Secrets {
   /** What a masked value shows. */
   public static final String MASK = "********";
 
-  private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
+  private static final Pattern ENV_REFERENCE =
+      Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
 
   private Secrets() {}
 
   /** A copy of the options whose secret values (and only those) are replaced by {@link #MASK}. */
   public static Map<String, String> mask(Map<String, String> options, Set<String> secretNames) {
     Map<String, String> masked = new LinkedHashMap<>();
-    options.forEach(
-        (key, value) -> masked.put(key, isSecret(key, secretNames) ? MASK : value));
+    options.forEach((key, value) -> masked.put(key, isSecret(key, secretNames) ? MASK : value));
     return masked;
   }
 

@@ -13,9 +13,9 @@ import org.apache.calcite.schema.ProjectableFilterableTable;
 import org.apache.calcite.schema.impl.AbstractTable;
 
 /**
- * A table whose rows come as Arrow batches. Calcite hands it the projected columns and the
- * filters; it passes both down to the reader and leaves the filters for Calcite to apply again,
- * since a pushed-down filter may only prune.
+ * A table whose rows come as Arrow batches. Calcite hands it the projected columns and the filters;
+ * it passes both down to the reader and leaves the filters for Calcite to apply again, since a
+ * pushed-down filter may only prune.
  */
 abstract class ArrowTable extends AbstractTable implements ProjectableFilterableTable {
   /** The schema of the table's rows. */

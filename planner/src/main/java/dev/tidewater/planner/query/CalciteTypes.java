@@ -27,12 +27,13 @@ final class CalciteTypes {
   static RelDataType type(RelDataTypeFactory factory, Field field) {
     ArrowType type = field.getType();
     return switch (type.getTypeID()) {
-      case Int -> switch (((ArrowType.Int) type).getBitWidth()) {
-        case 8 -> factory.createSqlType(SqlTypeName.TINYINT);
-        case 16 -> factory.createSqlType(SqlTypeName.SMALLINT);
-        case 32 -> factory.createSqlType(SqlTypeName.INTEGER);
-        default -> factory.createSqlType(SqlTypeName.BIGINT);
-      };
+      case Int ->
+          switch (((ArrowType.Int) type).getBitWidth()) {
+            case 8 -> factory.createSqlType(SqlTypeName.TINYINT);
+            case 16 -> factory.createSqlType(SqlTypeName.SMALLINT);
+            case 32 -> factory.createSqlType(SqlTypeName.INTEGER);
+            default -> factory.createSqlType(SqlTypeName.BIGINT);
+          };
       case FloatingPoint ->
           factory.createSqlType(
               ((ArrowType.FloatingPoint) type).getPrecision() == FloatingPointPrecision.DOUBLE

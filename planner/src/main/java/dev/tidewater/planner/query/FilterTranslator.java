@@ -63,11 +63,13 @@ final class FilterTranslator {
         if (column == null) {
           return null;
         }
-        return kind == SqlKind.IS_NULL
-            ? Expressions.isNull(column)
-            : Expressions.notNull(column);
+        return kind == SqlKind.IS_NULL ? Expressions.isNull(column) : Expressions.notNull(column);
       }
-      case EQUALS, NOT_EQUALS, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN,
+      case EQUALS,
+          NOT_EQUALS,
+          LESS_THAN,
+          LESS_THAN_OR_EQUAL,
+          GREATER_THAN,
           GREATER_THAN_OR_EQUAL -> {
         return comparison(call, schema);
       }

@@ -4,8 +4,8 @@ import dev.tidewater.planner.Engine;
 import dev.tidewater.planner.metadata.SourceDefinition;
 import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.ErrorKind;
-import dev.tidewater.spi.SqlPosition;
 import dev.tidewater.spi.SourceObject;
+import dev.tidewater.spi.SqlPosition;
 import dev.tidewater.spi.TidewaterException;
 import java.io.IOException;
 import java.math.RoundingMode;
@@ -110,8 +110,8 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   /**
-   * Puts the catalogs, the current catalog's namespaces and the sources at the root, so that
-   * {@code catalog.ns.t}, {@code ns.t}, {@code t} and {@code source} all resolve.
+   * Puts the catalogs, the current catalog's namespaces and the sources at the root, so that {@code
+   * catalog.ns.t}, {@code ns.t}, {@code t} and {@code source} all resolve.
    */
   private void refreshSchemas() {
     SchemaPlus root = connection.getRootSchema();
@@ -176,8 +176,7 @@ public final class QueryEngine implements AutoCloseable {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    return new TidewaterException(
-        ErrorKind.EXTERNAL, "query failed: " + root.getMessage(), e);
+    return new TidewaterException(ErrorKind.EXTERNAL, "query failed: " + root.getMessage(), e);
   }
 
   private static String firstLine(String message) {

@@ -14,8 +14,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.calcite.rex.RexNode;
 
 /**
- * A source object as a table, so {@code SELECT * FROM my_files LIMIT 10} previews what a LOAD
- * would read. Splits are read one after the other.
+ * A source object as a table, so {@code SELECT * FROM my_files LIMIT 10} previews what a LOAD would
+ * read. Splits are read one after the other.
  */
 final class SourceQueryTable extends ArrowTable {
   private final Engine engine;

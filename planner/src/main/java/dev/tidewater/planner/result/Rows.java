@@ -25,8 +25,8 @@ import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * Small results built in memory (SHOW, DESCRIBE, a LOAD's row): a schema and a few rows, served
- * as one Arrow batch.
+ * Small results built in memory (SHOW, DESCRIBE, a LOAD's row): a schema and a few rows, served as
+ * one Arrow batch.
  */
 public final class Rows {
   private final Schema schema;
@@ -62,9 +62,7 @@ public final class Rows {
 
   public static Field timestamp(String name) {
     return new Field(
-        name,
-        FieldType.nullable(new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC")),
-        null);
+        name, FieldType.nullable(new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC")), null);
   }
 
   public Schema schema() {

@@ -14,12 +14,13 @@ public final class TypeNames {
   public static String of(Field field) {
     ArrowType type = field.getType();
     return switch (type.getTypeID()) {
-      case Int -> switch (((ArrowType.Int) type).getBitWidth()) {
-        case 8 -> "TINYINT";
-        case 16 -> "SMALLINT";
-        case 32 -> "INTEGER";
-        default -> "BIGINT";
-      };
+      case Int ->
+          switch (((ArrowType.Int) type).getBitWidth()) {
+            case 8 -> "TINYINT";
+            case 16 -> "SMALLINT";
+            case 32 -> "INTEGER";
+            default -> "BIGINT";
+          };
       case FloatingPoint ->
           ((ArrowType.FloatingPoint) type).getPrecision() == FloatingPointPrecision.DOUBLE
               ? "DOUBLE"

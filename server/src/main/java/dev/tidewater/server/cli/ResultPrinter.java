@@ -111,10 +111,12 @@ public final class ResultPrinter {
     return switch (unit) {
       case SECOND -> Instant.ofEpochSecond(value);
       case MILLISECOND -> Instant.ofEpochMilli(value);
-      case MICROSECOND -> Instant.ofEpochSecond(
-          Math.floorDiv(value, 1_000_000), Math.floorMod(value, 1_000_000) * 1_000L);
-      case NANOSECOND -> Instant.ofEpochSecond(
-          Math.floorDiv(value, 1_000_000_000), Math.floorMod(value, 1_000_000_000));
+      case MICROSECOND ->
+          Instant.ofEpochSecond(
+              Math.floorDiv(value, 1_000_000), Math.floorMod(value, 1_000_000) * 1_000L);
+      case NANOSECOND ->
+          Instant.ofEpochSecond(
+              Math.floorDiv(value, 1_000_000_000), Math.floorMod(value, 1_000_000_000));
     };
   }
 }

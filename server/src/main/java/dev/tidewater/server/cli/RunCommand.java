@@ -24,7 +24,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--user", description = "User for --connect (password: TIDEWATER_PASSWORD).")
   String user;
 
-  @Option(names = "--continue-on-error", description = "Run the remaining statements after one fails.")
+  @Option(
+      names = "--continue-on-error",
+      description = "Run the remaining statements after one fails.")
   boolean continueOnError;
 
   @Option(names = "--max-rows", defaultValue = "1000", description = "Rows to print per result.")
@@ -71,6 +73,9 @@ final class RunCommand implements Callable<Integer> {
     TidewaterException.check(user != null, "--connect needs --user");
     TidewaterException.check(password != null, "set TIDEWATER_PASSWORD for --connect");
     return new RemoteRunner(
-        connect.substring(0, colon), Integer.parseInt(connect.substring(colon + 1)), user, password);
+        connect.substring(0, colon),
+        Integer.parseInt(connect.substring(colon + 1)),
+        user,
+        password);
   }
 }

@@ -58,7 +58,8 @@ final class ScriptExecutor {
       double seconds = (System.nanoTime() - start) / 1e9;
       if (result.hasRows()) {
         long rows = printer.print(result.rows());
-        out.printf(Locale.ROOT, "%s: %d row%s in %.2f s%n", verb, rows, rows == 1 ? "" : "s", seconds);
+        out.printf(
+            Locale.ROOT, "%s: %d row%s in %.2f s%n", verb, rows, rows == 1 ? "" : "s", seconds);
       } else {
         out.printf(Locale.ROOT, "%s: OK in %.2f s%n", verb, seconds);
       }

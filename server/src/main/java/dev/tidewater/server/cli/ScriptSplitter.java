@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits a SQL script into statements at semicolons outside quotes and comments, remembering
- * where each statement starts so that errors can name the script's line and column.
+ * Splits a SQL script into statements at semicolons outside quotes and comments, remembering where
+ * each statement starts so that errors can name the script's line and column.
  */
 public final class ScriptSplitter {
   private ScriptSplitter() {}

@@ -33,8 +33,7 @@ final class ServerCommand implements Callable<Integer> {
       return 2;
     }
     config =
-        config.withListen(
-            host == null ? config.host() : host, port == null ? config.port() : port);
+        config.withListen(host == null ? config.host() : host, port == null ? config.port() : port);
     Users users = Users.from(config, System::getenv, System.out::println);
     Tidewater tidewater = Tidewater.start(config, System::getenv);
     EndpointConfig endpointConfig =

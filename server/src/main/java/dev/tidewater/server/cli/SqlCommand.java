@@ -20,10 +20,35 @@ import picocli.CommandLine.Option;
 final class SqlCommand implements Callable<Integer> {
   private static final List<String> KEYWORDS =
       List.of(
-          "SELECT", "FROM", "WHERE", "GROUP BY", "ORDER BY", "LIMIT", "CREATE", "SOURCE",
-          "NAMESPACE", "TYPE", "WITH", "LOAD", "INTO", "DISPOSITION", "APPEND", "REPLACE",
-          "MERGE", "PARTITIONED BY", "EXPLAIN", "SHOW", "SOURCES", "CATALOGS", "NAMESPACES",
-          "TABLES", "LOADS", "DESCRIBE", "DROP", "TABLE", "FILES");
+          "SELECT",
+          "FROM",
+          "WHERE",
+          "GROUP BY",
+          "ORDER BY",
+          "LIMIT",
+          "CREATE",
+          "SOURCE",
+          "NAMESPACE",
+          "TYPE",
+          "WITH",
+          "LOAD",
+          "INTO",
+          "DISPOSITION",
+          "APPEND",
+          "REPLACE",
+          "MERGE",
+          "PARTITIONED BY",
+          "EXPLAIN",
+          "SHOW",
+          "SOURCES",
+          "CATALOGS",
+          "NAMESPACES",
+          "TABLES",
+          "LOADS",
+          "DESCRIBE",
+          "DROP",
+          "TABLE",
+          "FILES");
 
   @Mixin CommonOptions common;
 
@@ -45,8 +70,7 @@ final class SqlCommand implements Callable<Integer> {
                   LineReader.HISTORY_FILE,
                   Path.of(System.getProperty("user.home"), ".tidewater_history"))
               .build();
-      ScriptExecutor executor =
-          new ScriptExecutor(runner, System.out, System.err, 1000);
+      ScriptExecutor executor = new ScriptExecutor(runner, System.out, System.err, 1000);
       StringBuilder pending = new StringBuilder();
       while (true) {
         String line;
