@@ -61,6 +61,11 @@ final class ResultStreamer {
       VectorLoader loader = new VectorLoader(out);
       listener.start(out);
       while (!execution.isCancelled() && reader.next()) {
+        if (listener.isCancelled()) {
+          // The cancel callback may race with this loop; the listener's flag does not.
+          execution.cancel();
+          return;
+        }
         VectorSchemaRoot batch = reader.root();
         if (batch.getRowCount() == 0) {
           continue;

@@ -2,10 +2,12 @@ package dev.tidewater.planner;
 
 import dev.tidewater.iceberg.ArrowSchemas;
 import dev.tidewater.parser.TidewaterSqlParser;
+import dev.tidewater.parser.ast.SqlCreateContract;
 import dev.tidewater.parser.ast.SqlCreateNamespace;
 import dev.tidewater.parser.ast.SqlCreateSource;
 import dev.tidewater.parser.ast.SqlDescribe;
 import dev.tidewater.parser.ast.SqlDropBranch;
+import dev.tidewater.parser.ast.SqlDropContract;
 import dev.tidewater.parser.ast.SqlDropSource;
 import dev.tidewater.parser.ast.SqlDropTable;
 import dev.tidewater.parser.ast.SqlExplainLoad;
@@ -143,6 +145,9 @@ public final class Session implements AutoCloseable {
     if (node instanceof SqlDescribe describe) {
       return describe(describe, allocator);
     }
+    if (node instanceof SqlCreateContract || node instanceof SqlDropContract) {
+      throw Positions.userError(node, "contracts are not supported yet");
+    }
     if (node instanceof SqlValidateLoad
         || node instanceof SqlRollbackLoad
         || node instanceof SqlPublishBranch
@@ -267,6 +272,10 @@ public final class Session implements AutoCloseable {
       }
       case CATALOGS -> engine.catalogNames().forEach(rows::add);
       case NAMESPACES -> {
+        if (show.scope != null && !show.scope.isSimple()) {
+          throw Positions.userError(
+              show.scope, "SHOW NAMESPACES IN takes a catalog name, not %s", show.scope);
+        }
         String catalogName = show.scope == null ? catalog : show.scope.getSimple();
         for (Namespace each : namespaces(catalogName, show).listNamespaces()) {
           rows.add(catalogName, String.join(".", each.levels()));
