@@ -41,7 +41,9 @@ final class RemoteRunner implements StatementRunner {
 
   @Override
   public ExecutionResult run(String statement, LoadListener listener) {
-    try (FlightSqlClient.PreparedStatement prepared = sql.prepare(statement, token)) {
+    FlightSqlClient.PreparedStatement prepared = null;
+    try {
+      prepared = sql.prepare(statement, token);
       Schema schema = prepared.getResultSetSchema();
       if (schema.getFields().isEmpty()) {
         return ExecutionResult.update(prepared.executeUpdate(token));
@@ -51,6 +53,11 @@ final class RemoteRunner implements StatementRunner {
       return ExecutionResult.rows(new StreamReader(stream));
     } catch (FlightRuntimeException e) {
       throw new TidewaterException(ErrorKind.USER, e.getMessage(), null);
+    } finally {
+      if (prepared != null) {
+        // Closing is a call of its own and needs the session's token too.
+        prepared.close(token);
+      }
     }
   }
 

@@ -25,6 +25,11 @@ final class RunCommand implements Callable<Integer> {
   String user;
 
   @Option(
+      names = "--password-stdin",
+      description = "Read the password for --connect from standard input.")
+  boolean passwordStdin;
+
+  @Option(
       names = "--continue-on-error",
       description = "Run the remaining statements after one fails.")
   boolean continueOnError;
@@ -44,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
       System.err.println("error: cannot read " + script + ": " + e.getMessage());
       return 2;
     }
-    try (StatementRunner runner = open(common, connect, user)) {
+    try (StatementRunner runner = open(common, connect, user, passwordStdin)) {
       int failures =
           new ScriptExecutor(runner, System.out, System.err, maxRows)
               .run(script.toString(), text, continueOnError);
@@ -60,22 +65,34 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** In process on the data directory, or on the server named by {@code connect}. */
-  static StatementRunner open(CommonOptions common, String connect, String user) {
+  static StatementRunner open(
+      CommonOptions common, String connect, String user, boolean passwordStdin) {
     if (connect == null) {
       return new InProcessRunner(Tidewater.start(common.load(), System::getenv));
     }
     int colon = connect.lastIndexOf(':');
     TidewaterException.check(colon > 0, "--connect wants host:port, not '%s'", connect);
-    String password = System.getenv("TIDEWATER_PASSWORD");
+    String password = passwordStdin ? readLine() : System.getenv("TIDEWATER_PASSWORD");
     if (password == null && System.console() != null) {
       password = new String(System.console().readPassword("Password for %s: ", user));
     }
     TidewaterException.check(user != null, "--connect needs --user");
-    TidewaterException.check(password != null, "set TIDEWATER_PASSWORD for --connect");
+    TidewaterException.check(
+        password != null, "set TIDEWATER_PASSWORD or use --password-stdin for --connect");
     return new RemoteRunner(
         connect.substring(0, colon),
         Integer.parseInt(connect.substring(colon + 1)),
         user,
         password);
+  }
+
+  private static String readLine() {
+    try {
+      return new java.io.BufferedReader(
+              new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
+          .readLine();
+    } catch (IOException e) {
+      throw TidewaterException.user("cannot read the password from standard input");
+    }
   }
 }

@@ -61,7 +61,7 @@ final class SqlCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (Terminal terminal = TerminalBuilder.builder().system(true).build();
-        StatementRunner runner = RunCommand.open(common, connect, user)) {
+        StatementRunner runner = RunCommand.open(common, connect, user, false)) {
       LineReader reader =
           LineReaderBuilder.builder()
               .terminal(terminal)
