@@ -34,6 +34,8 @@ final class ResultSchemas {
               Rows.bigint("rows_written"),
               Rows.bigint("rows_rejected"),
               Rows.bigint("snapshot_id"),
+              Rows.varchar("cursor_before"),
+              Rows.varchar("cursor_after"),
               Rows.timestamp("started_at"),
               Rows.doubleField("seconds"),
               Rows.varchar("error")));

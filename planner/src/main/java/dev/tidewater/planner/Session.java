@@ -45,6 +45,7 @@ import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
@@ -148,8 +149,10 @@ public final class Session implements AutoCloseable {
     if (node instanceof SqlCreateContract || node instanceof SqlDropContract) {
       throw Positions.userError(node, "contracts are not supported yet");
     }
+    if (node instanceof SqlRollbackLoad rollback) {
+      return rollbackLoad(rollback);
+    }
     if (node instanceof SqlValidateLoad
-        || node instanceof SqlRollbackLoad
         || node instanceof SqlPublishBranch
         || node instanceof SqlDropBranch) {
       throw Positions.userError(node, "%s is not supported yet", node.getKind());
@@ -216,6 +219,72 @@ public final class Session implements AutoCloseable {
       LoadOutcome outcome = new LoadExecutor(engine).execute(plan, allocator, listener);
       return ExecutionResult.rows(outcome.toRows().reader(allocator));
     }
+  }
+
+  /**
+   * Rolls the table back to the snapshot before a load, and with it the load's cursor. Only the
+   * latest commit of a table can be rolled back: anything committed after it would be lost too.
+   */
+  private ExecutionResult rollbackLoad(SqlRollbackLoad rollback) {
+    String loadId = rollback.loadId.getValueAs(String.class);
+    LoadRecord load =
+        engine
+            .metadata()
+            .load(loadId)
+            .orElseThrow(() -> Positions.userError(rollback.loadId, "unknown load '%s'", loadId));
+    if (load.status() != LoadRecord.LoadStatus.SUCCEEDED) {
+      throw Positions.userError(
+          rollback.loadId,
+          "load '%s' is %s; only a succeeded load can be rolled back",
+          loadId,
+          load.status());
+    }
+    TableName target = tableName(List.of(load.target().split("\\.")));
+    Table table;
+    try {
+      table = engine.catalogs().catalog(target.catalog()).loadTable(target.identifier());
+    } catch (NoSuchTableException e) {
+      throw Positions.userError(rollback.loadId, "table %s of load '%s' is gone", target, loadId);
+    }
+    Snapshot current = table.currentSnapshot();
+    String latest = current == null ? null : current.summary().get("tidewater.load-id");
+    if (!loadId.equals(latest)) {
+      throw Positions.userError(
+          rollback.loadId,
+          "load '%s' is not the latest commit to %s (the latest is %s); only the latest can be"
+              + " rolled back",
+          loadId,
+          target,
+          latest == null ? "not a Tidewater load" : "load '" + latest + "'");
+    }
+    if (current.parentId() == null) {
+      throw Positions.userError(
+          rollback.loadId,
+          "load '%s' created %s; drop the table to undo it (DROP TABLE %s)",
+          loadId,
+          target,
+          target);
+    }
+    table.manageSnapshots().rollbackTo(current.parentId()).commit();
+    engine
+        .metadata()
+        .putLoad(
+            new LoadRecord(
+                load.loadId(),
+                load.source(),
+                load.target(),
+                load.disposition(),
+                LoadRecord.LoadStatus.ROLLED_BACK,
+                load.rowsRead(),
+                load.rowsWritten(),
+                load.rowsRejected(),
+                load.snapshotId(),
+                load.cursorBefore(),
+                load.cursorBefore(),
+                load.startedAt(),
+                load.durationMillis(),
+                load.error()));
+    return ExecutionResult.update(1);
   }
 
   private ExecutionResult explainLoad(SqlExplainLoad explain, BufferAllocator allocator) {
@@ -313,6 +382,8 @@ public final class Session implements AutoCloseable {
                 load.rowsWritten(),
                 load.rowsRejected(),
                 load.snapshotId(),
+                load.cursorBefore(),
+                load.cursorAfter(),
                 load.startedAt(),
                 load.durationMillis() / 1000.0,
                 load.error());

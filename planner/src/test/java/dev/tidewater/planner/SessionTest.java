@@ -5,18 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tidewater.connector.files.FilesConnectorFactory;
 import dev.tidewater.iceberg.CatalogRegistry;
+import dev.tidewater.planner.load.Cursors;
 import dev.tidewater.planner.metadata.MetadataStore;
 import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.TidewaterException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,6 +98,109 @@ class SessionTest {
         .hasMessageContaining("line 1, column 6");
     assertThatThrownBy(() -> execute("SELECT * FROM nothing_here"))
         .hasMessageContaining("Object 'nothing_here' not found");
+  }
+
+  @Test
+  void incrementalLoadsMoveTheCursorOnlyWithTheData() throws Exception {
+    Path csv = temp.resolve("events.csv");
+    Files.writeString(csv, "id,seq\n1,10\n2,20\n3,30\n");
+    execute("CREATE SOURCE events TYPE FILES WITH (location = '" + csv + "')");
+    String load = "LOAD events INTO app.events WITH DISPOSITION APPEND INCREMENTAL ON seq";
+    assertThat(rows(load).get(0).get(3)).isEqualTo(3L);
+
+    Files.writeString(csv, "id,seq\n1,10\n2,20\n3,30\n4,40\n5,50\n");
+    List<Object> second = rows(load).get(0);
+    assertThat(second.subList(2, 4)).containsExactly(5L, 2L);
+    assertThat(rows(load).get(0).get(3)).isEqualTo(0L);
+    assertThat(rows("SELECT count(*), max(seq) FROM app.events")).containsExactly(List.of(5L, 50L));
+    assertThat(cursor("app.events", "events")).isEqualTo("50");
+    assertThat(
+            rows(
+                "SELECT cursor_before, cursor_after FROM system.loads WHERE load_id = '"
+                    + second.get(0)
+                    + "'"))
+        .containsExactly(List.of("30", "50"));
+
+    // A failing load moves nothing: not the data, not the cursor.
+    Files.writeString(csv, "id,seq\n6,60\n7,70,oops\n");
+    assertThatThrownBy(() -> rows(load)).hasMessageContaining("events.csv:3");
+    assertThat(cursor("app.events", "events")).isEqualTo("50");
+
+    // Rolling back the latest load rolls its cursor back too; the next load takes the rows again.
+    Files.writeString(csv, "id,seq\n6,60\n7,70\n");
+    List<Object> third = rows(load).get(0);
+    assertThat(third.get(3)).isEqualTo(2L);
+    execute("ROLLBACK LOAD '" + third.get(0) + "'");
+    assertThat(cursor("app.events", "events")).isEqualTo("50");
+    assertThat(rows("SELECT count(*) FROM app.events")).containsExactly(List.of(5L));
+    assertThatThrownBy(() -> execute("ROLLBACK LOAD '" + second.get(0) + "'"))
+        .hasMessageContaining("not the latest commit");
+    assertThat(rows(load).get(0).get(3)).isEqualTo(2L);
+    assertThat(rows("SELECT count(*) FROM app.events")).containsExactly(List.of(7L));
+  }
+
+  @Test
+  void initialLagAndBackfillChooseTheWindow() throws Exception {
+    Path csv = temp.resolve("ticks.csv");
+    Files.writeString(csv, "n\n1\n2\n3\n4\n5\n");
+    execute("CREATE SOURCE ticks TYPE FILES WITH (location = '" + csv + "')");
+    assertThat(
+            rows("LOAD ticks INTO app.ticks WITH DISPOSITION APPEND INCREMENTAL ON n INITIAL 3")
+                .get(0)
+                .get(3))
+        .isEqualTo(3L);
+    assertThat(cursor("app.ticks", "ticks")).isEqualTo("5");
+    // LAG 1 reloads from cursor - 1 (inclusive): the rows 4 and 5.
+    assertThat(
+            rows("LOAD ticks INTO app.ticks WITH DISPOSITION APPEND INCREMENTAL ON n LAG 1")
+                .get(0)
+                .get(3))
+        .isEqualTo(2L);
+    // A backfill takes [1, 3) and leaves the cursor alone.
+    assertThat(
+            rows("LOAD ticks INTO app.ticks WITH DISPOSITION APPEND INCREMENTAL ON n"
+                    + " BACKFILL FROM 1 TO 3")
+                .get(0)
+                .get(3))
+        .isEqualTo(2L);
+    assertThat(cursor("app.ticks", "ticks")).isEqualTo("5");
+    assertThat(rows("SELECT n, count(*) FROM app.ticks GROUP BY n ORDER BY n"))
+        .containsExactly(
+            List.of(1L, 1L), List.of(2L, 1L), List.of(3L, 1L), List.of(4L, 2L), List.of(5L, 2L));
+    assertThat(rows("EXPLAIN LOAD ticks INTO app.ticks WITH DISPOSITION APPEND INCREMENTAL ON n"))
+        .extracting(row -> (String) row.get(0))
+        .anyMatch(line -> line.contains("Cursor: n in (5, +inf)"));
+    assertThatThrownBy(
+            () -> execute("LOAD ticks INTO app.ticks WITH DISPOSITION APPEND INCREMENTAL ON nope"))
+        .hasMessageContaining("'nope' is not a column");
+  }
+
+  @Test
+  void newSourceColumnsAreAddedToTheTable() throws Exception {
+    Path csv = temp.resolve("people.csv");
+    Files.writeString(csv, "id,name\n1,Ann\n");
+    execute("CREATE SOURCE people TYPE FILES WITH (location = '" + csv + "')");
+    rows("LOAD people INTO app.people WITH DISPOSITION APPEND");
+    Files.writeString(csv, "id,name,city\n2,Bob,Oslo\n");
+    assertThat(rows("EXPLAIN LOAD people INTO app.people WITH DISPOSITION APPEND"))
+        .extracting(row -> (String) row.get(0))
+        .anyMatch(line -> line.contains("add column city VARCHAR"));
+    rows("LOAD people INTO app.people WITH DISPOSITION APPEND");
+    assertThat(rows("SELECT id, name, city FROM app.people ORDER BY id"))
+        .containsExactly(Arrays.asList(1L, "Ann", null), List.of(2L, "Bob", "Oslo"));
+    // A column the source no longer has is written as null, never dropped.
+    Files.writeString(csv, "id\n3\n");
+    rows("LOAD people INTO app.people WITH DISPOSITION APPEND");
+    assertThat(rows("SELECT count(*), count(city) FROM app.people"))
+        .containsExactly(List.of(3L, 1L));
+  }
+
+  private String cursor(String table, String source) {
+    String[] parts = table.split("\\.");
+    return Cursors.last(
+            engine.catalogs().catalog("iceberg").loadTable(TableIdentifier.of(parts[0], parts[1])),
+            source)
+        .orElse(null);
   }
 
   private void execute(String sql) {

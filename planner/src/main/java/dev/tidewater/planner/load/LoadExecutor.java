@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -34,6 +35,7 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.Transaction;
+import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
@@ -59,44 +61,14 @@ public final class LoadExecutor {
   public LoadOutcome execute(LoadPlan plan, BufferAllocator allocator, LoadListener listener) {
     Instant started = Instant.now();
     long startNanos = System.nanoTime();
-    String disposition = plan.disposition().name();
-    String target = plan.target().toString();
-    engine
-        .metadata()
-        .putLoad(
-            new LoadRecord(
-                plan.loadId(),
-                plan.sourceName(),
-                target,
-                disposition,
-                LoadStatus.RUNNING,
-                0,
-                0,
-                0,
-                null,
-                started,
-                0,
-                null));
     Counters counters = new Counters();
+    engine.metadata().putLoad(record(plan, LoadStatus.RUNNING, counters, null, started, 0, null));
     try {
       Long snapshotId = run(plan, allocator, listener, counters);
       long millis = (System.nanoTime() - startNanos) / 1_000_000;
       engine
           .metadata()
-          .putLoad(
-              new LoadRecord(
-                  plan.loadId(),
-                  plan.sourceName(),
-                  target,
-                  disposition,
-                  LoadStatus.SUCCEEDED,
-                  counters.rowsRead.get(),
-                  counters.rowsWritten.get(),
-                  0,
-                  snapshotId,
-                  started,
-                  millis,
-                  null));
+          .putLoad(record(plan, LoadStatus.SUCCEEDED, counters, snapshotId, started, millis, null));
       return new LoadOutcome(
           plan.loadId(),
           LoadStatus.SUCCEEDED.name(),
@@ -107,68 +79,136 @@ public final class LoadExecutor {
           millis / 1000.0);
     } catch (RuntimeException e) {
       long millis = (System.nanoTime() - startNanos) / 1_000_000;
+      counters.rowsWritten.set(0);
+      counters.cursorAfter = counters.cursorBefore;
       engine
           .metadata()
           .putLoad(
-              new LoadRecord(
-                  plan.loadId(),
-                  plan.sourceName(),
-                  target,
-                  disposition,
-                  LoadStatus.FAILED,
-                  counters.rowsRead.get(),
-                  0,
-                  0,
-                  null,
-                  started,
-                  millis,
-                  e.getMessage()));
+              record(plan, LoadStatus.FAILED, counters, null, started, millis, e.getMessage()));
       throw e;
     }
+  }
+
+  private static LoadRecord record(
+      LoadPlan plan,
+      LoadStatus status,
+      Counters counters,
+      Long snapshotId,
+      Instant started,
+      long millis,
+      String error) {
+    return new LoadRecord(
+        plan.loadId(),
+        plan.sourceName(),
+        plan.target().toString(),
+        plan.disposition().name(),
+        status,
+        counters.rowsRead.get(),
+        counters.rowsWritten.get(),
+        0,
+        snapshotId,
+        counters.cursorBefore,
+        counters.cursorAfter,
+        started,
+        millis,
+        error);
   }
 
   private Long run(
       LoadPlan plan, BufferAllocator allocator, LoadListener listener, Counters counters) {
     Catalog catalog = engine.catalogs().catalog(plan.target().catalog());
-    Transaction create = null;
-    Table table;
+    Transaction transaction;
     if (plan.createsTable()) {
       ensureNamespace(catalog, plan.target().namespace());
-      create =
+      transaction =
           catalog
               .buildTable(plan.target().identifier(), plan.tableSchema())
               .withPartitionSpec(Partitioning.spec(plan.tableSchema(), plan.partitioning()))
               .withProperty(TableProperties.FORMAT_VERSION, "2")
               .withProperty(TableProperties.PARQUET_COMPRESSION, "zstd")
+              .withProperty(TableProperties.COMMIT_NUM_RETRIES, "10")
               .createTransaction();
-      table = create.table();
     } else {
-      table = catalog.loadTable(plan.target().identifier());
+      transaction = catalog.loadTable(plan.target().identifier()).newTransaction();
+      if (!plan.evolution().isEmpty()) {
+        UpdateSchema update = transaction.updateSchema();
+        plan.evolution().applyTo(update);
+        update.commit();
+      }
     }
+    Table table = transaction.table();
+    CursorFilter cursorFilter = plan.cursor() == null ? null : new CursorFilter(plan.cursor());
     listener.started(plan.loadId(), plan.splits().size(), plan.estimatedBytes());
-    WriteResult written = write(plan, table, allocator, listener, counters);
+    WriteResult written = write(plan, table, cursorFilter, allocator, listener, counters);
     listener.committing();
     Map<String, String> summary = new LinkedHashMap<>();
     summary.put("tidewater.load-id", plan.loadId());
     summary.put("tidewater.source", plan.sourceName());
-    summary.put("tidewater.disposition", plan.disposition().name().toLowerCase());
+    summary.put("tidewater.disposition", plan.disposition().name().toLowerCase(Locale.ROOT));
     summary.put("tidewater.rows-read", Long.toString(counters.rowsRead.get()));
     summary.put("tidewater.rows-written", Long.toString(counters.rowsWritten.get()));
     summary.put("tidewater.rows-rejected", "0");
+    if (plan.cursor() != null) {
+      CursorWindow window = plan.cursor();
+      summary.put("tidewater.cursor-column", window.column());
+      if (window.previous() != null) {
+        counters.cursorBefore = window.type().format(window.previous());
+      }
+      if (window.movement() == CursorWindow.Movement.MOVES) {
+        Comparable<?> max = cursorFilter.max();
+        Comparable<?> after =
+            max == null
+                ? window.previous()
+                : window.previous() == null || CursorType.compare(max, window.previous()) > 0
+                    ? max
+                    : window.previous();
+        if (after != null) {
+          counters.cursorAfter = window.type().format(after);
+          summary.put(Cursors.summaryKey(plan.sourceName()), counters.cursorAfter);
+        }
+        checkCursorUnmoved(catalog, plan);
+      } else {
+        counters.cursorAfter = counters.cursorBefore;
+        summary.put("tidewater.backfill-from", window.type().format(window.lower()));
+        summary.put("tidewater.backfill-to", window.type().format(window.upper()));
+      }
+    }
     TableCommitter committer =
         switch (plan.disposition()) {
           case APPEND -> TableCommitters.append();
           case REPLACE -> TableCommitters.replace();
         };
     try {
-      return create == null
-          ? committer.commit(table, written, summary)
-          : committer.commit(create, written, summary);
+      return committer.commit(transaction, written, summary);
     } catch (RuntimeException e) {
       if (!TableCommitters.commitStateUnknown(e)) {
         deleteFiles(table, written);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Two incremental loads of one source into one table must not both start from the same cursor:
+   * the later one would load the same rows again. The commit re-reads the cursor just before it
+   * publishes and fails if another load moved it meanwhile.
+   */
+  private static void checkCursorUnmoved(Catalog catalog, LoadPlan plan) {
+    if (plan.createsTable()) {
+      return;
+    }
+    CursorWindow window = plan.cursor();
+    String now =
+        Cursors.last(catalog.loadTable(plan.target().identifier()), plan.sourceName()).orElse(null);
+    String planned = window.previous() == null ? null : window.type().format(window.previous());
+    if (now != null && !now.equals(planned) || now == null && planned != null) {
+      throw new TidewaterException(
+          ErrorKind.EXTERNAL,
+          String.format(
+              "another load of source '%s' into %s moved the cursor from %s to %s meanwhile;"
+                  + " nothing was committed, run the load again",
+              plan.sourceName(), plan.target(), planned, now),
+          null);
     }
   }
 
@@ -186,6 +226,7 @@ public final class LoadExecutor {
   private WriteResult write(
       LoadPlan plan,
       Table table,
+      CursorFilter cursorFilter,
       BufferAllocator allocator,
       LoadListener listener,
       Counters counters) {
@@ -222,7 +263,8 @@ public final class LoadExecutor {
                         firstFailure,
                         threads,
                         () -> {
-                          extract(plan, nextSplit, queue, allocator, listener, counters);
+                          extract(
+                              plan, cursorFilter, nextSplit, queue, allocator, listener, counters);
                           return null;
                         })));
       }
@@ -273,6 +315,7 @@ public final class LoadExecutor {
 
   private void extract(
       LoadPlan plan,
+      CursorFilter cursorFilter,
       AtomicInteger nextSplit,
       BlockingQueue<VectorSchemaRoot> queue,
       BufferAllocator allocator,
@@ -285,10 +328,17 @@ public final class LoadExecutor {
       try (BatchReader reader = plan.connector().open(split, plan.request(), allocator)) {
         long bytesBefore = 0;
         while (reader.next()) {
+          int rows = reader.root().getRowCount();
           VectorSchemaRoot batch = plan.normalizer().apply(reader.root(), allocator);
-          int rows = batch.getRowCount();
-          put(queue, batch);
+          if (cursorFilter != null) {
+            batch = cursorFilter.apply(batch, allocator, reader::position);
+          }
           counters.rowsRead.addAndGet(rows);
+          if (batch.getRowCount() == 0) {
+            batch.close();
+          } else {
+            put(queue, batch);
+          }
           long bytes = reader.bytesRead();
           listener.progressed(bytes - bytesBefore, rows);
           bytesBefore = bytes;
@@ -373,5 +423,7 @@ public final class LoadExecutor {
   private static final class Counters {
     final AtomicLong rowsRead = new AtomicLong();
     final AtomicLong rowsWritten = new AtomicLong();
+    volatile String cursorBefore;
+    volatile String cursorAfter;
   }
 }

@@ -31,6 +31,8 @@ public record LoadPlan(
     List<PartitionTerm> partitioning,
     Disposition disposition,
     Normalizer normalizer,
+    SchemaEvolution evolution,
+    CursorWindow cursor,
     int writers,
     Map<String, String> writeOptions)
     implements AutoCloseable {
@@ -84,6 +86,12 @@ public record LoadPlan(
                     + partitioning.stream()
                         .map(LoadPlan::describe)
                         .collect(Collectors.joining(", "))));
+    if (!evolution.isEmpty()) {
+      lines.add("    Evolve schema (same commit): " + String.join("; ", evolution.describe()));
+    }
+    if (cursor != null) {
+      lines.add("      Cursor: " + cursor.describe());
+    }
     lines.add("      Normalize: " + normalizer.mappings().size() + " column(s)");
     for (Normalizer.ColumnMapping mapping : normalizer.mappings()) {
       lines.add("        " + mapping.describe());

@@ -9,10 +9,12 @@ import dev.tidewater.planner.Engine;
 import dev.tidewater.planner.Positions;
 import dev.tidewater.planner.TableName;
 import dev.tidewater.planner.metadata.SourceDefinition;
+import dev.tidewater.spi.ColumnPredicate;
 import dev.tidewater.spi.Connector;
 import dev.tidewater.spi.ExtractRequest;
 import dev.tidewater.spi.SourceObject;
 import dev.tidewater.spi.Split;
+import dev.tidewater.spi.TidewaterException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -65,9 +67,12 @@ public final class LoadPlanner {
       List<PartitionTerm> partitioning = partitioning(load);
       boolean exists = catalog.tableExists(target.identifier());
       org.apache.iceberg.Schema tableSchema;
+      SchemaEvolution evolution = new SchemaEvolution(List.of(), List.of());
+      Table table = null;
       if (exists) {
-        Table table = catalog.loadTable(target.identifier());
-        tableSchema = table.schema();
+        table = catalog.loadTable(target.identifier());
+        evolution = SchemaEvolution.plan(sourceSchema, table.schema());
+        tableSchema = evolution.apply(table);
         if (!partitioning.isEmpty()) {
           PartitionSpec wanted = Partitioning.spec(tableSchema, partitioning);
           if (!wanted.compatibleWith(table.spec())) {
@@ -84,8 +89,11 @@ public final class LoadPlanner {
         Partitioning.spec(tableSchema, partitioning);
       }
       Normalizer normalizer = Normalizer.plan(sourceSchema, tableSchema, target.toString());
+      CursorWindow cursor = cursorWindow(load, sourceName, normalizer, table);
+      List<ColumnPredicate> predicates =
+          cursor == null ? List.of() : predicates(cursor, normalizer);
       ExtractRequest request =
-          new ExtractRequest(object, List.of(), List.of(), engine.config().batchRows());
+          new ExtractRequest(object, List.of(), predicates, engine.config().batchRows());
       List<Split> splits = connector.plan(request);
       return new LoadPlan(
           UUID.randomUUID().toString(),
@@ -103,6 +111,8 @@ public final class LoadPlanner {
               ? LoadPlan.Disposition.REPLACE
               : LoadPlan.Disposition.APPEND,
           normalizer,
+          evolution,
+          cursor,
           engine.config().loadThreads(),
           writeOptions);
     } catch (RuntimeException e) {
@@ -111,12 +121,110 @@ public final class LoadPlanner {
     }
   }
 
+  /** The cursor window of an INCREMENTAL or BACKFILL load, or null. */
+  private static CursorWindow cursorWindow(
+      SqlLoad load, String sourceName, Normalizer normalizer, Table table) {
+    if (load.incrementalColumn == null) {
+      if (load.backfillFrom != null) {
+        throw Positions.userError(
+            load.backfillFrom, "BACKFILL needs INCREMENTAL ON <cursor column> to name the column");
+      }
+      return null;
+    }
+    String column = load.incrementalColumn.getSimple();
+    Normalizer.ColumnMapping mapping =
+        normalizer.mappings().stream()
+            .filter(each -> each.source().getName().equalsIgnoreCase(column))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    Positions.userError(
+                        load.incrementalColumn,
+                        "the cursor column '%s' is not a column of source '%s'",
+                        column,
+                        sourceName));
+    CursorType type;
+    try {
+      type = CursorType.of(mapping.output());
+    } catch (TidewaterException e) {
+      throw Positions.userError(load.incrementalColumn, "%s", e.getMessage());
+    }
+    Comparable<?> previous =
+        table == null ? null : Cursors.last(table, sourceName).map(type::parse).orElse(null);
+    if (load.backfillFrom != null) {
+      Comparable<?> from = parse(type, load.backfillFrom);
+      Comparable<?> to = parse(type, load.backfillTo);
+      if (CursorType.compare(from, to) >= 0) {
+        throw Positions.userError(load.backfillFrom, "BACKFILL FROM must be below TO");
+      }
+      return new CursorWindow(
+          mapping.output().getName(), type, from, true, to, previous, CursorWindow.Movement.STAYS);
+    }
+    Comparable<?> lower;
+    boolean inclusive;
+    if (previous != null) {
+      if (load.incrementalLag != null) {
+        lower = type.minus(previous, Cursors.lag(load.incrementalLag, type));
+        inclusive = true;
+      } else {
+        lower = previous;
+        inclusive = false;
+      }
+    } else {
+      lower = load.incrementalInitial == null ? null : parse(type, load.incrementalInitial);
+      inclusive = true;
+    }
+    return new CursorWindow(
+        mapping.output().getName(),
+        type,
+        lower,
+        inclusive,
+        null,
+        previous,
+        CursorWindow.Movement.MOVES);
+  }
+
+  private static Comparable<?> parse(CursorType type, SqlNode literal) {
+    try {
+      return type.parse(Cursors.literalText(literal));
+    } catch (TidewaterException e) {
+      if (e.position().isPresent()) {
+        throw e;
+      }
+      throw Positions.userError(literal, "%s", e.getMessage());
+    }
+  }
+
+  /** The window as predicates on the source's column, for sources that can filter. */
+  private static List<ColumnPredicate> predicates(CursorWindow cursor, Normalizer normalizer) {
+    String sourceColumn =
+        normalizer.mappings().stream()
+            .filter(each -> each.output().getName().equals(cursor.column()))
+            .findFirst()
+            .orElseThrow()
+            .source()
+            .getName();
+    List<ColumnPredicate> predicates = new ArrayList<>();
+    if (cursor.lower() != null) {
+      predicates.add(
+          new ColumnPredicate(
+              sourceColumn,
+              cursor.lowerInclusive()
+                  ? ColumnPredicate.Operator.GREATER_THAN_OR_EQUAL
+                  : ColumnPredicate.Operator.GREATER_THAN,
+              cursor.lower()));
+    }
+    if (cursor.upper() != null) {
+      predicates.add(
+          new ColumnPredicate(sourceColumn, ColumnPredicate.Operator.LESS_THAN, cursor.upper()));
+    }
+    return predicates;
+  }
+
   private static void rejectUnsupported(SqlLoad load) {
     if (load.disposition == SqlLoad.Disposition.MERGE) {
       throw notYet(load.mergeKeys != null ? load.mergeKeys : load, "WITH DISPOSITION MERGE");
     }
-    rejectIfPresent(load.incrementalColumn, "INCREMENTAL ON");
-    rejectIfPresent(load.backfillFrom, "BACKFILL");
     rejectIfPresent(load.contract, "USING CONTRACT");
     if (load.onError != null && load.onError != SqlLoad.OnError.ABORT) {
       throw notYet(load, "ON ERROR " + load.onError);

@@ -15,6 +15,8 @@ public record LoadRecord(
     long rowsWritten,
     long rowsRejected,
     Long snapshotId,
+    String cursorBefore,
+    String cursorAfter,
     Instant startedAt,
     long durationMillis,
     String error) {
@@ -31,6 +33,7 @@ public record LoadRecord(
   public enum LoadStatus {
     RUNNING,
     SUCCEEDED,
-    FAILED
+    FAILED,
+    ROLLED_BACK
   }
 }

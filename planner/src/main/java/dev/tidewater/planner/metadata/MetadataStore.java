@@ -70,8 +70,21 @@ public final class MetadataStore implements AutoCloseable {
               + " VARCHAR(1024) NOT NULL, target VARCHAR(1024) NOT NULL, disposition VARCHAR(32)"
               + " NOT NULL, status VARCHAR(16) NOT NULL, rows_read BIGINT, rows_written BIGINT,"
               + " rows_rejected BIGINT, snapshot_id BIGINT, started_at BIGINT NOT NULL,"
-              + " duration_ms BIGINT, error TEXT)");
+              + " duration_ms BIGINT, error TEXT, cursor_before TEXT, cursor_after TEXT)");
+      addColumnIfMissing(statement, "tw_loads", "cursor_before", "TEXT");
+      addColumnIfMissing(statement, "tw_loads", "cursor_after", "TEXT");
     }
+  }
+
+  /** Upgrades a store made by an earlier version. */
+  private void addColumnIfMissing(Statement statement, String table, String column, String type)
+      throws SQLException {
+    try (ResultSet columns = connection.getMetaData().getColumns(null, null, table, column)) {
+      if (columns.next()) {
+        return;
+      }
+    }
+    statement.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
   }
 
   public synchronized void putSource(SourceDefinition source) {
@@ -144,8 +157,9 @@ public final class MetadataStore implements AutoCloseable {
         PreparedStatement insert =
             connection.prepareStatement(
                 "INSERT INTO tw_loads (load_id, source, target, disposition, status, rows_read,"
-                    + " rows_written, rows_rejected, snapshot_id, started_at, duration_ms, error)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " rows_written, rows_rejected, snapshot_id, started_at, duration_ms, error,"
+                    + " cursor_before, cursor_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    + " ?, ?)")) {
       delete.setString(1, load.loadId());
       delete.executeUpdate();
       insert.setString(1, load.loadId());
@@ -164,10 +178,17 @@ public final class MetadataStore implements AutoCloseable {
       insert.setLong(10, load.startedAt().toEpochMilli());
       insert.setLong(11, load.durationMillis());
       insert.setString(12, load.error());
+      insert.setString(13, load.cursorBefore());
+      insert.setString(14, load.cursorAfter());
       insert.executeUpdate();
     } catch (SQLException e) {
       throw TidewaterException.external(e, "cannot record load '%s'", load.loadId());
     }
+  }
+
+  /** One load, if recorded. */
+  public synchronized Optional<LoadRecord> load(String loadId) {
+    return loads().stream().filter(load -> load.loadId().equals(loadId)).findFirst();
   }
 
   /** Load history, newest first. */
@@ -176,8 +197,8 @@ public final class MetadataStore implements AutoCloseable {
         ResultSet rows =
             statement.executeQuery(
                 "SELECT load_id, source, target, disposition, status, rows_read, rows_written,"
-                    + " rows_rejected, snapshot_id, started_at, duration_ms, error FROM tw_loads"
-                    + " ORDER BY started_at DESC, load_id")) {
+                    + " rows_rejected, snapshot_id, started_at, duration_ms, error, cursor_before,"
+                    + " cursor_after FROM tw_loads ORDER BY started_at DESC, load_id")) {
       List<LoadRecord> loads = new ArrayList<>();
       while (rows.next()) {
         long snapshot = rows.getLong(9);
@@ -193,6 +214,8 @@ public final class MetadataStore implements AutoCloseable {
                 rows.getLong(7),
                 rows.getLong(8),
                 snapshotId,
+                rows.getString(13),
+                rows.getString(14),
                 Instant.ofEpochMilli(rows.getLong(10)),
                 rows.getLong(11),
                 rows.getString(12)));

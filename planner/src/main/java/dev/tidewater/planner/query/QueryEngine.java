@@ -137,6 +137,10 @@ public final class QueryEngine implements AutoCloseable {
         }
       }
     }
+    if (!rootEntries.contains("system")) {
+      root.add("system", new SystemSchema(engine.metadata()));
+      rootEntries.add("system");
+    }
     for (SourceDefinition source : engine.metadata().sources()) {
       if (!rootEntries.contains(source.name())) {
         root.add(

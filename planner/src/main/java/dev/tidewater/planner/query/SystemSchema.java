@@ -1,0 +1,76 @@
+package dev.tidewater.planner.query;
+
+import dev.tidewater.planner.metadata.LoadRecord;
+import dev.tidewater.planner.metadata.MetadataStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.schema.ScannableTable;
+import org.apache.calcite.schema.Table;
+import org.apache.calcite.schema.impl.AbstractSchema;
+import org.apache.calcite.schema.impl.AbstractTable;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/** The {@code system} schema: Tidewater's own tables, e.g. {@code system.loads}. */
+final class SystemSchema extends AbstractSchema {
+  private final MetadataStore metadata;
+
+  SystemSchema(MetadataStore metadata) {
+    this.metadata = metadata;
+  }
+
+  @Override
+  protected Map<String, Table> getTableMap() {
+    return Map.of("loads", new LoadsTable());
+  }
+
+  /** Every load with its counts, cursor range, snapshot and outcome; newest first. */
+  private final class LoadsTable extends AbstractTable implements ScannableTable {
+    @Override
+    public RelDataType getRowType(RelDataTypeFactory factory) {
+      RelDataTypeFactory.Builder builder = factory.builder();
+      for (String name : List.of("load_id", "source", "target", "disposition", "status")) {
+        builder.add(name, SqlTypeName.VARCHAR).nullable(true);
+      }
+      for (String name : List.of("rows_read", "rows_written", "rows_rejected", "snapshot_id")) {
+        builder.add(name, SqlTypeName.BIGINT).nullable(true);
+      }
+      builder.add("cursor_before", SqlTypeName.VARCHAR).nullable(true);
+      builder.add("cursor_after", SqlTypeName.VARCHAR).nullable(true);
+      builder.add("started_at", SqlTypeName.TIMESTAMP, 3).nullable(true);
+      builder.add("seconds", SqlTypeName.DOUBLE).nullable(true);
+      builder.add("error", SqlTypeName.VARCHAR).nullable(true);
+      return builder.build();
+    }
+
+    @Override
+    public Enumerable<Object[]> scan(DataContext root) {
+      List<Object[]> rows = new ArrayList<>();
+      for (LoadRecord load : metadata.loads()) {
+        rows.add(
+            new Object[] {
+              load.loadId(),
+              load.source(),
+              load.target(),
+              load.disposition(),
+              load.status().name(),
+              load.rowsRead(),
+              load.rowsWritten(),
+              load.rowsRejected(),
+              load.snapshotId(),
+              load.cursorBefore(),
+              load.cursorAfter(),
+              load.startedAt().toEpochMilli(),
+              load.durationMillis() / 1000.0,
+              load.error()
+            });
+      }
+      return Linq4j.asEnumerable(rows);
+    }
+  }
+}
