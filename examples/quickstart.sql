@@ -48,3 +48,10 @@ ORDER BY status;
 SELECT id, name, address, tags FROM sales.customers ORDER BY id LIMIT 5;
 
 SHOW LOADS FOR iceberg.sales.orders;
+
+-- Incremental: only rows past the last committed cursor; the cursor is stored in the same
+-- Iceberg snapshot as the data (see docs/loads.md).
+LOAD orders_files INTO iceberg.sales.orders_incremental WITH DISPOSITION APPEND INCREMENTAL ON order_id;
+LOAD orders_files INTO iceberg.sales.orders_incremental WITH DISPOSITION APPEND INCREMENTAL ON order_id;
+SELECT load_id, rows_read, rows_written, cursor_before, cursor_after
+FROM system.loads WHERE target = 'iceberg.sales.orders_incremental';

@@ -2,6 +2,15 @@ package dev.tidewater.flight;
 
 import dev.tidewater.spi.BatchReader;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.flight.BackpressureStrategy;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
@@ -10,19 +19,40 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Streams a statement's batches to a DoGet listener. It waits for the client before each batch
  * (back-pressure), never sends an empty batch, and stops when the client or the server cancels.
+ *
+ * <p>The batches are sent from a thread of this streamer, not from the gRPC thread that called
+ * {@code getStream}: gRPC delivers a call's "ready" and "cancelled" events on that call's own
+ * serialized executor, so a producer that blocks there never hears that the client cancelled or
+ * drained its buffer. (The cancel only marks the call's gRPC context; {@link
+ * ServerStreamListener#isCancelled()} stays false until the blocked method returns.)
  */
-final class ResultStreamer {
+final class ResultStreamer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ResultStreamer.class);
+  /** Longest wait on the client between two checks of the cancel flags, in case an event is lost. */
+  private static final long POLL_MILLIS = 100;
+
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
   private final Duration stallTimeout;
+  private final ExecutorService threads;
+  private final Set<StatementExecution> streaming = ConcurrentHashMap.newKeySet();
 
   /** {@code stallTimeout}: how long a client may stop reading before the stream is abandoned. */
   ResultStreamer(Duration stallTimeout) {
     this.stallTimeout = stallTimeout;
+    this.threads = Executors.newCachedThreadPool(new StreamThreads());
   }
 
+  /**
+   * Starts streaming and returns at once. Called on the gRPC thread, which registers the ready and
+   * cancel handlers before gRPC can deliver either event to this call.
+   */
   void stream(StatementExecution execution, ServerStreamListener listener) {
     // Flight copies each batch into gRPC buffers during putNext; the reader may then refill its
     // root.
@@ -30,7 +60,44 @@ final class ResultStreamer {
     CancellingBackpressure backpressure = new CancellingBackpressure(execution);
     backpressure.register(listener);
     execution.onCancel(backpressure::interruptWait);
+    streaming.add(execution);
     try {
+      threads.execute(() -> run(execution, listener, backpressure));
+    } catch (RejectedExecutionException e) {
+      streaming.remove(execution);
+      execution.cancel();
+      listener.error(
+          CallStatus.UNAVAILABLE
+              .withDescription("the Flight SQL endpoint is shutting down")
+              .toRuntimeException());
+    }
+  }
+
+  /** Cancels the running streams and waits for their threads to release their resources. */
+  @Override
+  public void close() {
+    threads.shutdown();
+    for (StatementExecution execution : List.copyOf(streaming)) {
+      execution.cancel();
+    }
+    try {
+      if (!threads.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("{} result streams did not stop within {}", streaming.size(), CLOSE_WAIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void run(
+      StatementExecution execution,
+      ServerStreamListener listener,
+      CancellingBackpressure backpressure) {
+    try {
+      if (listener.isCancelled()) {
+        // The client left before the statement started: there is nothing to stop.
+        execution.cancel();
+      }
       StatementResult result = execution.run();
       if (result.hasRows()) {
         sendBatches(execution, result.rows(), listener, backpressure);
@@ -48,6 +115,7 @@ final class ResultStreamer {
       listener.error(FlightErrors.toFlight(e));
     } finally {
       execution.closeResources();
+      streaming.remove(execution);
     }
   }
 
@@ -61,11 +129,6 @@ final class ResultStreamer {
       VectorLoader loader = new VectorLoader(out);
       listener.start(out);
       while (!execution.isCancelled() && reader.next()) {
-        if (listener.isCancelled()) {
-          // The cancel callback may race with this loop; the listener's flag does not.
-          execution.cancel();
-          return;
-        }
         VectorSchemaRoot batch = reader.root();
         if (batch.getRowCount() == 0) {
           continue;
@@ -74,7 +137,7 @@ final class ResultStreamer {
         try (ArrowRecordBatch record = new VectorUnloader(batch).getRecordBatch()) {
           loader.load(record);
         }
-        if (!awaitClient(backpressure, execution)) {
+        if (!awaitClient(backpressure, listener, execution)) {
           return;
         }
         listener.putNext();
@@ -89,23 +152,38 @@ final class ResultStreamer {
     }
   }
 
-  /** True when the client can take the next batch, false when the statement was cancelled. */
-  private boolean awaitClient(CancellingBackpressure backpressure, StatementExecution execution) {
+  /**
+   * True when the client can take the next batch, false when the statement was cancelled. The
+   * events wake the wait at once; the bounded polls re-check the flags should an event be lost.
+   */
+  private boolean awaitClient(
+      CancellingBackpressure backpressure,
+      ServerStreamListener listener,
+      StatementExecution execution) {
+    long deadline = System.nanoTime() + stallTimeout.toNanos();
     while (true) {
-      switch (backpressure.waitForListener(stallTimeout.toMillis())) {
+      if (listener.isCancelled() || Thread.currentThread().isInterrupted()) {
+        execution.cancel();
+      }
+      if (execution.isCancelled()) {
+        return false;
+      }
+      long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (remainingMillis <= 0) {
+        throw CallStatus.TIMED_OUT
+            .withDescription("the client read nothing for " + stallTimeout)
+            .toRuntimeException();
+      }
+      // A timeout of 0 would wait forever.
+      long poll = Math.max(1, Math.min(POLL_MILLIS, remainingMillis));
+      switch (backpressure.waitForListener(poll)) {
         case READY:
           return true;
         case CANCELLED:
           execution.cancel();
           return false;
-        case TIMEOUT:
-          throw CallStatus.TIMED_OUT
-              .withDescription("the client read nothing for " + stallTimeout)
-              .toRuntimeException();
         default:
-          if (execution.isCancelled()) {
-            return false;
-          }
+          // TIMEOUT ends one poll, OTHER a wait that a cancel interrupted: check the flags again.
       }
     }
   }
@@ -127,6 +205,18 @@ final class ResultStreamer {
     @Override
     protected boolean shouldContinueWaiting(ServerStreamListener listener, long remainingMillis) {
       return !execution.isCancelled();
+    }
+  }
+
+  /** Daemon threads named after their job, so a stuck stream is easy to spot in a thread dump. */
+  private static final class StreamThreads implements ThreadFactory {
+    private final AtomicInteger count = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable task) {
+      Thread thread = new Thread(task, "tidewater-result-stream-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
     }
   }
 }

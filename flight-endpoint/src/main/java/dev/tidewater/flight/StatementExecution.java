@@ -77,6 +77,9 @@ final class StatementExecution implements AutoCloseable {
   StatementResult run() {
     BufferAllocator runAllocator;
     synchronized (this) {
+      if (state == State.CANCELLED) {
+        throw cancelledError();
+      }
       if (state != State.PENDING) {
         throw CallStatus.INVALID_ARGUMENT
             .withDescription("statement " + id + " is " + state.name().toLowerCase())

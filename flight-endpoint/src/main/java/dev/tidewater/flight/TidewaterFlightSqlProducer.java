@@ -423,6 +423,7 @@ public final class TidewaterFlightSqlProducer implements FlightSqlProducer {
   /** Cancels pending statements; running ones belong to their sessions. */
   @Override
   public void close() {
+    streamer.close();
     pending.close();
     prepared.close();
   }

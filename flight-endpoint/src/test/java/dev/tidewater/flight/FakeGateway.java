@@ -95,10 +95,19 @@ final class FakeGateway implements GatewayService {
   final AtomicInteger cancels = new AtomicInteger();
   final AtomicInteger openReaders = new AtomicInteger();
   private final Map<Long, CountDownLatch> rangeReadersClosed = new ConcurrentHashMap<>();
+  private final Map<Long, CountDownLatch> rangeBatchesFilled = new ConcurrentHashMap<>();
 
   /** Counts down when the reader of {@code SELECT RANGE(rows)} closes. */
   CountDownLatch rangeReaderClosed(long rows) {
     return rangeReadersClosed.computeIfAbsent(rows, key -> new CountDownLatch(1));
+  }
+
+  /**
+   * Counts down once per batch the reader of {@code SELECT RANGE(rows)} fills, from {@code
+   * batches}; call it before running the statement.
+   */
+  CountDownLatch rangeBatchesFilled(long rows, int batches) {
+    return rangeBatchesFilled.computeIfAbsent(rows, key -> new CountDownLatch(batches));
   }
 
   @Override
@@ -247,6 +256,7 @@ final class FakeGateway implements GatewayService {
   private FakeReader rangeReader(long rows, BufferAllocator allocator) {
     int batches = (int) ((rows + BATCH_ROWS - 1) / BATCH_ROWS);
     CountDownLatch closed = rangeReaderClosed(rows);
+    CountDownLatch filled = rangeBatchesFilled.getOrDefault(rows, new CountDownLatch(0));
     return new FakeReader(
         RANGE_SCHEMA,
         allocator,
@@ -259,6 +269,7 @@ final class FakeGateway implements GatewayService {
           for (int i = 0; i < count; i++) {
             n.setSafe(i, first + i);
           }
+          filled.countDown();
           return count;
         });
   }

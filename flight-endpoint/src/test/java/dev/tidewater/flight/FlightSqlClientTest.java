@@ -35,6 +35,7 @@ import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.SqlInfo;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.UInt4Vector;
 import org.apache.arrow.vector.VarCharVector;
 import org.junit.jupiter.api.AfterAll;
@@ -46,6 +47,8 @@ import org.junit.jupiter.api.function.Executable;
 /** Drives the endpoint with Arrow's own Flight SQL client, for what JDBC does not reach. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FlightSqlClientTest {
+  private static final int BATCHES_BEFORE_BACK_PRESSURE = 20;
+
   private final FakeGateway gateway = new FakeGateway();
   private BufferAllocator allocator;
   private FlightEndpoint endpoint;
@@ -210,6 +213,47 @@ class FlightSqlClientTest {
     }
     assertThat(readerClosed.await(20, TimeUnit.SECONDS)).isTrue();
     assertThat(gateway.cancels.get()).isGreaterThan(cancels);
+  }
+
+  @Test
+  void aClientCancelWhileTheServerWaitsForItStopsTheStream() throws Exception {
+    long rows = 2_000_000_000L;
+    CountDownLatch readerClosed = gateway.rangeReaderClosed(rows);
+    // The server cannot wait for the client before it has queued 10 MiB: 20 batches of 512 KiB.
+    CountDownLatch filled = gateway.rangeBatchesFilled(rows, BATCHES_BEFORE_BACK_PRESSURE);
+    FlightInfo info = sql.execute("SELECT RANGE(" + rows + ")", bearer);
+    try (FlightStream stream = sql.getStream(info.getEndpoints().get(0).getTicket(), bearer)) {
+      assertThat(stream.next()).isTrue();
+      assertThat(filled.await(20, TimeUnit.SECONDS)).isTrue();
+      stream.cancel("enough", null);
+    } catch (FlightRuntimeException e) {
+      assertThat(e.status().code()).isEqualTo(FlightStatusCode.CANCELLED);
+    }
+    assertThat(readerClosed.await(20, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aClientThatStopsReadingForAWhileStillGetsEveryRow() throws Exception {
+    long rows = 40L * FakeGateway.BATCH_ROWS;
+    CountDownLatch filled = gateway.rangeBatchesFilled(rows, BATCHES_BEFORE_BACK_PRESSURE);
+    FlightInfo info = sql.execute("SELECT RANGE(" + rows + ")", bearer);
+    long read = 0;
+    long sum = 0;
+    try (FlightStream stream = sql.getStream(info.getEndpoints().get(0).getTicket(), bearer)) {
+      while (stream.next()) {
+        BigIntVector n = (BigIntVector) stream.getRoot().getVector("n");
+        for (int i = 0; i < n.getValueCount(); i++) {
+          sum += n.get(i);
+        }
+        read += n.getValueCount();
+        if (read == FakeGateway.BATCH_ROWS) {
+          // Let the server fill the client's window and its own queue before reading on.
+          assertThat(filled.await(20, TimeUnit.SECONDS)).isTrue();
+        }
+      }
+    }
+    assertThat(read).isEqualTo(rows);
+    assertThat(sum).isEqualTo(rows * (rows - 1) / 2);
   }
 
   @Test
