@@ -157,7 +157,7 @@ public final class LoadBenchmark {
     return sorted.get(sorted.size() / 2);
   }
 
-  private static void deleteRecursively(Path path) throws IOException {
+  static void deleteRecursively(Path path) throws IOException {
     if (!Files.exists(path)) {
       return;
     }
