@@ -28,13 +28,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The batches are sent from a thread of this streamer, not from the gRPC thread that called
  * {@code getStream}: gRPC delivers a call's "ready" and "cancelled" events on that call's own
- * serialized executor, so a producer that blocks there never hears that the client cancelled or
- * drained its buffer. (The cancel only marks the call's gRPC context; {@link
- * ServerStreamListener#isCancelled()} stays false until the blocked method returns.)
+ * serialized executor, so a producer that blocks there is never woken by them. A stream that waited
+ * for a slow client then stalled until the stall timeout, and one whose client cancelled during the
+ * wait held its reader and memory just as long. The waits also poll the flags, so that no lost
+ * event can stall a stream.
  */
 final class ResultStreamer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ResultStreamer.class);
-  /** Longest wait on the client between two checks of the cancel flags, in case an event is lost. */
+
+  /**
+   * Longest wait on the client between two checks of the cancel flags, in case an event is lost.
+   */
   private static final long POLL_MILLIS = 100;
 
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);

@@ -42,6 +42,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 
 /** Drives the endpoint with Arrow's own Flight SQL client, for what JDBC does not reach. */
@@ -219,7 +220,8 @@ class FlightSqlClientTest {
   void aClientCancelWhileTheServerWaitsForItStopsTheStream() throws Exception {
     long rows = 2_000_000_000L;
     CountDownLatch readerClosed = gateway.rangeReaderClosed(rows);
-    // The server cannot wait for the client before it has queued 10 MiB: 20 batches of 512 KiB.
+    // Flight holds the server back once 10 MiB are queued, so it fills at least 20 batches of
+    // 512 KiB first; cancelling after them usually finds it waiting for this client.
     CountDownLatch filled = gateway.rangeBatchesFilled(rows, BATCHES_BEFORE_BACK_PRESSURE);
     FlightInfo info = sql.execute("SELECT RANGE(" + rows + ")", bearer);
     try (FlightStream stream = sql.getStream(info.getEndpoints().get(0).getTicket(), bearer)) {
@@ -233,6 +235,7 @@ class FlightSqlClientTest {
   }
 
   @Test
+  @Timeout(60)
   void aClientThatStopsReadingForAWhileStillGetsEveryRow() throws Exception {
     long rows = 40L * FakeGateway.BATCH_ROWS;
     CountDownLatch filled = gateway.rangeBatchesFilled(rows, BATCHES_BEFORE_BACK_PRESSURE);
@@ -247,7 +250,8 @@ class FlightSqlClientTest {
         }
         read += n.getValueCount();
         if (read == FakeGateway.BATCH_ROWS) {
-          // Let the server fill the client's window and its own queue before reading on.
+          // Let the server fill the client's window and its own queue, so that it has to wait
+          // for this client, before reading on.
           assertThat(filled.await(20, TimeUnit.SECONDS)).isTrue();
         }
       }
