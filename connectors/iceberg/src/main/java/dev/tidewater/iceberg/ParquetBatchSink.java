@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.arrow.vector.FieldVector;
@@ -123,23 +124,36 @@ public final class ParquetBatchSink implements BatchSink {
 
   @Override
   public void append(VectorSchemaRoot batch) {
+    append(batch, null, null);
+  }
+
+  /**
+   * Writes the rows of {@code batch} that {@code keep} accepts (all when null), ignoring the batch
+   * column {@code ignoredColumn} (when not null), e.g. a MERGE's delete marker.
+   */
+  void append(VectorSchemaRoot batch, String ignoredColumn, IntPredicate keep) {
     checkOpen();
     int rows = batch.getRowCount();
     if (rows == 0) {
       return;
     }
-    row.reset(vectorsInTableOrder(batch));
+    row.reset(vectorsInTableOrder(batch, ignoredColumn, keep));
     if (partitionKey == null) {
       if (unpartitioned == null) {
         unpartitioned = new RollingFile(null);
       }
       RollingFile file = unpartitioned;
       for (int i = 0; i < rows; i++) {
-        row.moveTo(i);
-        file.write(row);
+        if (keep == null || keep.test(i)) {
+          row.moveTo(i);
+          file.write(row);
+        }
       }
     } else {
       for (int i = 0; i < rows; i++) {
+        if (keep != null && !keep.test(i)) {
+          continue;
+        }
         row.moveTo(i);
         partitionKey.partition(row);
         RollingFile file = partitions.get(partitionKey);
@@ -230,10 +244,14 @@ public final class ParquetBatchSink implements BatchSink {
     }
   }
 
-  private FieldVector[] vectorsInTableOrder(VectorSchemaRoot batch) {
+  private FieldVector[] vectorsInTableOrder(
+      VectorSchemaRoot batch, String ignoredColumn, IntPredicate keep) {
     FieldVector[] vectors = new FieldVector[schema.columns().size()];
     for (FieldVector vector : batch.getFieldVectors()) {
       String name = vector.getName();
+      if (name.equals(ignoredColumn)) {
+        continue;
+      }
       Integer position = positions.get(name);
       if (position == null) {
         position = positionsIgnoringCase.get(name.toLowerCase(Locale.ROOT));
@@ -267,13 +285,14 @@ public final class ParquetBatchSink implements BatchSink {
     List<Types.NestedField> columns = schema.columns();
     for (int i = 0; i < vectors.length; i++) {
       if (columns.get(i).isRequired()) {
-        checkNoNulls(columns.get(i), vectors[i], batch.getRowCount());
+        checkNoNulls(columns.get(i), vectors[i], batch.getRowCount(), keep);
       }
     }
     return vectors;
   }
 
-  private void checkNoNulls(Types.NestedField column, FieldVector vector, int rows) {
+  private void checkNoNulls(
+      Types.NestedField column, FieldVector vector, int rows, IntPredicate keep) {
     if (vector == null) {
       throw TidewaterException.user(
           "column '%s' of table %s is required (NOT NULL) but the data has no such column",
@@ -281,8 +300,11 @@ public final class ParquetBatchSink implements BatchSink {
     }
     if (vector.getNullCount() > 0) {
       int first = 0;
-      while (first < rows && !vector.isNull(first)) {
+      while (first < rows && !(vector.isNull(first) && (keep == null || keep.test(first)))) {
         first++;
+      }
+      if (first == rows) {
+        return;
       }
       throw TidewaterException.user(
           "column '%s' of table %s is required (NOT NULL) but row %d of the batch is null",

@@ -1,17 +1,27 @@
 package dev.tidewater.iceberg;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.TidewaterException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.IsolationLevel;
+import org.apache.iceberg.OverwriteFiles;
+import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.Transaction;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.util.ContentFileUtil;
 
 /** The committers of the write dispositions. */
 public final class TableCommitters {
@@ -22,9 +32,10 @@ public final class TableCommitters {
     return (Transaction transaction, WriteResult result, Map<String, String> summary) ->
         commit(
             transaction,
-            result,
             summary,
+            ValidationFailure.INVALID,
             update -> {
+              requireOnlyDataFiles(update.table(), result);
               var append = update.newAppend();
               for (DataFile file : result.dataFiles()) {
                 append.appendFile(file);
@@ -41,15 +52,103 @@ public final class TableCommitters {
     return (Transaction transaction, WriteResult result, Map<String, String> summary) ->
         commit(
             transaction,
-            result,
             summary,
+            ValidationFailure.INVALID,
             update -> {
+              requireOnlyDataFiles(update.table(), result);
               var overwrite = update.newOverwrite().overwriteByRowFilter(Expressions.alwaysTrue());
               for (DataFile file : result.dataFiles()) {
                 overwrite.addFile(file);
               }
               return overwrite;
             });
+  }
+
+  /**
+   * MERGE: one snapshot that adds the new rows and removes the rows they replace, validated against
+   * every commit since {@code startingSnapshotId} (all commits when null: the table was empty).
+   *
+   * <p>Merge-on-read results (delete files, nothing in {@link WriteResult#removedDataFiles}) commit
+   * as a {@code RowDelta}: it adds the data and delete files, drops the delete files the new ones
+   * absorbed, and fails when a concurrent commit removed a data file the deletes point at, added
+   * deletes to data files that {@code conflictFilter} can match, or — under {@link
+   * IsolationLevel#SERIALIZABLE} — added data files that {@code conflictFilter} can match (rows
+   * with an incoming key that the merge did not see). Copy-on-write results commit as an {@code
+   * OverwriteFiles} with the same checks. A failed validation is an external error that says to run
+   * the load again; {@code CommitFailedException} is retried by Iceberg, which re-runs these
+   * validations against the new table state.
+   */
+  public static TableCommitter merge(
+      Long startingSnapshotId, Expression conflictFilter, IsolationLevel isolation) {
+    requireNonNull(conflictFilter, "conflictFilter is null");
+    requireNonNull(isolation, "isolation is null");
+    return (Transaction transaction, WriteResult result, Map<String, String> summary) ->
+        commit(
+            transaction,
+            summary,
+            ValidationFailure.CONFLICT,
+            update ->
+                result.removedDataFiles().isEmpty()
+                    ? rowDelta(update, result, startingSnapshotId, conflictFilter, isolation)
+                    : overwrite(update, result, startingSnapshotId, conflictFilter, isolation));
+  }
+
+  private static SnapshotUpdate<?> rowDelta(
+      Transaction update,
+      WriteResult result,
+      Long startingSnapshotId,
+      Expression conflictFilter,
+      IsolationLevel isolation) {
+    RowDelta delta = update.newRowDelta();
+    result.dataFiles().forEach(delta::addRows);
+    result.deleteFiles().forEach(delta::addDeletes);
+    result.removedDeleteFiles().forEach(delta::removeDeletes);
+    if (startingSnapshotId != null) {
+      delta.validateFromSnapshot(startingSnapshotId);
+    }
+    List<String> referenced = new ArrayList<>();
+    for (DeleteFile file : result.deleteFiles()) {
+      String location = ContentFileUtil.referencedDataFileLocation(file);
+      if (location == null) {
+        throw TidewaterException.internal(
+            null, "delete file %s names no single data file", file.location());
+      }
+      referenced.add(location);
+    }
+    delta
+        .conflictDetectionFilter(conflictFilter)
+        .validateDataFilesExist(referenced)
+        .validateDeletedFiles()
+        .validateNoConflictingDeleteFiles();
+    if (isolation == IsolationLevel.SERIALIZABLE) {
+      delta.validateNoConflictingDataFiles();
+    }
+    return delta;
+  }
+
+  private static SnapshotUpdate<?> overwrite(
+      Transaction update,
+      WriteResult result,
+      Long startingSnapshotId,
+      Expression conflictFilter,
+      IsolationLevel isolation) {
+    if (!result.deleteFiles().isEmpty() || !result.removedDeleteFiles().isEmpty()) {
+      throw TidewaterException.internal(
+          null,
+          "a copy-on-write merge into %s cannot also commit delete files",
+          update.table().name());
+    }
+    OverwriteFiles overwrite = update.newOverwrite();
+    result.removedDataFiles().forEach(overwrite::deleteFile);
+    result.dataFiles().forEach(overwrite::addFile);
+    if (startingSnapshotId != null) {
+      overwrite.validateFromSnapshot(startingSnapshotId);
+    }
+    overwrite.conflictDetectionFilter(conflictFilter).validateNoConflictingDeletes();
+    if (isolation == IsolationLevel.SERIALIZABLE) {
+      overwrite.validateNoConflictingData();
+    }
+    return overwrite;
   }
 
   /**
@@ -65,6 +164,23 @@ public final class TableCommitters {
     return false;
   }
 
+  private static void requireOnlyDataFiles(Table table, WriteResult result) {
+    if (!result.deleteFiles().isEmpty()
+        || !result.removedDataFiles().isEmpty()
+        || !result.removedDeleteFiles().isEmpty()) {
+      throw TidewaterException.internal(
+          null, "this disposition can only add data files (table %s)", table.name());
+    }
+  }
+
+  /** What a failed validation means for the user. */
+  private enum ValidationFailure {
+    /** The commit itself is not valid. */
+    INVALID,
+    /** A concurrent commit changed what this one read; running the load again helps. */
+    CONFLICT
+  }
+
   /**
    * Commits the update {@code operation} builds in a transaction (by default one of its own, which
    * retries the update on the latest metadata after a conflict); the transaction's metadata then
@@ -72,14 +188,10 @@ public final class TableCommitters {
    */
   private static long commit(
       Transaction transaction,
-      WriteResult result,
       Map<String, String> summary,
+      ValidationFailure validationFailure,
       Function<Transaction, SnapshotUpdate<?>> operation) {
     Table table = transaction.table();
-    if (!result.deleteFiles().isEmpty()) {
-      throw TidewaterException.internal(
-          null, "this disposition cannot commit delete files (table %s)", table.name());
-    }
     try {
       SnapshotUpdate<?> update = operation.apply(transaction);
       summary.forEach(update::set);
@@ -101,6 +213,15 @@ public final class TableCommitters {
               table.name(), e.getMessage()),
           e);
     } catch (ValidationException e) {
+      if (validationFailure == ValidationFailure.CONFLICT) {
+        throw new TidewaterException(
+            ErrorKind.EXTERNAL,
+            String.format(
+                "the merge into %s conflicts with a change committed to the table since the load"
+                    + " started; nothing was committed, run the load again: %s",
+                table.name(), e.getMessage()),
+            e);
+      }
       throw new TidewaterException(
           ErrorKind.USER,
           String.format("the commit to %s is not valid: %s", table.name(), e.getMessage()),

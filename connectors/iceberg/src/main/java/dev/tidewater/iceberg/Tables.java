@@ -1,8 +1,12 @@
 package dev.tidewater.iceberg;
 
 import dev.tidewater.spi.TidewaterException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
@@ -13,6 +17,7 @@ import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.types.Types;
 
 /** Creates and loads Iceberg tables. */
 public final class Tables {
@@ -64,6 +69,43 @@ public final class Tables {
       throw TidewaterException.external(
           e, "cannot create or load table %s in catalog %s: %s", id, catalog.name(), e);
     }
+  }
+
+  /**
+   * Like {@link #createOrLoad(Catalog, TableIdentifier, Schema, PartitionSpec, Map)}, but a table
+   * it creates gets {@code identifierColumns} (e.g. the keys of {@code MERGE ON}) as identifier
+   * fields, see {@link #withIdentifierFields}. An existing table is returned as it is.
+   */
+  public static Table createOrLoad(
+      Catalog catalog,
+      TableIdentifier id,
+      Schema schema,
+      PartitionSpec spec,
+      Map<String, String> properties,
+      List<String> identifierColumns) {
+    // field ids stay the same, so the spec's source columns still resolve
+    return createOrLoad(
+        catalog, id, withIdentifierFields(schema, identifierColumns), spec, properties);
+  }
+
+  /**
+   * {@code schema} with {@code columns} (top-level, case-insensitive) as its identifier fields:
+   * Iceberg's row identity, which engines such as Flink and Spark use for upserts. Identifier
+   * columns become required (NOT NULL); a user error for an unknown column or a type that cannot be
+   * a key (float, double, nested). No columns: the schema unchanged.
+   */
+  public static Schema withIdentifierFields(Schema schema, List<String> columns) {
+    if (columns.isEmpty()) {
+      return schema;
+    }
+    MergeKeys keys = MergeKeys.of("(new table)", schema, columns);
+    Set<Integer> ids = new LinkedHashSet<>();
+    keys.fields().forEach(field -> ids.add(field.fieldId()));
+    List<Types.NestedField> fields = new ArrayList<>();
+    for (Types.NestedField column : schema.columns()) {
+      fields.add(ids.contains(column.fieldId()) ? column.asRequired() : column);
+    }
+    return new Schema(fields, ids);
   }
 
   /** Creates {@code namespace} unless it exists or the catalog has no namespaces. */
