@@ -195,6 +195,42 @@ class SessionTest {
         .containsExactly(List.of(3L, 1L));
   }
 
+  @Test
+  void mergeUpsertsAndDeletesByKeyInBothModes() throws Exception {
+    for (String mode : List.of("merge-on-read", "copy-on-write")) {
+      String table = "app.customers_" + mode.replace('-', '_');
+      Path csv = temp.resolve("customers-" + mode + ".csv");
+      Files.writeString(csv, "id,name,op\n1,Ann,U\n2,Bob,U\n3,Cid,U\n");
+      execute("CREATE OR REPLACE SOURCE customers TYPE FILES WITH (location = '" + csv + "')");
+      String merge =
+          "LOAD customers INTO "
+              + table
+              + " WITH DISPOSITION MERGE ON (id) DELETE WHEN op = 'D' WITH (merge_mode = '"
+              + mode
+              + "')";
+      rows(merge);
+      assertThat(rows("DESCRIBE TABLE " + table))
+          .extracting(row -> row.get(0) + " " + row.get(2))
+          .contains("id false");
+
+      Files.writeString(csv, "id,name,op\n2,Bobby,U\n4,Dee,U\n3,Cid,D\n");
+      List<Object> outcome = rows(merge).get(0);
+      assertThat(outcome.subList(1, 3)).containsExactly("SUCCEEDED", 3L);
+      assertThat(rows("SELECT id, name FROM " + table + " ORDER BY id"))
+          .containsExactly(List.of(1L, "Ann"), List.of(2L, "Bobby"), List.of(4L, "Dee"));
+      assertThat(
+              rows("EXPLAIN " + merge).stream()
+                  .map(row -> (String) row.get(0))
+                  .filter(line -> line.contains("merge on (id) — " + mode))
+                  .count())
+          .isEqualTo(1);
+
+      Files.writeString(csv, "id,name,op\n5,Eve,U\n5,Eva,U\n");
+      assertThatThrownBy(() -> rows(merge)).hasMessageContaining("(id) = 5");
+      assertThat(rows("SELECT count(*) FROM " + table)).containsExactly(List.of(3L));
+    }
+  }
+
   private String cursor(String table, String source) {
     String[] parts = table.split("\\.");
     return Cursors.last(

@@ -210,7 +210,8 @@ class FlightSqlEndToEndTest {
       assertThatThrownBy(
               () ->
                   statement.executeQuery(
-                      "LOAD good INTO iceberg.bad.target WITH DISPOSITION MERGE ON (id)"))
+                      "LOAD good INTO iceberg.bad.target WITH DISPOSITION MERGE ON (id)"
+                          + " DEDUP BY qty DESC"))
           .hasMessageContaining("not supported yet");
 
       // Nothing of the failed loads landed, and the server still serves.

@@ -33,6 +33,16 @@ public enum MergeMode {
    * The mode of one load: the write option {@value #OPTION} when given, else the table property
    * {@code write.merge.mode} when the table sets it, else {@link #MERGE_ON_READ}.
    */
+  /** The mode of a load into a table that does not exist yet: the option, else merge-on-read. */
+  public static MergeMode forLoad(Map<String, String> writeOptions) {
+    for (Map.Entry<String, String> option : writeOptions.entrySet()) {
+      if (option.getKey().equalsIgnoreCase(OPTION)) {
+        return parse(OPTION, option.getValue());
+      }
+    }
+    return MERGE_ON_READ;
+  }
+
   public static MergeMode forLoad(Table table, Map<String, String> writeOptions) {
     for (Map.Entry<String, String> option : writeOptions.entrySet()) {
       if (option.getKey().equalsIgnoreCase(OPTION)) {

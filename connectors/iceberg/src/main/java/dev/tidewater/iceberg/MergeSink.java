@@ -107,6 +107,7 @@ public final class MergeSink implements BatchSink {
   private static final Logger LOG = LoggerFactory.getLogger(MergeSink.class);
 
   private final Table table;
+  private final Table scanTable;
   private final Schema schema;
   private final FileIO io;
   private final MergeKeys keys;
@@ -158,7 +159,24 @@ public final class MergeSink implements BatchSink {
       Map<String, String> writeOptions,
       Long startingSnapshotId,
       String deleteColumn) {
+    this(table, table, keyColumns, mode, writeOptions, startingSnapshotId, deleteColumn);
+  }
+
+  /**
+   * A merge that writes through {@code table} — e.g. the table of a transaction that also evolves
+   * the schema, which cannot plan scans — and finds the target rows in {@code scanTable}, the same
+   * table outside the transaction.
+   */
+  public MergeSink(
+      Table table,
+      Table scanTable,
+      List<String> keyColumns,
+      MergeMode mode,
+      Map<String, String> writeOptions,
+      Long startingSnapshotId,
+      String deleteColumn) {
     this.table = requireNonNull(table, "table is null");
+    this.scanTable = requireNonNull(scanTable, "scanTable is null");
     requireNonNull(keyColumns, "keyColumns is null");
     this.mode = requireNonNull(mode, "mode is null");
     requireNonNull(writeOptions, "writeOptions is null");
@@ -608,7 +626,7 @@ public final class MergeSink implements BatchSink {
   private List<FileScanTask> candidateFiles(Expression filter) {
     List<FileScanTask> tasks = new ArrayList<>();
     try (CloseableIterable<FileScanTask> planned =
-        table.newScan().useSnapshot(startingSnapshotId).filter(filter).planFiles()) {
+        scanTable.newScan().useSnapshot(startingSnapshotId).filter(filter).planFiles()) {
       for (FileScanTask task : planned) {
         if (task.file().format() != FileFormat.PARQUET) {
           throw TidewaterException.user(

@@ -1,12 +1,16 @@
 package dev.tidewater.planner.load;
 
 import dev.tidewater.iceberg.BatchSink;
+import dev.tidewater.iceberg.MergeSink;
+import dev.tidewater.iceberg.MergeStats;
 import dev.tidewater.iceberg.ParquetBatchSink;
 import dev.tidewater.iceberg.Partitioning;
 import dev.tidewater.iceberg.TableCommitter;
 import dev.tidewater.iceberg.TableCommitters;
 import dev.tidewater.iceberg.WriteResult;
 import dev.tidewater.planner.Engine;
+import dev.tidewater.planner.expr.CompiledPredicate;
+import dev.tidewater.planner.expr.PredicateResult;
 import dev.tidewater.planner.metadata.LoadRecord;
 import dev.tidewater.planner.metadata.LoadRecord.LoadStatus;
 import dev.tidewater.spi.BatchReader;
@@ -30,8 +34,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.Transaction;
@@ -51,6 +56,7 @@ import org.slf4j.LoggerFactory;
 public final class LoadExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(LoadExecutor.class);
   private static final VectorSchemaRoot END_OF_DATA = new VectorSchemaRoot(List.of());
+  private static final String DELETE_MARKER = "__tidewater_delete";
 
   private final Engine engine;
 
@@ -118,6 +124,7 @@ public final class LoadExecutor {
       LoadPlan plan, BufferAllocator allocator, LoadListener listener, Counters counters) {
     Catalog catalog = engine.catalogs().catalog(plan.target().catalog());
     Transaction transaction;
+    Table committed = null;
     if (plan.createsTable()) {
       ensureNamespace(catalog, plan.target().namespace());
       transaction =
@@ -129,7 +136,8 @@ public final class LoadExecutor {
               .withProperty(TableProperties.COMMIT_NUM_RETRIES, "10")
               .createTransaction();
     } else {
-      transaction = catalog.loadTable(plan.target().identifier()).newTransaction();
+      committed = catalog.loadTable(plan.target().identifier());
+      transaction = committed.newTransaction();
       if (!plan.evolution().isEmpty()) {
         UpdateSchema update = transaction.updateSchema();
         plan.evolution().applyTo(update);
@@ -139,7 +147,25 @@ public final class LoadExecutor {
     Table table = transaction.table();
     CursorFilter cursorFilter = plan.cursor() == null ? null : new CursorFilter(plan.cursor());
     listener.started(plan.loadId(), plan.splits().size(), plan.estimatedBytes());
-    WriteResult written = write(plan, table, cursorFilter, allocator, listener, counters);
+    Long startingSnapshot =
+        table.currentSnapshot() == null ? null : table.currentSnapshot().snapshotId();
+    List<BatchSink> sinks = new ArrayList<>();
+    if (plan.disposition() == LoadPlan.Disposition.MERGE) {
+      sinks.add(
+          new MergeSink(
+              table,
+              committed == null ? table : committed,
+              plan.mergeKeys(),
+              plan.mergeMode(),
+              plan.writeOptions(),
+              startingSnapshot,
+              plan.deleteWhen() == null ? null : DELETE_MARKER));
+    } else {
+      for (int i = 0; i < plan.writers(); i++) {
+        sinks.add(new ParquetBatchSink(table, plan.writeOptions(), i, System.nanoTime()));
+      }
+    }
+    WriteResult written = write(plan, table, sinks, cursorFilter, allocator, listener, counters);
     listener.committing();
     Map<String, String> summary = new LinkedHashMap<>();
     summary.put("tidewater.load-id", plan.loadId());
@@ -177,7 +203,14 @@ public final class LoadExecutor {
         switch (plan.disposition()) {
           case APPEND -> TableCommitters.append();
           case REPLACE -> TableCommitters.replace();
+          case MERGE -> ((MergeSink) sinks.get(0)).committer();
         };
+    if (plan.disposition() == LoadPlan.Disposition.MERGE) {
+      MergeStats stats = ((MergeSink) sinks.get(0)).stats();
+      summary.put("tidewater.rows-inserted", Long.toString(stats.rowsInserted()));
+      summary.put("tidewater.rows-updated", Long.toString(stats.rowsUpdated()));
+      summary.put("tidewater.rows-deleted", Long.toString(stats.rowsDeleted()));
+    }
     try {
       return committer.commit(transaction, written, summary);
     } catch (RuntimeException e) {
@@ -226,6 +259,7 @@ public final class LoadExecutor {
   private WriteResult write(
       LoadPlan plan,
       Table table,
+      List<BatchSink> sinks,
       CursorFilter cursorFilter,
       BufferAllocator allocator,
       LoadListener listener,
@@ -233,10 +267,6 @@ public final class LoadExecutor {
     int writers = plan.writers();
     int readers = Math.max(1, Math.min(plan.splits().size(), plan.writers()));
     BlockingQueue<VectorSchemaRoot> queue = new ArrayBlockingQueue<>(writers * 2);
-    List<BatchSink> sinks = new ArrayList<>();
-    for (int i = 0; i < writers; i++) {
-      sinks.add(new ParquetBatchSink(table, plan.writeOptions(), i, System.nanoTime()));
-    }
     ExecutorService threads =
         Executors.newFixedThreadPool(
             readers + writers,
@@ -333,6 +363,9 @@ public final class LoadExecutor {
           if (cursorFilter != null) {
             batch = cursorFilter.apply(batch, allocator, reader::position);
           }
+          if (plan.deleteWhen() != null && batch.getRowCount() > 0) {
+            batch = markDeletes(plan.deleteWhen(), batch, allocator);
+          }
           counters.rowsRead.addAndGet(rows);
           if (batch.getRowCount() == 0) {
             batch.close();
@@ -410,12 +443,34 @@ public final class LoadExecutor {
     }
   }
 
+  /**
+   * Adds the DELETE WHEN marker: true where the expression is TRUE (the target row with that key is
+   * deleted and the row not inserted); FALSE and UNKNOWN rows are upserted.
+   */
+  private static VectorSchemaRoot markDeletes(
+      CompiledPredicate deleteWhen, VectorSchemaRoot batch, BufferAllocator allocator) {
+    int rows = batch.getRowCount();
+    PredicateResult result = new PredicateResult();
+    deleteWhen.evaluate(batch, result);
+    BitVector marker = new BitVector(DELETE_MARKER, allocator);
+    marker.allocateNew(rows);
+    for (int row = 0; row < rows; row++) {
+      marker.set(row, result.isTrue(row) ? 1 : 0);
+    }
+    marker.setValueCount(rows);
+    List<FieldVector> vectors = new ArrayList<>(batch.getFieldVectors());
+    vectors.add(marker);
+    VectorSchemaRoot marked = new VectorSchemaRoot(vectors);
+    marked.setRowCount(rows);
+    return marked;
+  }
+
   private static void deleteFiles(Table table, WriteResult written) {
-    for (DataFile file : written.dataFiles()) {
+    for (String location : written.writtenLocations()) {
       try {
-        table.io().deleteFile(file.location());
+        table.io().deleteFile(location);
       } catch (RuntimeException e) {
-        LOG.warn("cannot delete {} of a failed load: {}", file.location(), e.toString());
+        LOG.warn("cannot delete {} of a failed load: {}", location, e.toString());
       }
     }
   }

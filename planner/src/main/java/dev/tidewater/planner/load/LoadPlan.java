@@ -2,8 +2,10 @@ package dev.tidewater.planner.load;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tidewater.iceberg.MergeMode;
 import dev.tidewater.iceberg.PartitionTerm;
 import dev.tidewater.planner.TableName;
+import dev.tidewater.planner.expr.CompiledPredicate;
 import dev.tidewater.spi.Connector;
 import dev.tidewater.spi.ExtractRequest;
 import dev.tidewater.spi.Split;
@@ -33,6 +35,9 @@ public record LoadPlan(
     Normalizer normalizer,
     SchemaEvolution evolution,
     CursorWindow cursor,
+    List<String> mergeKeys,
+    MergeMode mergeMode,
+    CompiledPredicate deleteWhen,
     int writers,
     Map<String, String> writeOptions)
     implements AutoCloseable {
@@ -40,7 +45,8 @@ public record LoadPlan(
   /** The write dispositions this build can execute. */
   public enum Disposition {
     APPEND,
-    REPLACE
+    REPLACE,
+    MERGE
   }
 
   public LoadPlan {
@@ -49,6 +55,7 @@ public record LoadPlan(
     requireNonNull(connector, "connector is null");
     splits = List.copyOf(splits);
     partitioning = List.copyOf(partitioning);
+    mergeKeys = List.copyOf(mergeKeys);
     writeOptions = Map.copyOf(writeOptions);
   }
 
@@ -72,6 +79,12 @@ public record LoadPlan(
             + switch (disposition) {
               case APPEND -> "append files";
               case REPLACE -> "replace all rows";
+              case MERGE ->
+                  "merge on ("
+                      + String.join(", ", mergeKeys)
+                      + ") — "
+                      + mergeMode.optionValue()
+                      + (deleteWhen == null ? "" : ", delete when " + deleteWhen.text());
             }
             + ", one Iceberg snapshot"
             + (createsTable ? "; creates the table in the same commit" : ""));

@@ -1,13 +1,18 @@
 package dev.tidewater.planner.load;
 
 import dev.tidewater.iceberg.ArrowSchemas;
+import dev.tidewater.iceberg.MergeMode;
+import dev.tidewater.iceberg.MergeSink;
 import dev.tidewater.iceberg.PartitionTerm;
 import dev.tidewater.iceberg.Partitioning;
+import dev.tidewater.iceberg.Tables;
 import dev.tidewater.parser.ast.SqlLoad;
 import dev.tidewater.parser.ast.SqlOptions;
 import dev.tidewater.planner.Engine;
 import dev.tidewater.planner.Positions;
 import dev.tidewater.planner.TableName;
+import dev.tidewater.planner.expr.CompiledPredicate;
+import dev.tidewater.planner.expr.PredicateCompiler;
 import dev.tidewater.planner.metadata.SourceDefinition;
 import dev.tidewater.spi.ColumnPredicate;
 import dev.tidewater.spi.Connector;
@@ -32,7 +37,13 @@ import org.apache.iceberg.catalog.Catalog;
 
 /** Compiles a LOAD statement into a {@link LoadPlan}, reading schemas but no data. */
 public final class LoadPlanner {
-  private static final Set<String> WRITE_OPTIONS = Set.of("target_file_size");
+  private static final Set<String> WRITE_OPTIONS =
+      Set.of(
+          "target_file_size",
+          MergeMode.OPTION,
+          MergeSink.KEY_MEMORY_OPTION,
+          MergeSink.THREADS_OPTION,
+          "write.merge.isolation-level");
 
   private final Engine engine;
 
@@ -86,9 +97,29 @@ public final class LoadPlanner {
         }
       } else {
         tableSchema = ArrowSchemas.toIceberg(sourceSchema);
+        if (load.disposition == SqlLoad.Disposition.MERGE) {
+          // The merge keys become the new table's identifier fields (and NOT NULL).
+          tableSchema =
+              Tables.withIdentifierFields(tableSchema, mergeKeys(load, tableSchema, sourceName));
+        }
         Partitioning.spec(tableSchema, partitioning);
       }
       Normalizer normalizer = Normalizer.plan(sourceSchema, tableSchema, target.toString());
+      List<String> mergeKeys = List.of();
+      MergeMode mergeMode = null;
+      CompiledPredicate deleteWhen = null;
+      if (load.disposition == SqlLoad.Disposition.MERGE) {
+        mergeKeys = mergeKeys(load, tableSchema, sourceName);
+        mergeMode =
+            table == null
+                ? MergeMode.forLoad(writeOptions)
+                : MergeMode.forLoad(table, writeOptions);
+        if (load.deleteWhen != null) {
+          deleteWhen = PredicateCompiler.compile(load.deleteWhen, normalizer.outputSchema());
+        }
+      } else if (load.deleteWhen != null) {
+        throw Positions.userError(load.deleteWhen, "DELETE WHEN needs WITH DISPOSITION MERGE");
+      }
       CursorWindow cursor = cursorWindow(load, sourceName, normalizer, table);
       List<ColumnPredicate> predicates =
           cursor == null ? List.of() : predicates(cursor, normalizer);
@@ -107,13 +138,19 @@ public final class LoadPlanner {
           !exists,
           tableSchema,
           partitioning,
-          load.disposition == SqlLoad.Disposition.REPLACE
-              ? LoadPlan.Disposition.REPLACE
-              : LoadPlan.Disposition.APPEND,
+          switch (load.disposition) {
+            case APPEND -> LoadPlan.Disposition.APPEND;
+            case REPLACE -> LoadPlan.Disposition.REPLACE;
+            case MERGE -> LoadPlan.Disposition.MERGE;
+          },
           normalizer,
           evolution,
           cursor,
-          engine.config().loadThreads(),
+          mergeKeys,
+          mergeMode,
+          deleteWhen,
+          // One merge sink holds the load's key set; appends and replaces write in parallel.
+          load.disposition == SqlLoad.Disposition.MERGE ? 1 : engine.config().loadThreads(),
           writeOptions);
     } catch (RuntimeException e) {
       connector.close();
@@ -221,10 +258,24 @@ public final class LoadPlanner {
     return predicates;
   }
 
-  private static void rejectUnsupported(SqlLoad load) {
-    if (load.disposition == SqlLoad.Disposition.MERGE) {
-      throw notYet(load.mergeKeys != null ? load.mergeKeys : load, "WITH DISPOSITION MERGE");
+  /** The MERGE ON keys as the table's column names; each must be a column. */
+  private static List<String> mergeKeys(
+      SqlLoad load, org.apache.iceberg.Schema tableSchema, String sourceName) {
+    List<String> keys = new ArrayList<>();
+    for (SqlNode node : load.mergeKeys) {
+      String name = ((SqlIdentifier) node).getSimple();
+      var column = tableSchema.caseInsensitiveFindField(name);
+      if (column == null) {
+        throw Positions.userError(
+            node, "merge key '%s' is not a column of source '%s'", name, sourceName);
+      }
+      keys.add(column.name());
     }
+    return keys;
+  }
+
+  private static void rejectUnsupported(SqlLoad load) {
+    rejectIfPresent(load.dedupBy, "DEDUP BY");
     rejectIfPresent(load.contract, "USING CONTRACT");
     if (load.onError != null && load.onError != SqlLoad.OnError.ABORT) {
       throw notYet(load, "ON ERROR " + load.onError);

@@ -21,8 +21,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Sources and load history in one small JDBC database: a SQLite file by default, PostgreSQL when
- * several nodes share it. Access is serialized on one connection; the store is tiny and cold.
+ * Sources, contracts and load history in one small JDBC database: a SQLite file by default,
+ * PostgreSQL when several nodes share it. Access is serialized on one connection; the store is tiny
+ * and cold.
  */
 public final class MetadataStore implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,6 +72,13 @@ public final class MetadataStore implements AutoCloseable {
               + " NOT NULL, status VARCHAR(16) NOT NULL, rows_read BIGINT, rows_written BIGINT,"
               + " rows_rejected BIGINT, snapshot_id BIGINT, started_at BIGINT NOT NULL,"
               + " duration_ms BIGINT, error TEXT, cursor_before TEXT, cursor_after TEXT)");
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS tw_contracts (name VARCHAR(256) NOT NULL, version INTEGER"
+              + " NOT NULL, definition_sql TEXT NOT NULL, created_at BIGINT NOT NULL,"
+              + " PRIMARY KEY (name, version))");
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS tw_load_contracts (load_id VARCHAR(64) PRIMARY KEY,"
+              + " contract_name VARCHAR(256) NOT NULL, contract_version INTEGER NOT NULL)");
       addColumnIfMissing(statement, "tw_loads", "cursor_before", "TEXT");
       addColumnIfMissing(statement, "tw_loads", "cursor_after", "TEXT");
     }
@@ -223,6 +231,145 @@ public final class MetadataStore implements AutoCloseable {
       return loads;
     } catch (SQLException e) {
       throw TidewaterException.external(e, "cannot list loads");
+    }
+  }
+
+  /**
+   * Stores version {@code version} of contract {@code name}: the canonical text of its {@code
+   * CREATE CONTRACT} statement. Earlier versions stay; a user error when that version exists.
+   */
+  public synchronized void putContract(
+      String name, int version, String definitionSql, Instant createdAt) {
+    new StoredContract(name, version, definitionSql, createdAt); // checks the arguments
+    try (PreparedStatement exists =
+            connection.prepareStatement(
+                "SELECT 1 FROM tw_contracts WHERE name = ? AND version = ?");
+        PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO tw_contracts (name, version, definition_sql, created_at)"
+                    + " VALUES (?, ?, ?, ?)")) {
+      exists.setString(1, name);
+      exists.setInt(2, version);
+      try (ResultSet rows = exists.executeQuery()) {
+        if (rows.next()) {
+          throw TidewaterException.user(
+              "contract '%s' version %d already exists (another session changed it); run the"
+                  + " statement again",
+              name, version);
+        }
+      }
+      insert.setString(1, name);
+      insert.setInt(2, version);
+      insert.setString(3, definitionSql);
+      insert.setLong(4, createdAt.toEpochMilli());
+      insert.executeUpdate();
+    } catch (SQLException e) {
+      throw TidewaterException.external(e, "cannot store contract '%s'", name);
+    }
+  }
+
+  /** The latest version of contract {@code name}, if there is one. */
+  public synchronized Optional<StoredContract> contract(String name) {
+    return selectContracts(
+            "SELECT name, version, definition_sql, created_at FROM tw_contracts WHERE name = ?"
+                + " ORDER BY version DESC",
+            name,
+            null)
+        .stream()
+        .findFirst();
+  }
+
+  /** Version {@code version} of contract {@code name}, if stored (a dropped one is not). */
+  public synchronized Optional<StoredContract> contract(String name, int version) {
+    return selectContracts(
+            "SELECT name, version, definition_sql, created_at FROM tw_contracts WHERE name = ?"
+                + " AND version = ?",
+            name,
+            version)
+        .stream()
+        .findFirst();
+  }
+
+  /** The latest version of every contract, by name. */
+  public synchronized List<StoredContract> contracts() {
+    return selectContracts(
+        "SELECT c.name, c.version, c.definition_sql, c.created_at FROM tw_contracts c WHERE"
+            + " c.version = (SELECT MAX(v.version) FROM tw_contracts v WHERE v.name = c.name)"
+            + " ORDER BY c.name",
+        null,
+        null);
+  }
+
+  /** Removes every version of a contract; false when there was none. */
+  public synchronized boolean dropContract(String name) {
+    try (PreparedStatement delete =
+        connection.prepareStatement("DELETE FROM tw_contracts WHERE name = ?")) {
+      delete.setString(1, name);
+      return delete.executeUpdate() > 0;
+    } catch (SQLException e) {
+      throw TidewaterException.external(e, "cannot drop contract '%s'", name);
+    }
+  }
+
+  private List<StoredContract> selectContracts(String sql, String name, Integer version) {
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      if (name != null) {
+        select.setString(1, name);
+      }
+      if (version != null) {
+        select.setInt(2, version);
+      }
+      List<StoredContract> contracts = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          contracts.add(
+              new StoredContract(
+                  rows.getString(1),
+                  rows.getInt(2),
+                  rows.getString(3),
+                  Instant.ofEpochMilli(rows.getLong(4))));
+        }
+      }
+      return contracts;
+    } catch (SQLException e) {
+      throw TidewaterException.external(
+          e, "cannot read contract%s", name == null ? "s" : " '" + name + "'");
+    }
+  }
+
+  /** Records that load {@code use.loadId()} validated its rows with a contract version. */
+  public synchronized void putContractUse(ContractUse use) {
+    try (PreparedStatement delete =
+            connection.prepareStatement("DELETE FROM tw_load_contracts WHERE load_id = ?");
+        PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO tw_load_contracts (load_id, contract_name, contract_version)"
+                    + " VALUES (?, ?, ?)")) {
+      delete.setString(1, use.loadId());
+      delete.executeUpdate();
+      insert.setString(1, use.loadId());
+      insert.setString(2, use.contractName());
+      insert.setInt(3, use.contractVersion());
+      insert.executeUpdate();
+    } catch (SQLException e) {
+      throw TidewaterException.external(e, "cannot record the contract of load '%s'", use.loadId());
+    }
+  }
+
+  /** The contract a load used, if it used one. */
+  public synchronized Optional<ContractUse> contractUse(String loadId) {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT load_id, contract_name, contract_version FROM tw_load_contracts"
+                + " WHERE load_id = ?")) {
+      select.setString(1, loadId);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next()
+            ? Optional.of(new ContractUse(rows.getString(1), rows.getString(2), rows.getInt(3)))
+            : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw TidewaterException.external(e, "cannot read the contract of load '%s'", loadId);
     }
   }
 

@@ -1,0 +1,792 @@
+package dev.tidewater.planner.contract;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tidewater.iceberg.ArrowSchemas;
+import dev.tidewater.planner.expr.CompiledPredicate;
+import dev.tidewater.planner.expr.PredicateCompiler;
+import dev.tidewater.planner.expr.PredicateResult;
+import dev.tidewater.planner.result.TypeNames;
+import dev.tidewater.spi.ErrorKind;
+import dev.tidewater.spi.TidewaterException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.IntFunction;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.TypeUtil;
+
+/**
+ * The validate stage of a load that uses a contract: checks every row of each batch against the
+ * contract, a whole column at a time, and splits the batch into accepted rows and violations.
+ *
+ * <p>Built once per load for the schema of the batches it will see (columns matched to the
+ * contract's by name, ignoring case); it compiles the CHECKs once. {@link #validate} is safe to
+ * call from several threads at once: the UNIQUE keys seen so far are shared, the rest is per call.
+ *
+ * <p>Per batch, in this order (a row breaking several rules gets one violation naming them all):
+ *
+ * <ol>
+ *   <li>columns the contract lacks, per {@code columns}: {@code evolve} keeps them; {@code freeze}
+ *       drops the column and rejects each row that has a value in it (dlt's semantics: a new column
+ *       exists only where it has a value); {@code discard_row} drops the column and discards those
+ *       rows; {@code discard_value} drops the column;
+ *   <li>types: a column whose type differs from the contract's is cast value by value to the
+ *       contract's type; a value that cannot be cast without loss (and text longer than VARCHAR(n))
+ *       is, per {@code data_type}: a violation ({@code freeze}, {@code evolve}), a discarded row
+ *       ({@code discard_row}), or null ({@code discard_value}). Under {@code evolve} a column whose
+ *       type is a legal Iceberg widening of the contract's (INTEGER to BIGINT, REAL to DOUBLE,
+ *       DECIMAL precision up) keeps its wider type instead;
+ *   <li>NOT NULL: a null, or a contract column the batch lacks;
+ *   <li>CHECKs, as SQL CHECK constraints: only FALSE rejects, UNKNOWN (NULL) passes;
+ *   <li>UNIQUE keys, over the rows still accepted, across every batch of the load; rows with a null
+ *       in the key never collide. The first row of a key wins.
+ * </ol>
+ */
+public final class ContractValidator {
+  /** The default most distinct keys per UNIQUE constraint that one load may have (~256 MB). */
+  public static final long DEFAULT_UNIQUE_KEY_LIMIT = 10_000_000L;
+
+  private final ContractDefinition contract;
+  private final Schema incomingSchema;
+  private final List<Column> columns;
+  private final List<Extra> extras;
+  private final Schema evaluationSchema;
+  private final Schema outputSchema;
+  private final boolean changesColumns;
+  private final List<Check> checks;
+  private final List<Unique> uniques;
+  private final Object uniqueLock = new Object();
+
+  /** How a contract column is fed from the incoming batch. */
+  private enum Feed {
+    /** Same type: the incoming vector as it is. */
+    AS_IS,
+    /** Another type: cast value by value. */
+    CAST,
+    /** A wider type under {@code data_type = 'evolve'}: the incoming vector as it is. */
+    WIDENED,
+    /** No such incoming column: all null. */
+    MISSING
+  }
+
+  /** A contract column and where its values come from. */
+  private record Column(
+      ContractDefinition.Column definition,
+      int incomingIndex,
+      Feed feed,
+      Field evaluationField,
+      ValueCast cast,
+      String typeRule) {}
+
+  /** An incoming column the contract lacks. */
+  private record Extra(int incomingIndex, String name, String rule) {}
+
+  /** A compiled CHECK and its rule name. */
+  private record Check(CompiledPredicate predicate, String rule, String display) {}
+
+  /** A UNIQUE key: its contract column positions and key set. */
+  private record Unique(int[] columns, List<String> names, String rule, UniqueKeySet keys) {}
+
+  public ContractValidator(ContractDefinition contract, Schema incomingSchema) {
+    this(contract, incomingSchema, DEFAULT_UNIQUE_KEY_LIMIT);
+  }
+
+  /**
+   * A validator of batches of {@code incomingSchema} (the normalized batches: table column names)
+   * against {@code contract}; a load with more than {@code uniqueKeyLimit} distinct keys for one
+   * UNIQUE constraint fails with a user error rather than run out of memory.
+   */
+  public ContractValidator(
+      ContractDefinition contract, Schema incomingSchema, long uniqueKeyLimit) {
+    this.contract = requireNonNull(contract, "contract is null");
+    this.incomingSchema = requireNonNull(incomingSchema, "incomingSchema is null");
+    List<Field> incoming = incomingSchema.getFields();
+    Map<Integer, Integer> incomingOf = match(contract, incoming);
+
+    List<Column> columns = new ArrayList<>();
+    List<Field> evaluationFields = new ArrayList<>();
+    for (int c = 0; c < contract.columns().size(); c++) {
+      ContractDefinition.Column definition = contract.columns().get(c);
+      Integer index = incomingOf.get(c);
+      String typeRule = Rules.type(definition.name(), definition.sqlType());
+      Feed feed;
+      ArrowType type = definition.type();
+      ValueCast cast = null;
+      if (index == null) {
+        feed = Feed.MISSING;
+      } else {
+        ArrowType incomingType = incoming.get(index).getType();
+        if (incomingType.equals(definition.type())) {
+          feed = Feed.AS_IS;
+        } else if (contract.modes().dataType() == EvolutionMode.EVOLVE
+            && isWidening(definition.type(), incomingType)) {
+          feed = Feed.WIDENED;
+          type = incomingType;
+        } else {
+          feed = Feed.CAST;
+          Field output = new Field(incoming.get(index).getName(), FieldType.nullable(type), null);
+          cast = new ValueCast(output, definition.maxLength());
+        }
+      }
+      Field evaluationField = new Field(definition.name(), FieldType.nullable(type), null);
+      evaluationFields.add(evaluationField);
+      columns.add(
+          new Column(
+              definition, index == null ? -1 : index, feed, evaluationField, cast, typeRule));
+    }
+    this.columns = List.copyOf(columns);
+    this.evaluationSchema = new Schema(evaluationFields);
+
+    List<Extra> extras = new ArrayList<>();
+    List<Field> outputFields = new ArrayList<>();
+    EvolutionMode columnsMode = contract.modes().columns();
+    boolean changes = false;
+    for (int i = 0; i < incoming.size(); i++) {
+      Field field = incoming.get(i);
+      Column column = null;
+      for (Column candidate : columns) {
+        if (candidate.incomingIndex() == i) {
+          column = candidate;
+        }
+      }
+      if (column != null) {
+        if (column.feed() == Feed.CAST) {
+          changes = true;
+          outputFields.add(
+              new Field(field.getName(), FieldType.nullable(column.definition().type()), null));
+        } else {
+          outputFields.add(field);
+        }
+      } else if (columnsMode == EvolutionMode.EVOLVE) {
+        outputFields.add(field);
+      } else {
+        changes = true;
+        extras.add(new Extra(i, field.getName(), Rules.columns(columnsMode, field.getName())));
+      }
+    }
+    this.extras = List.copyOf(extras);
+    this.outputSchema = new Schema(outputFields);
+    this.changesColumns = changes;
+    this.checks = compileChecks(contract, evaluationSchema);
+
+    List<Unique> uniques = new ArrayList<>();
+    for (List<String> key : contract.uniqueKeys()) {
+      int[] positions = new int[key.size()];
+      List<ArrowType> types = new ArrayList<>();
+      for (int k = 0; k < key.size(); k++) {
+        positions[k] = indexOf(contract, key.get(k));
+        types.add(evaluationFields.get(positions[k]).getType());
+      }
+      String rule = Rules.unique(key);
+      uniques.add(
+          new Unique(
+              positions,
+              key,
+              rule,
+              new UniqueKeySet(rule, uniqueKeyLimit, UniqueKeySet.isExact(types))));
+    }
+    this.uniques = List.copyOf(uniques);
+  }
+
+  /** Contract column position to incoming column position, matching names ignoring case. */
+  private static Map<Integer, Integer> match(ContractDefinition contract, List<Field> incoming) {
+    Map<Integer, Integer> incomingOf = new HashMap<>();
+    for (int i = 0; i < incoming.size(); i++) {
+      String name = incoming.get(i).getName();
+      for (int c = 0; c < contract.columns().size(); c++) {
+        if (contract.columns().get(c).name().equalsIgnoreCase(name)) {
+          Integer previous = incomingOf.putIfAbsent(c, i);
+          if (previous != null) {
+            throw TidewaterException.user(
+                "columns '%s' and '%s' of the load both match column '%s' of contract '%s'",
+                incoming.get(previous).getName(),
+                name,
+                contract.columns().get(c).name(),
+                contract.name());
+          }
+        }
+      }
+    }
+    return incomingOf;
+  }
+
+  private static int indexOf(ContractDefinition contract, String name) {
+    for (int c = 0; c < contract.columns().size(); c++) {
+      if (contract.columns().get(c).name().equals(name)) {
+        return c;
+      }
+    }
+    throw TidewaterException.internal(
+        null, "UNIQUE column '%s' is not a column of contract '%s'", name, contract.name());
+  }
+
+  /** Whether Iceberg can widen a column of the contract's type to the incoming type. */
+  private static boolean isWidening(ArrowType contractType, ArrowType incomingType) {
+    try {
+      Type from = icebergType(contractType);
+      Type to = icebergType(incomingType);
+      return to.isPrimitiveType()
+          && !from.equals(to)
+          && TypeUtil.isPromotionAllowed(from, to.asPrimitiveType());
+    } catch (TidewaterException e) {
+      return false; // a type Iceberg cannot store: no widening
+    }
+  }
+
+  private static Type icebergType(ArrowType type) {
+    return ArrowSchemas.toIceberg(new Schema(List.of(Field.nullable("c", type))))
+        .columns()
+        .get(0)
+        .type();
+  }
+
+  private static List<Check> compileChecks(ContractDefinition contract, Schema schema) {
+    List<Check> checks = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    contract.columns().stream()
+        .filter(column -> column.check() != null)
+        .forEach(column -> texts.add(column.check()));
+    texts.addAll(contract.checks());
+    for (String text : texts) {
+      String display = SqlText.display(text);
+      CompiledPredicate predicate;
+      try {
+        predicate = PredicateCompiler.compile(text, schema);
+      } catch (TidewaterException e) {
+        // the CHECK compiled against the contract's types; a widened column can break it
+        throw new TidewaterException(
+            ErrorKind.USER,
+            String.format(
+                "contract '%s': CHECK (%s) cannot be applied to the column types of this load: %s",
+                contract.name(), display, e.getMessage()),
+            e);
+      }
+      checks.add(new Check(predicate, Rules.check(display), display));
+    }
+    return List.copyOf(checks);
+  }
+
+  public ContractDefinition contract() {
+    return contract;
+  }
+
+  /**
+   * The schema of the accepted batches: the incoming columns minus those the columns mode drops,
+   * cast columns with the contract's types. A load that creates its table adds the contract's
+   * columns the batches lack.
+   */
+  public Schema outputSchema() {
+    return outputSchema;
+  }
+
+  /** What the validator does with each column, for {@code EXPLAIN LOAD}. */
+  public List<String> describe() {
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        "contract "
+            + contract.name()
+            + " version "
+            + contract.version()
+            + " ("
+            + contract.modes().describe()
+            + ")");
+    for (Column column : columns) {
+      String name = SqlText.name(column.definition().name());
+      String sqlType = column.definition().sqlType();
+      lines.add(
+          switch (column.feed()) {
+            case AS_IS -> name + " " + sqlType;
+            case CAST ->
+                name
+                    + " "
+                    + TypeNames.of(incomingSchema.getFields().get(column.incomingIndex()))
+                    + " -> "
+                    + sqlType
+                    + " (cast without loss)";
+            case WIDENED ->
+                name
+                    + " "
+                    + TypeNames.of(column.evaluationField())
+                    + " (wider than the contract's "
+                    + sqlType
+                    + ", data_type = 'evolve')";
+            case MISSING -> name + " " + sqlType + " (not in the load: null)";
+          });
+    }
+    for (Extra extra : extras) {
+      lines.add(
+          SqlText.name(extra.name())
+              + " (not in the contract: dropped, columns = '"
+              + contract.modes().columns().sqlName()
+              + "')");
+    }
+    checks.forEach(check -> lines.add(check.rule()));
+    uniques.forEach(unique -> lines.add(unique.rule()));
+    return lines;
+  }
+
+  /**
+   * Validates one batch of the incoming schema. Takes ownership of {@code batch}: returns it as the
+   * accepted rows when every row passes and no column changes, else closes it (also when this
+   * throws) and returns a new root allocated from {@code allocator}. {@code positions} names the
+   * source position of a row ({@code file.csv:12}) and is called for rejected rows only.
+   */
+  public ValidatedBatch validate(
+      VectorSchemaRoot batch, BufferAllocator allocator, IntFunction<String> positions) {
+    List<FieldVector> created = new ArrayList<>();
+    boolean returned = false;
+    try {
+      ValidatedBatch result = validate(batch, allocator, positions, created);
+      returned = result.accepted() == batch;
+      return result;
+    } finally {
+      created.forEach(FieldVector::close);
+      if (!returned) {
+        batch.close();
+      }
+    }
+  }
+
+  private ValidatedBatch validate(
+      VectorSchemaRoot batch,
+      BufferAllocator allocator,
+      IntFunction<String> positions,
+      List<FieldVector> created) {
+    int rows = batch.getRowCount();
+    List<FieldVector> incoming = incomingVectors(batch);
+    Problems problems = new Problems(rows);
+
+    for (Extra extra : extras) {
+      EvolutionMode mode = contract.modes().columns();
+      if (mode == EvolutionMode.DISCARD_VALUE) {
+        continue;
+      }
+      FieldVector vector = incoming.get(extra.incomingIndex());
+      if (vector.getNullCount() == rows) {
+        continue;
+      }
+      String reason =
+          "column "
+              + SqlText.name(extra.name())
+              + " is not in contract "
+              + contract.name()
+              + " (columns = '"
+              + mode.sqlName()
+              + "')";
+      Violation.Severity severity =
+          mode == EvolutionMode.DISCARD_ROW ? Violation.Severity.DISCARD : Violation.Severity.ERROR;
+      for (int row = 0; row < rows; row++) {
+        if (!vector.isNull(row)) {
+          problems.add(row, extra.rule(), reason, severity);
+        }
+      }
+    }
+
+    // The contract's columns as the rules read them: incoming, cast, or all null.
+    FieldVector[] values = new FieldVector[columns.size()];
+    for (int c = 0; c < columns.size(); c++) {
+      Column column = columns.get(c);
+      values[c] =
+          switch (column.feed()) {
+            case AS_IS, WIDENED -> incoming.get(column.incomingIndex());
+            case CAST ->
+                cast(
+                    column,
+                    incoming.get(column.incomingIndex()),
+                    rows,
+                    allocator,
+                    problems,
+                    created);
+            case MISSING -> nulls(column.evaluationField(), rows, allocator, created);
+          };
+      if (column.feed() == Feed.AS_IS && column.definition().hasMaxLength()) {
+        checkLength(column, (VarCharVector) values[c], rows, problems);
+      }
+    }
+
+    for (int c = 0; c < columns.size(); c++) {
+      ContractDefinition.Column definition = columns.get(c).definition();
+      FieldVector vector = values[c];
+      if (!definition.notNull() || vector.getNullCount() == 0) {
+        continue;
+      }
+      String rule = Rules.notNull(definition.name());
+      String reason =
+          columns.get(c).feed() == Feed.MISSING
+              ? SqlText.name(definition.name()) + " is null (the load has no such column)"
+              : SqlText.name(definition.name()) + " is null";
+      for (int row = 0; row < rows; row++) {
+        if (vector.isNull(row)) {
+          problems.add(row, rule, reason, Violation.Severity.ERROR);
+        }
+      }
+    }
+
+    if (!checks.isEmpty()) {
+      VectorSchemaRoot evaluation =
+          new VectorSchemaRoot(evaluationSchema.getFields(), List.of(values), rows);
+      PredicateResult result = new PredicateResult();
+      for (Check check : checks) {
+        try {
+          check.predicate().evaluate(evaluation, result);
+        } catch (TidewaterException e) {
+          throw new TidewaterException(
+              e.kind(),
+              String.format(
+                  "%s: CHECK (%s) cannot be evaluated: %s",
+                  positions.apply(0), check.display(), e.getMessage()),
+              e);
+        }
+        if (result.countFalse() == 0) {
+          continue;
+        }
+        String reason = "CHECK (" + check.display() + ") is false";
+        for (int row = result.nextFalse(0); row >= 0; row = result.nextFalse(row + 1)) {
+          problems.add(row, check.rule(), reason, Violation.Severity.ERROR);
+        }
+      }
+    }
+
+    if (!uniques.isEmpty()) {
+      checkUnique(values, rows, problems);
+    }
+
+    List<Violation> violations = problems.violations(incoming, positions);
+    VectorSchemaRoot accepted = accepted(batch, incoming, values, problems, allocator);
+    return new ValidatedBatch(accepted, violations);
+  }
+
+  private List<FieldVector> incomingVectors(VectorSchemaRoot batch) {
+    List<FieldVector> vectors = batch.getFieldVectors();
+    List<Field> fields = incomingSchema.getFields();
+    boolean matches = vectors.size() == fields.size();
+    for (int i = 0; matches && i < fields.size(); i++) {
+      matches = vectors.get(i).getName().equals(fields.get(i).getName());
+    }
+    if (!matches) {
+      throw TidewaterException.internal(
+          null,
+          "the batch's columns %s are not the columns %s the contract validator was built for",
+          batch.getSchema().getFields().stream().map(Field::getName).toList(),
+          fields.stream().map(Field::getName).toList());
+    }
+    return vectors;
+  }
+
+  private FieldVector cast(
+      Column column,
+      FieldVector from,
+      int rows,
+      BufferAllocator allocator,
+      Problems problems,
+      List<FieldVector> created) {
+    EvolutionMode mode = contract.modes().dataType();
+    String sqlType = column.definition().sqlType();
+    FieldVector cast =
+        column
+            .cast()
+            .apply(
+                from,
+                rows,
+                allocator,
+                row -> {
+                  if (mode != EvolutionMode.DISCARD_VALUE) {
+                    problems.add(
+                        row,
+                        column.typeRule(),
+                        SqlText.name(column.definition().name())
+                            + ": "
+                            + quoted(from, row)
+                            + " ("
+                            + TypeNames.of(from.getField())
+                            + ") cannot be converted to "
+                            + sqlType
+                            + " without loss",
+                        severity(mode));
+                  }
+                });
+    created.add(cast);
+    return cast;
+  }
+
+  private static Violation.Severity severity(EvolutionMode dataTypeMode) {
+    return dataTypeMode == EvolutionMode.DISCARD_ROW
+        ? Violation.Severity.DISCARD
+        : Violation.Severity.ERROR;
+  }
+
+  /** VARCHAR(n): text longer than n characters breaks the column's type. */
+  private void checkLength(Column column, VarCharVector vector, int rows, Problems problems) {
+    int maxLength = column.definition().maxLength();
+    ArrowBuf offsets = vector.getOffsetBuffer();
+    EvolutionMode mode = contract.modes().dataType();
+    for (int row = 0; row < rows; row++) {
+      int start = offsets.getInt((long) row * BaseVariableWidthVector.OFFSET_WIDTH);
+      int end = offsets.getInt((long) (row + 1) * BaseVariableWidthVector.OFFSET_WIDTH);
+      // a character is at least one byte: only longer byte strings can be too long
+      if (end - start <= maxLength || vector.isNull(row)) {
+        continue;
+      }
+      String text = ValueCast.toText(ValueCast.read(vector, row));
+      int length = text.codePointCount(0, text.length());
+      if (length <= maxLength) {
+        continue;
+      }
+      if (mode == EvolutionMode.DISCARD_VALUE) {
+        vector.setNull(row);
+      } else {
+        problems.add(
+            row,
+            column.typeRule(),
+            SqlText.name(column.definition().name())
+                + ": "
+                + quoted(vector, row)
+                + " has "
+                + length
+                + " characters, more than "
+                + column.definition().sqlType()
+                + " allows",
+            severity(mode));
+      }
+    }
+  }
+
+  private static FieldVector nulls(
+      Field field, int rows, BufferAllocator allocator, List<FieldVector> created) {
+    FieldVector vector = field.createVector(allocator);
+    created.add(vector);
+    vector.setInitialCapacity(Math.max(rows, 1));
+    vector.allocateNew();
+    vector.setValueCount(rows);
+    return vector;
+  }
+
+  private void checkUnique(FieldVector[] values, int rows, Problems problems) {
+    if (uniques.size() == 1) {
+      Unique unique = uniques.get(0);
+      List<FieldVector> key = keyVectors(unique, values);
+      UniqueKeySet.Keys keys = unique.keys().keys(key, rows, problems.rejected());
+      unique.keys().addAll(keys, row -> duplicate(unique, key, row, problems));
+      return;
+    }
+    // Several keys: a row claims its keys only if it breaks none, so one lock covers them all.
+    List<List<FieldVector>> keyVectors = new ArrayList<>();
+    List<UniqueKeySet.Keys> keys = new ArrayList<>();
+    for (Unique unique : uniques) {
+      List<FieldVector> key = keyVectors(unique, values);
+      keyVectors.add(key);
+      keys.add(unique.keys().keys(key, rows, problems.rejected()));
+    }
+    int[] next = new int[uniques.size()];
+    synchronized (uniqueLock) {
+      for (int row = 0; row < rows; row++) {
+        boolean duplicate = false;
+        for (int u = 0; u < uniques.size(); u++) {
+          UniqueKeySet.Keys rowKeys = keys.get(u);
+          int i = next[u];
+          if (i < rowKeys.count && rowKeys.rows[i] == row) {
+            if (uniques.get(u).keys().contains(rowKeys, i)) {
+              duplicate(uniques.get(u), keyVectors.get(u), row, problems);
+              duplicate = true;
+            }
+          }
+        }
+        for (int u = 0; u < uniques.size(); u++) {
+          UniqueKeySet.Keys rowKeys = keys.get(u);
+          int i = next[u];
+          if (i < rowKeys.count && rowKeys.rows[i] == row) {
+            if (!duplicate) {
+              uniques.get(u).keys().add(rowKeys, i);
+            }
+            next[u]++;
+          }
+        }
+      }
+    }
+  }
+
+  private static List<FieldVector> keyVectors(Unique unique, FieldVector[] values) {
+    List<FieldVector> key = new ArrayList<>();
+    for (int column : unique.columns()) {
+      key.add(values[column]);
+    }
+    return key;
+  }
+
+  private static void duplicate(Unique unique, List<FieldVector> key, int row, Problems problems) {
+    StringBuilder reason = new StringBuilder("duplicate key (");
+    reason.append(String.join(", ", unique.names().stream().map(SqlText::name).toList()));
+    reason.append(") = (");
+    for (int k = 0; k < key.size(); k++) {
+      reason.append(k == 0 ? "" : ", ").append(quoted(key.get(k), row));
+    }
+    problems.add(
+        row,
+        unique.rule(),
+        reason.append(") within this load").toString(),
+        Violation.Severity.ERROR);
+  }
+
+  /** A value for a message: text in quotes, at most 100 characters. */
+  private static String quoted(FieldVector vector, int row) {
+    if (vector.isNull(row)) {
+      return "NULL";
+    }
+    Object value = ValueCast.read(vector, row);
+    String text = ValueCast.toText(value);
+    if (text.length() > 100) {
+      text = text.substring(0, 100) + "...";
+    }
+    return value instanceof String ? "'" + text.replace("'", "''") + "'" : text;
+  }
+
+  /** The accepted rows in the output schema's columns. */
+  private VectorSchemaRoot accepted(
+      VectorSchemaRoot batch,
+      List<FieldVector> incoming,
+      FieldVector[] values,
+      Problems problems,
+      BufferAllocator allocator) {
+    int rows = batch.getRowCount();
+    if (problems.count() == 0 && !changesColumns) {
+      return batch;
+    }
+    // The output's vectors: each incoming column's (cast where the contract casts), minus extras
+    List<FieldVector> sources = new ArrayList<>();
+    for (int i = 0; i < incoming.size(); i++) {
+      FieldVector source = incoming.get(i);
+      boolean dropped = false;
+      for (Extra extra : extras) {
+        dropped |= extra.incomingIndex() == i;
+      }
+      if (dropped) {
+        continue;
+      }
+      for (int c = 0; c < columns.size(); c++) {
+        if (columns.get(c).incomingIndex() == i && columns.get(c).feed() == Feed.CAST) {
+          source = values[c];
+        }
+      }
+      sources.add(source);
+    }
+    List<FieldVector> vectors = new ArrayList<>();
+    int kept = rows - problems.count();
+    try {
+      for (int i = 0; i < sources.size(); i++) {
+        FieldVector source = sources.get(i);
+        Field field = outputSchema.getFields().get(i);
+        if (problems.count() == 0) {
+          var transfer = source.getTransferPair(field, allocator);
+          transfer.transfer();
+          vectors.add((FieldVector) transfer.getTo());
+          continue;
+        }
+        FieldVector target = field.createVector(allocator);
+        vectors.add(target);
+        target.setInitialCapacity(Math.max(kept, 1));
+        target.allocateNew();
+        int out = 0;
+        for (int row = 0; row < rows; row++) {
+          if (!problems.isRejected(row)) {
+            target.copyFromSafe(row, out++, source);
+          }
+        }
+        target.setValueCount(kept);
+      }
+    } catch (RuntimeException e) {
+      vectors.forEach(FieldVector::close);
+      throw e;
+    }
+    VectorSchemaRoot root = new VectorSchemaRoot(outputSchema.getFields(), vectors, kept);
+    root.setRowCount(kept);
+    return root;
+  }
+
+  /** The rules each row breaks: a bit per rejected row, details for those rows only. */
+  private static final class Problems {
+    private final long[] rejected;
+    private final Map<Integer, RowProblems> details = new TreeMap<>();
+
+    Problems(int rows) {
+      this.rejected = new long[(rows + 63) >>> 6];
+    }
+
+    long[] rejected() {
+      return rejected;
+    }
+
+    boolean isRejected(int row) {
+      return (rejected[row >>> 6] & (1L << row)) != 0;
+    }
+
+    int count() {
+      return details.size();
+    }
+
+    void add(int row, String rule, String reason, Violation.Severity severity) {
+      rejected[row >>> 6] |= 1L << row;
+      RowProblems problems = details.get(row);
+      if (problems == null) {
+        details.put(row, new RowProblems(rule, reason, severity));
+      } else {
+        problems.add(rule, reason, severity);
+      }
+    }
+
+    List<Violation> violations(List<FieldVector> incoming, IntFunction<String> positions) {
+      List<Violation> violations = new ArrayList<>(details.size());
+      for (Map.Entry<Integer, RowProblems> entry : details.entrySet()) {
+        int row = entry.getKey();
+        RowProblems problems = entry.getValue();
+        violations.add(
+            new Violation(
+                row,
+                positions.apply(row),
+                problems.rule,
+                problems.reasons.toString(),
+                RowJson.of(incoming, row),
+                problems.severity));
+      }
+      return violations;
+    }
+  }
+
+  /** One row's broken rules: the first error's rule names the violation. */
+  private static final class RowProblems {
+    String rule;
+    final StringBuilder reasons;
+    Violation.Severity severity;
+
+    RowProblems(String rule, String reason, Violation.Severity severity) {
+      this.rule = rule;
+      this.reasons = new StringBuilder(reason);
+      this.severity = severity;
+    }
+
+    void add(String rule, String reason, Violation.Severity severity) {
+      if (this.severity == Violation.Severity.DISCARD && severity == Violation.Severity.ERROR) {
+        this.rule = rule;
+        this.severity = severity;
+      }
+      reasons.append("; ").append(reason);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ContractValidator[" + contract.name() + " v" + contract.version() + "]";
+  }
+}
