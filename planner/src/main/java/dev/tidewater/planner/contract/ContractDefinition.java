@@ -57,7 +57,8 @@ public record ContractDefinition(
       throw new IllegalArgumentException("contract versions start at 1: " + version);
     }
     columns = List.copyOf(requireNonNull(columns, "columns is null"));
-    uniqueKeys = uniqueKeys.stream().map(List::copyOf).toList();
+    uniqueKeys =
+        requireNonNull(uniqueKeys, "uniqueKeys is null").stream().map(List::copyOf).toList();
     checks = List.copyOf(requireNonNull(checks, "checks is null"));
     requireNonNull(modes, "modes is null");
     requireNonNull(createdAt, "createdAt is null");

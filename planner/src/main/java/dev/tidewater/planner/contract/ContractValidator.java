@@ -65,6 +65,7 @@ public final class ContractValidator {
   private final List<Extra> extras;
   private final Schema evaluationSchema;
   private final Schema outputSchema;
+  private final Schema tableSchema;
   private final boolean changesColumns;
   private final List<Check> checks;
   private final List<Unique> uniques;
@@ -179,6 +180,25 @@ public final class ContractValidator {
     }
     this.extras = List.copyOf(extras);
     this.outputSchema = new Schema(outputFields);
+    List<Field> tableFields = new ArrayList<>();
+    for (Column column : columns) {
+      Field field = column.evaluationField();
+      tableFields.add(
+          new Field(
+              column.incomingIndex() < 0
+                  ? field.getName()
+                  : incoming.get(column.incomingIndex()).getName(),
+              new FieldType(!column.definition().notNull(), field.getType(), null),
+              null));
+    }
+    for (int i = 0; i < incoming.size(); i++) {
+      int index = i;
+      boolean matched = columns.stream().anyMatch(column -> column.incomingIndex() == index);
+      if (!matched && columnsMode == EvolutionMode.EVOLVE) {
+        tableFields.add(incoming.get(i));
+      }
+    }
+    this.tableSchema = new Schema(tableFields);
     this.changesColumns = changes;
     this.checks = compileChecks(contract, evaluationSchema);
 
@@ -290,6 +310,15 @@ public final class ContractValidator {
    */
   public Schema outputSchema() {
     return outputSchema;
+  }
+
+  /**
+   * The schema of a table this load creates: the contract's columns, in its order and with its
+   * types (a column widened under {@code data_type = 'evolve'} with the wider type, named as the
+   * load names it), then the load's columns the contract lacks when {@code columns = 'evolve'}.
+   */
+  public Schema tableSchema() {
+    return tableSchema;
   }
 
   /** What the validator does with each column, for {@code EXPLAIN LOAD}. */
@@ -696,15 +725,7 @@ public final class ContractValidator {
         }
         FieldVector target = field.createVector(allocator);
         vectors.add(target);
-        target.setInitialCapacity(Math.max(kept, 1));
-        target.allocateNew();
-        int out = 0;
-        for (int row = 0; row < rows; row++) {
-          if (!problems.isRejected(row)) {
-            target.copyFromSafe(row, out++, source);
-          }
-        }
-        target.setValueCount(kept);
+        AcceptedRows.copy(source, target, problems.rejected(), rows, kept);
       }
     } catch (RuntimeException e) {
       vectors.forEach(FieldVector::close);
@@ -726,10 +747,6 @@ public final class ContractValidator {
 
     long[] rejected() {
       return rejected;
-    }
-
-    boolean isRejected(int row) {
-      return (rejected[row >>> 6] & (1L << row)) != 0;
     }
 
     int count() {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.BaseLargeVariableWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
@@ -19,9 +20,10 @@ import org.apache.arrow.vector.types.DateUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 
 /**
- * The keys of one UNIQUE constraint seen so far in a load, in memory: 16 bytes per key in open
- * addressing tables split into stripes, each with its own lock, so that reader threads rarely wait
- * for each other.
+ * The keys of one UNIQUE constraint seen so far in a load, in memory: open addressing tables split
+ * into 64 stripes with a lock each, so that reader threads rarely wait for each other. A key takes
+ * 16 bytes (up to 8/3 of that while a table grows), and a dense integer key (sequential ids) about
+ * a bit: such keys are stored as bitmaps of 64 consecutive values.
  *
  * <p>A key of one integer, date, timestamp or boolean column is stored exactly. Any other key is
  * stored as a 128-bit hash of its values: two different keys are taken for one with a probability
@@ -51,7 +53,7 @@ final class UniqueKeySet {
     this.limit = limit;
     this.exact = exact;
     for (int i = 0; i < STRIPES; i++) {
-      stripes[i] = new Stripe();
+      stripes[i] = new Stripe(exact);
     }
   }
 
@@ -76,6 +78,10 @@ final class UniqueKeySet {
     final long[] hashes;
     final int count;
 
+    long second(int i) {
+      return second == null ? 0 : second[i];
+    }
+
     Keys(int[] rows, long[] first, long[] second, long[] hashes, int count) {
       this.rows = rows;
       this.first = first;
@@ -90,35 +96,46 @@ final class UniqueKeySet {
    * mark and that have no null in the key: SQL's UNIQUE lets nulls repeat.
    */
   Keys keys(List<FieldVector> key, int rowCount, long[] rejected) {
-    int[] rows = new int[rowCount];
-    int count = 0;
-    for (int row = 0; row < rowCount; row++) {
-      if ((rejected[row >>> 6] & (1L << row)) != 0) {
-        continue;
-      }
-      boolean hasNull = false;
-      for (FieldVector vector : key) {
-        if (vector.isNull(row)) {
-          hasNull = true;
-          break;
+    // candidates: a bit per row, not rejected and without a null in the key
+    int words = (rowCount + 63) >>> 6;
+    long[] candidates = new long[words];
+    for (int w = 0; w < words; w++) {
+      candidates[w] = ~rejected[w];
+    }
+    if ((rowCount & 63) != 0) {
+      candidates[words - 1] &= (1L << rowCount) - 1;
+    }
+    for (FieldVector vector : key) {
+      if (vector.getNullCount() > 0) {
+        ArrowBuf validity = vector.getValidityBuffer();
+        for (int w = 0; w < words; w++) {
+          candidates[w] &= validityWord(validity, w, rowCount);
         }
       }
-      if (!hasNull) {
-        rows[count++] = row;
+    }
+    int count = 0;
+    for (long word : candidates) {
+      count += Long.bitCount(word);
+    }
+    int[] rows = new int[count];
+    int next = 0;
+    for (int w = 0; w < words; w++) {
+      for (long word = candidates[w]; word != 0; word &= word - 1) {
+        rows[next++] = (w << 6) + Long.numberOfTrailingZeros(word);
       }
     }
     long[] first = new long[count];
-    long[] second = new long[count];
+    long[] second = exact ? null : new long[count];
     long[] hashes = new long[count];
     if (exact) {
-      FieldVector vector = key.get(0);
+      exactValues(key.get(0), rows, count, first);
       for (int i = 0; i < count; i++) {
-        first[i] = exactValue(vector, rows[i]);
-        hashes[i] = hash(first[i], 0);
+        hashes[i] = mix(first[i] >> Stripe.BLOCK_BITS);
       }
     } else {
+      Hash128 hash = new Hash128();
       for (int i = 0; i < count; i++) {
-        Hash128 hash = new Hash128();
+        hash.reset();
         for (FieldVector vector : key) {
           hash.add(vector, rows[i]);
         }
@@ -142,6 +159,54 @@ final class UniqueKeySet {
       return timestamps.get(row);
     }
     return ((BitVector) vector).get(row);
+  }
+
+  /** Word {@code w} of a validity buffer: bit {@code i} for row {@code 64 w + i}. */
+  private static long validityWord(ArrowBuf validity, int w, int rowCount) {
+    long offset = (long) w << 3;
+    long bytes = (rowCount + 7) >>> 3;
+    if (offset + 8 <= bytes) {
+      return validity.getLong(offset); // little-endian: byte k holds rows 8k..8k+7
+    }
+    long value = 0;
+    for (int b = 0; offset + b < bytes; b++) {
+      value |= (validity.getByte(offset + b) & 0xFFL) << (b << 3);
+    }
+    return value;
+  }
+
+  /** The values of {@code rows} of a one-column exact key, straight from the data buffer. */
+  private static void exactValues(FieldVector vector, int[] rows, int count, long[] values) {
+    if (vector instanceof BitVector bits) {
+      for (int i = 0; i < count; i++) {
+        values[i] = bits.get(rows[i]);
+      }
+      return;
+    }
+    ArrowBuf data = vector.getDataBuffer();
+    int width = ((BaseFixedWidthVector) vector).getTypeWidth();
+    switch (width) {
+      case 8 -> {
+        for (int i = 0; i < count; i++) {
+          values[i] = data.getLong((long) rows[i] << 3);
+        }
+      }
+      case 4 -> {
+        for (int i = 0; i < count; i++) {
+          values[i] = data.getInt((long) rows[i] << 2);
+        }
+      }
+      case 2 -> {
+        for (int i = 0; i < count; i++) {
+          values[i] = data.getShort((long) rows[i] << 1);
+        }
+      }
+      default -> {
+        for (int i = 0; i < count; i++) {
+          values[i] = exactValue(vector, rows[i]);
+        }
+      }
+    }
   }
 
   /**
@@ -169,16 +234,18 @@ final class UniqueKeySet {
         continue;
       }
       Stripe stripe = stripes[s];
+      int added = 0;
       synchronized (stripe) {
         for (int j = counts[s]; j < counts[s + 1]; j++) {
           int i = order[j];
-          if (stripe.add(keys.first[i], keys.second[i], keys.hashes[i])) {
-            grew();
+          if (stripe.add(keys.first[i], keys.second(i), keys.hashes[i])) {
+            added++;
           } else {
             duplicates[i] = true;
           }
         }
       }
+      grew(added);
     }
     for (int i = 0; i < keys.count; i++) {
       if (duplicates[i]) {
@@ -189,18 +256,18 @@ final class UniqueKeySet {
 
   /** Whether key {@code i} of {@code keys} is in the set; the caller serializes all access. */
   boolean contains(Keys keys, int i) {
-    return stripes[stripe(keys.hashes[i])].contains(keys.first[i], keys.second[i], keys.hashes[i]);
+    return stripes[stripe(keys.hashes[i])].contains(keys.first[i], keys.second(i), keys.hashes[i]);
   }
 
   /** Adds key {@code i} of {@code keys}, known to be absent; the caller serializes all access. */
   void add(Keys keys, int i) {
-    if (stripes[stripe(keys.hashes[i])].add(keys.first[i], keys.second[i], keys.hashes[i])) {
-      grew();
+    if (stripes[stripe(keys.hashes[i])].add(keys.first[i], keys.second(i), keys.hashes[i])) {
+      grew(1);
     }
   }
 
-  private void grew() {
-    if (size.incrementAndGet() > limit) {
+  private void grew(int added) {
+    if (size.addAndGet(added) > limit) {
       throw TidewaterException.user(
           "%s: this load has more than %d distinct keys, the most that uniqueness is checked for"
               + " in memory; load the data in smaller parts (BACKFILL ranges, fewer files) or raise"
@@ -236,9 +303,15 @@ final class UniqueKeySet {
 
   /** Murmur3-style 128-bit hash of a key's values, fed as 64-bit words. */
   private static final class Hash128 {
-    long h1 = SEED_1;
-    long h2 = SEED_2;
+    long h1;
+    long h2;
     long length;
+
+    void reset() {
+      h1 = SEED_1;
+      h2 = SEED_2;
+      length = 0;
+    }
 
     void word(long value) {
       long k1 = value * C1;
@@ -313,14 +386,40 @@ final class UniqueKeySet {
     }
   }
 
-  /** One lock's share of the set: linear probing over pairs of longs, grown at 3/4 full. */
+  /**
+   * One lock's share of the set: linear probing over entries of two longs, grown at 3/4 full. Exact
+   * keys are kept as bitmaps of 64 consecutive values (block number, bits), so that dense keys such
+   * as sequential ids take a bit each and a cache miss per 64 keys; an entry with no bits is empty.
+   * Hashed keys are kept as they are; the all-zero key, which marks empty entries there, is kept in
+   * a flag.
+   */
   private static final class Stripe {
+    static final int BLOCK_BITS = 6;
+
+    private final boolean exact;
     private long[] slots = new long[2 * 256];
     private int mask = 255;
-    private int size;
+    private int entries;
     private boolean hasZero;
 
+    Stripe(boolean exact) {
+      this.exact = exact;
+    }
+
     boolean contains(long first, long second, long hash) {
+      if (exact) {
+        long block = first >> BLOCK_BITS;
+        long bit = 1L << first; // shifts use the low six bits
+        for (int slot = (int) hash & mask; ; slot = (slot + 1) & mask) {
+          long bits = slots[2 * slot + 1];
+          if (bits == 0) {
+            return false;
+          }
+          if (slots[2 * slot] == block) {
+            return (bits & bit) != 0;
+          }
+        }
+      }
       if (first == 0 && second == 0) {
         return hasZero;
       }
@@ -338,6 +437,23 @@ final class UniqueKeySet {
 
     /** Adds the key; false when it was there. */
     boolean add(long first, long second, long hash) {
+      if (exact) {
+        long block = first >> BLOCK_BITS;
+        long bit = 1L << first;
+        for (int slot = (int) hash & mask; ; slot = (slot + 1) & mask) {
+          long bits = slots[2 * slot + 1];
+          if (bits == 0) {
+            slots[2 * slot] = block;
+            slots[2 * slot + 1] = bit;
+            added();
+            return true;
+          }
+          if (slots[2 * slot] == block) {
+            slots[2 * slot + 1] = bits | bit;
+            return (bits & bit) == 0;
+          }
+        }
+      }
       if (first == 0 && second == 0) {
         boolean added = !hasZero;
         hasZero = true;
@@ -349,14 +465,18 @@ final class UniqueKeySet {
         if (a == 0 && b == 0) {
           slots[2 * slot] = first;
           slots[2 * slot + 1] = second;
-          if (++size > (mask + 1) / 4 * 3) {
-            grow();
-          }
+          added();
           return true;
         }
         if (a == first && b == second) {
           return false;
         }
+      }
+    }
+
+    private void added() {
+      if (++entries > (mask + 1) / 4 * 3) {
+        grow();
       }
     }
 
@@ -368,9 +488,9 @@ final class UniqueKeySet {
       for (int i = 0; i < old.length; i += 2) {
         long a = old[i];
         long b = old[i + 1];
-        if (a != 0 || b != 0) {
-          int slot = (int) hash(a, b) & mask;
-          while (slots[2 * slot] != 0 || slots[2 * slot + 1] != 0) {
+        if (b != 0 || (!exact && a != 0)) {
+          int slot = (int) (exact ? mix(a) : hash(a, b)) & mask;
+          while (slots[2 * slot + 1] != 0 || (!exact && slots[2 * slot] != 0)) {
             slot = (slot + 1) & mask;
           }
           slots[2 * slot] = a;
