@@ -231,6 +231,26 @@ class SessionTest {
     }
   }
 
+  @Test
+  void dedupByPicksOneRowPerKey() throws Exception {
+    Path csv = temp.resolve("versions.csv");
+    Files.writeString(csv, "id,version,name\n1,1,a\n1,3,c\n2,1,x\n1,2,b\n2,1,y\n");
+    execute("CREATE SOURCE versions TYPE FILES WITH (location = '" + csv + "')");
+    List<Object> desc =
+        rows("LOAD versions INTO app.latest WITH DISPOSITION MERGE ON (id) DEDUP BY version DESC")
+            .get(0);
+    assertThat(desc.subList(2, 4)).containsExactly(5L, 2L);
+    // The largest version wins; of equal versions, the later row.
+    assertThat(rows("SELECT id, name FROM app.latest ORDER BY id"))
+        .containsExactly(List.of(1L, "c"), List.of(2L, "y"));
+    rows("LOAD versions INTO app.latest WITH DISPOSITION MERGE ON (id) DEDUP BY version ASC");
+    assertThat(rows("SELECT id, name FROM app.latest ORDER BY id"))
+        .containsExactly(List.of(1L, "a"), List.of(2L, "y"));
+    assertThatThrownBy(
+            () -> execute("LOAD versions INTO app.other WITH DISPOSITION APPEND DEDUP BY version"))
+        .isInstanceOf(TidewaterException.class);
+  }
+
   private String cursor(String table, String source) {
     String[] parts = table.split("\\.");
     return Cursors.last(

@@ -1,8 +1,6 @@
 package dev.tidewater.planner.load;
 
 import dev.tidewater.spi.TidewaterException;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -50,26 +48,7 @@ final class CursorFilter {
     if (batchMax != null) {
       observe(batchMax);
     }
-    if (count == rows) {
-      return batch;
-    }
-    try (batch) {
-      List<FieldVector> vectors = new ArrayList<>();
-      for (FieldVector from : batch.getFieldVectors()) {
-        FieldVector to = from.getField().createVector(allocator);
-        to.setInitialCapacity(Math.max(count, 1));
-        to.allocateNew();
-        for (int i = 0; i < count; i++) {
-          to.copyFromSafe(kept[i], i, from);
-        }
-        to.setValueCount(count);
-        vectors.add(to);
-      }
-      VectorSchemaRoot filtered =
-          new VectorSchemaRoot(batch.getSchema().getFields(), vectors, count);
-      filtered.setRowCount(count);
-      return filtered;
-    }
+    return Batches.select(batch, kept, count, allocator);
   }
 
   private synchronized void observe(Comparable<?> value) {

@@ -165,7 +165,13 @@ public final class LoadExecutor {
         sinks.add(new ParquetBatchSink(table, plan.writeOptions(), i, System.nanoTime()));
       }
     }
-    WriteResult written = write(plan, table, sinks, cursorFilter, allocator, listener, counters);
+    Deduplicator dedup = null;
+    if (plan.dedupColumn() != null) {
+      dedup = new Deduplicator(plan.mergeKeys(), plan.dedupColumn(), plan.dedupDirection());
+      observeAll(plan, cursorFilter, dedup, allocator);
+    }
+    WriteResult written =
+        write(plan, table, sinks, cursorFilter, dedup, allocator, listener, counters);
     listener.committing();
     Map<String, String> summary = new LinkedHashMap<>();
     summary.put("tidewater.load-id", plan.loadId());
@@ -261,6 +267,7 @@ public final class LoadExecutor {
       Table table,
       List<BatchSink> sinks,
       CursorFilter cursorFilter,
+      Deduplicator dedup,
       BufferAllocator allocator,
       LoadListener listener,
       Counters counters) {
@@ -294,7 +301,14 @@ public final class LoadExecutor {
                         threads,
                         () -> {
                           extract(
-                              plan, cursorFilter, nextSplit, queue, allocator, listener, counters);
+                              plan,
+                              cursorFilter,
+                              dedup,
+                              nextSplit,
+                              queue,
+                              allocator,
+                              listener,
+                              counters);
                           return null;
                         })));
       }
@@ -343,9 +357,31 @@ public final class LoadExecutor {
     }
   }
 
+  /** DEDUP BY's first pass: every row in the window, once, to find each key's winner. */
+  private static void observeAll(
+      LoadPlan plan, CursorFilter cursorFilter, Deduplicator dedup, BufferAllocator allocator) {
+    for (int index = 0; index < plan.splits().size(); index++) {
+      try (BatchReader reader =
+          plan.connector().open(plan.splits().get(index), plan.request(), allocator)) {
+        long ordinal = 0;
+        while (reader.next()) {
+          VectorSchemaRoot normalized = plan.normalizer().apply(reader.root(), allocator);
+          try (VectorSchemaRoot batch =
+              cursorFilter == null
+                  ? normalized
+                  : cursorFilter.apply(normalized, allocator, reader::position)) {
+            dedup.observe(batch, index, ordinal);
+            ordinal += batch.getRowCount();
+          }
+        }
+      }
+    }
+  }
+
   private void extract(
       LoadPlan plan,
       CursorFilter cursorFilter,
+      Deduplicator dedup,
       AtomicInteger nextSplit,
       BlockingQueue<VectorSchemaRoot> queue,
       BufferAllocator allocator,
@@ -357,11 +393,17 @@ public final class LoadExecutor {
       Split split = plan.splits().get(index);
       try (BatchReader reader = plan.connector().open(split, plan.request(), allocator)) {
         long bytesBefore = 0;
+        long ordinal = 0;
         while (reader.next()) {
           int rows = reader.root().getRowCount();
           VectorSchemaRoot batch = plan.normalizer().apply(reader.root(), allocator);
           if (cursorFilter != null) {
             batch = cursorFilter.apply(batch, allocator, reader::position);
+          }
+          if (dedup != null) {
+            int inWindow = batch.getRowCount();
+            batch = dedup.keepWinners(batch, index, ordinal, allocator);
+            ordinal += inWindow;
           }
           if (plan.deleteWhen() != null && batch.getRowCount() > 0) {
             batch = markDeletes(plan.deleteWhen(), batch, allocator);

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tidewater.iceberg.MergeMode;
 import dev.tidewater.iceberg.PartitionTerm;
+import dev.tidewater.parser.ast.SqlLoad;
 import dev.tidewater.planner.TableName;
 import dev.tidewater.planner.expr.CompiledPredicate;
 import dev.tidewater.spi.Connector;
@@ -37,6 +38,8 @@ public record LoadPlan(
     CursorWindow cursor,
     List<String> mergeKeys,
     MergeMode mergeMode,
+    String dedupColumn,
+    SqlLoad.SortDirection dedupDirection,
     CompiledPredicate deleteWhen,
     int writers,
     Map<String, String> writeOptions)
@@ -84,6 +87,9 @@ public record LoadPlan(
                       + String.join(", ", mergeKeys)
                       + ") — "
                       + mergeMode.optionValue()
+                      + (dedupColumn == null
+                          ? ""
+                          : ", dedup by " + dedupColumn + " " + dedupDirection + " (two passes)")
                       + (deleteWhen == null ? "" : ", delete when " + deleteWhen.text());
             }
             + ", one Iceberg snapshot"

@@ -108,6 +108,7 @@ public final class LoadPlanner {
       List<String> mergeKeys = List.of();
       MergeMode mergeMode = null;
       CompiledPredicate deleteWhen = null;
+      String dedupColumn = null;
       if (load.disposition == SqlLoad.Disposition.MERGE) {
         mergeKeys = mergeKeys(load, tableSchema, sourceName);
         mergeMode =
@@ -117,6 +118,20 @@ public final class LoadPlanner {
         if (load.deleteWhen != null) {
           deleteWhen = PredicateCompiler.compile(load.deleteWhen, normalizer.outputSchema());
         }
+        if (load.dedupBy != null) {
+          String name = load.dedupBy.getSimple();
+          dedupColumn =
+              normalizer.mappings().stream()
+                  .filter(each -> each.source().getName().equalsIgnoreCase(name))
+                  .map(each -> each.output().getName())
+                  .findFirst()
+                  .orElseThrow(
+                      () ->
+                          Positions.userError(
+                              load.dedupBy, "DEDUP BY column '%s' is not a column", name));
+        }
+      } else if (load.dedupBy != null) {
+        throw Positions.userError(load.dedupBy, "DEDUP BY needs WITH DISPOSITION MERGE");
       } else if (load.deleteWhen != null) {
         throw Positions.userError(load.deleteWhen, "DELETE WHEN needs WITH DISPOSITION MERGE");
       }
@@ -148,6 +163,8 @@ public final class LoadPlanner {
           cursor,
           mergeKeys,
           mergeMode,
+          dedupColumn,
+          load.dedupDirection,
           deleteWhen,
           // One merge sink holds the load's key set; appends and replaces write in parallel.
           load.disposition == SqlLoad.Disposition.MERGE ? 1 : engine.config().loadThreads(),
@@ -275,7 +292,6 @@ public final class LoadPlanner {
   }
 
   private static void rejectUnsupported(SqlLoad load) {
-    rejectIfPresent(load.dedupBy, "DEDUP BY");
     rejectIfPresent(load.contract, "USING CONTRACT");
     if (load.onError != null && load.onError != SqlLoad.OnError.ABORT) {
       throw notYet(load, "ON ERROR " + load.onError);

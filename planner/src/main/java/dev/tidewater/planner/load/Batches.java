@@ -1,0 +1,40 @@
+package dev.tidewater.planner.load;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/** Row selection over Arrow batches. */
+final class Batches {
+  private Batches() {}
+
+  /**
+   * The rows {@code rows[0..count)} of {@code batch}: the batch itself when that is every row, else
+   * a new root (and {@code batch} is closed).
+   */
+  static VectorSchemaRoot select(
+      VectorSchemaRoot batch, int[] rows, int count, BufferAllocator allocator) {
+    if (count == batch.getRowCount()) {
+      return batch;
+    }
+    try (batch) {
+      List<FieldVector> vectors = new ArrayList<>();
+      for (FieldVector from : batch.getFieldVectors()) {
+        FieldVector to = from.getField().createVector(allocator);
+        to.setInitialCapacity(Math.max(count, 1));
+        to.allocateNew();
+        for (int i = 0; i < count; i++) {
+          to.copyFromSafe(rows[i], i, from);
+        }
+        to.setValueCount(count);
+        vectors.add(to);
+      }
+      VectorSchemaRoot selected =
+          new VectorSchemaRoot(batch.getSchema().getFields(), vectors, count);
+      selected.setRowCount(count);
+      return selected;
+    }
+  }
+}
