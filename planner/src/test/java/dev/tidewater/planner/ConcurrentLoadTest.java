@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tidewater.connector.files.FilesConnectorFactory;
 import dev.tidewater.iceberg.CatalogRegistry;
 import dev.tidewater.planner.metadata.MetadataStore;
+import dev.tidewater.spi.TidewaterException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,6 +34,72 @@ class ConcurrentLoadTest {
   private static final int ROWS = 2_000;
 
   @TempDir Path temp;
+
+  @Test
+  void aMergeRacingAMergeOnTheSameKeysNeverDuplicatesAKey() throws Exception {
+    Path data = temp.resolve("merge-data");
+    try (BufferAllocator allocator = new RootAllocator();
+        Engine engine =
+            new Engine(
+                new EngineConfig("iceberg", "default", 2, 500, System::getenv),
+                MetadataStore.openSqlite(data),
+                CatalogRegistry.create(Map.of("iceberg", CatalogRegistry.embeddedDefault(data))),
+                List.of(new FilesConnectorFactory()),
+                allocator)) {
+      try (Session setup = engine.openSession("setup")) {
+        for (String name : List.of("alpha", "beta", "gamma")) {
+          Path csv = temp.resolve(name + ".csv");
+          StringBuilder text = new StringBuilder("id,writer\n");
+          for (int id = 0; id < ROWS; id++) {
+            text.append(id).append(',').append(name).append('\n');
+          }
+          Files.writeString(csv, text);
+          setup
+              .execute(
+                  "CREATE SOURCE " + name + " TYPE FILES WITH (location = '" + csv + "')",
+                  allocator)
+              .close();
+        }
+        setup.execute("LOAD alpha INTO race.m WITH DISPOSITION MERGE ON (id)", allocator).close();
+      }
+      ExecutorService threads = Executors.newFixedThreadPool(2);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<String>> outcomes = new ArrayList<>();
+      for (String source : List.of("beta", "gamma")) {
+        outcomes.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  try (Session session = engine.openSession(source);
+                      BufferAllocator child =
+                          allocator.newChildAllocator(source, 0, Long.MAX_VALUE)) {
+                    session
+                        .execute(
+                            "LOAD " + source + " INTO race.m WITH DISPOSITION MERGE ON (id)", child)
+                        .close();
+                    return "committed";
+                  } catch (TidewaterException e) {
+                    assertThat(e.getMessage()).contains("conflict");
+                    return "conflict";
+                  }
+                }));
+      }
+      start.countDown();
+      List<String> results = new ArrayList<>();
+      for (Future<String> outcome : outcomes) {
+        results.add(outcome.get(2, TimeUnit.MINUTES));
+      }
+      threads.shutdown();
+      assertThat(results).contains("committed");
+
+      Table table = engine.catalogs().catalog("iceberg").loadTable(TableIdentifier.of("race", "m"));
+      List<Long> ids = new ArrayList<>();
+      try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
+        rows.forEach(row -> ids.add((Long) row.getField("id")));
+      }
+      assertThat(ids).hasSize(ROWS).doesNotHaveDuplicates();
+    }
+  }
 
   @Test
   void concurrentAppendsAllCommitWithoutLosingRows() throws Exception {
