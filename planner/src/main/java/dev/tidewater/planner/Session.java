@@ -17,6 +17,7 @@ import dev.tidewater.parser.ast.SqlPublishBranch;
 import dev.tidewater.parser.ast.SqlRollbackLoad;
 import dev.tidewater.parser.ast.SqlShow;
 import dev.tidewater.parser.ast.SqlValidateLoad;
+import dev.tidewater.planner.contract.ContractStatements;
 import dev.tidewater.planner.load.LoadExecutor;
 import dev.tidewater.planner.load.LoadListener;
 import dev.tidewater.planner.load.LoadOutcome;
@@ -64,6 +65,7 @@ public final class Session implements AutoCloseable {
   private final Engine engine;
   private final String user;
   private final QueryEngine queries;
+  private final ContractStatements contracts;
   private final String catalog;
   private final String namespace;
 
@@ -73,6 +75,7 @@ public final class Session implements AutoCloseable {
     this.catalog = engine.config().defaultCatalog();
     this.namespace = engine.config().defaultNamespace();
     this.queries = new QueryEngine(engine, catalog, namespace);
+    this.contracts = new ContractStatements(engine.metadata());
   }
 
   public String user() {
@@ -106,8 +109,10 @@ public final class Session implements AutoCloseable {
     if (node instanceof SqlShow show) {
       return showSchema(show);
     }
-    if (node instanceof SqlDescribe) {
-      return ResultSchemas.COLUMNS;
+    if (node instanceof SqlDescribe describe) {
+      return describe.kind == SqlDescribe.DescribeKind.CONTRACT
+          ? ContractStatements.DESCRIBE_SCHEMA
+          : ResultSchemas.COLUMNS;
     }
     if (isQuery(node)) {
       return queries.describe(sql);
@@ -146,8 +151,11 @@ public final class Session implements AutoCloseable {
     if (node instanceof SqlDescribe describe) {
       return describe(describe, allocator);
     }
-    if (node instanceof SqlCreateContract || node instanceof SqlDropContract) {
-      throw Positions.userError(node, "contracts are not supported yet");
+    if (node instanceof SqlCreateContract create) {
+      return contracts.create(create);
+    }
+    if (node instanceof SqlDropContract drop) {
+      return contracts.drop(drop);
     }
     if (node instanceof SqlRollbackLoad rollback) {
       return rollbackLoad(rollback);
@@ -390,7 +398,9 @@ public final class Session implements AutoCloseable {
           }
         }
       }
-      case CONTRACTS -> throw Positions.userError(show, "contracts are not supported yet");
+      case CONTRACTS -> {
+        return ExecutionResult.rows(contracts.show().reader(allocator));
+      }
       default -> throw Positions.userError(show, "SHOW %s is not supported", show.kind);
     }
     return ExecutionResult.rows(rows.reader(allocator));
@@ -403,7 +413,7 @@ public final class Session implements AutoCloseable {
       case NAMESPACES -> ResultSchemas.NAMESPACES;
       case TABLES -> ResultSchemas.TABLES;
       case LOADS -> ResultSchemas.LOADS;
-      case CONTRACTS -> ExecutionResult.emptySchema();
+      case CONTRACTS -> ContractStatements.SHOW_SCHEMA;
     };
   }
 
@@ -431,7 +441,9 @@ public final class Session implements AutoCloseable {
           rows.add(column.name(), TypeNames.of(column.type()), column.isOptional(), column.doc());
         }
       }
-      case CONTRACT -> throw Positions.userError(describe, "contracts are not supported yet");
+      case CONTRACT -> {
+        return ExecutionResult.rows(contracts.describe(describe).reader(allocator));
+      }
       default -> throw Positions.userError(describe, "DESCRIBE %s is not supported", describe.kind);
     }
     return ExecutionResult.rows(rows.reader(allocator));

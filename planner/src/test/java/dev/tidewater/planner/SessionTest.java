@@ -251,6 +251,30 @@ class SessionTest {
         .isInstanceOf(TidewaterException.class);
   }
 
+  @Test
+  void contractsAreCreatedShownDescribedAndDropped() {
+    execute(
+        "CREATE CONTRACT orders_v1 (\n"
+            + "  id BIGINT NOT NULL,\n"
+            + "  amount DECIMAL(12,2) CHECK (amount >= 0),\n"
+            + "  status VARCHAR CHECK (status IN ('new', 'paid', 'void')),\n"
+            + "  UNIQUE (id)\n"
+            + ") WITH (columns = 'freeze', data_type = 'discard_row')");
+    assertThat(rows("SHOW CONTRACTS")).hasSize(1);
+    assertThat(rows("DESCRIBE CONTRACT orders_v1"))
+        .extracting(row -> String.valueOf(row.get(0)))
+        .contains("id", "amount", "status");
+    execute("CREATE OR REPLACE CONTRACT orders_v1 (id BIGINT NOT NULL)");
+    assertThatThrownBy(() -> execute("CREATE CONTRACT bad (\n  qty BIGINT CHECK (quantity > 0)\n)"))
+        .hasMessageContaining("quantity")
+        .hasMessageContaining("line 2");
+    execute("DROP CONTRACT orders_v1");
+    assertThat(rows("SHOW CONTRACTS")).isEmpty();
+    assertThatThrownBy(
+            () -> execute("LOAD nope INTO t WITH DISPOSITION APPEND USING CONTRACT orders_v1"))
+        .hasMessageContaining("not supported yet");
+  }
+
   private String cursor(String table, String source) {
     String[] parts = table.split("\\.");
     return Cursors.last(
