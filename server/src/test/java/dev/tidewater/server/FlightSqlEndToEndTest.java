@@ -113,6 +113,45 @@ class FlightSqlEndToEndTest {
   }
 
   @Test
+  void mergesIncrementallyAndRollsBackOverJdbc() throws Exception {
+    Path changes = temp.resolve("changes.csv");
+    Files.writeString(
+        changes,
+        "id,name,updated_at,op\n1,Ann,2024-05-01 10:00:00,U\n2,Bob,2024-05-01 11:00:00,U\n");
+    try (Connection connection = server.connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE SOURCE changes TYPE FILES WITH (location = '" + changes + "')");
+      String merge =
+          "LOAD changes INTO iceberg.crm.people WITH DISPOSITION MERGE ON (id)"
+              + " DEDUP BY updated_at DESC DELETE WHEN op = 'D'"
+              + " INCREMENTAL ON updated_at LAG INTERVAL '1' HOUR";
+      statement.executeQuery(merge).close();
+      Files.writeString(
+          changes,
+          "id,name,updated_at,op\n"
+              + "1,Ann,2024-05-01 10:00:00,U\n"
+              + "2,Bobby,2024-05-02 09:00:00,U\n"
+              + "2,Robert,2024-05-02 08:00:00,U\n"
+              + "1,Ann,2024-05-02 12:00:00,D\n"
+              + "3,Cy,2024-05-02 13:00:00,U\n");
+      List<List<Object>> second = rows(statement.executeQuery(merge));
+      assertThat(second.get(0).get(1)).isEqualTo("SUCCEEDED");
+      assertThat(rows(statement.executeQuery("SELECT id, name FROM crm.people ORDER BY id")))
+          .containsExactly(List.of(2L, "Bobby"), List.of(3L, "Cy"));
+      assertThat(
+              rows(
+                  statement.executeQuery(
+                      "SELECT cursor_after FROM system.loads WHERE load_id = '"
+                          + second.get(0).get(0)
+                          + "'")))
+          .containsExactly(List.of("2024-05-02T13:00"));
+      statement.execute("ROLLBACK LOAD '" + second.get(0).get(0) + "'");
+      assertThat(rows(statement.executeQuery("SELECT id, name FROM crm.people ORDER BY id")))
+          .containsExactly(List.of(1L, "Ann"), List.of(2L, "Bob"));
+    }
+  }
+
+  @Test
   void answersTheMetadataCallsDbeaverMakes() throws Exception {
     try (Connection connection = server.connect();
         Statement statement = connection.createStatement()) {
@@ -210,8 +249,8 @@ class FlightSqlEndToEndTest {
       assertThatThrownBy(
               () ->
                   statement.executeQuery(
-                      "LOAD good INTO iceberg.bad.target WITH DISPOSITION MERGE ON (id)"
-                          + " DEDUP BY qty DESC"))
+                      "LOAD good INTO iceberg.bad.target WITH DISPOSITION APPEND"
+                          + " AT BRANCH 'audit'"))
           .hasMessageContaining("not supported yet");
 
       // Nothing of the failed loads landed, and the server still serves.
