@@ -1,5 +1,6 @@
 package dev.tidewater.planner.expr;
 
+import dev.tidewater.planner.query.CalciteTypes;
 import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.SqlPosition;
 import dev.tidewater.spi.TidewaterException;
@@ -153,36 +154,10 @@ final class ExpressionTyper {
   }
 
   private static RelDataType type(RelDataTypeFactory factory, Field field) {
-    ArrowType type = field.getType();
-    if (!isSupported(type)) {
+    if (!isSupported(field.getType())) {
       return factory.createSqlType(SqlTypeName.ANY); // an error only if the expression uses it
     }
-    return switch (type.getTypeID()) {
-      case Int ->
-          switch (((ArrowType.Int) type).getBitWidth()) {
-            case 8 -> factory.createSqlType(SqlTypeName.TINYINT);
-            case 16 -> factory.createSqlType(SqlTypeName.SMALLINT);
-            case 32 -> factory.createSqlType(SqlTypeName.INTEGER);
-            default -> factory.createSqlType(SqlTypeName.BIGINT);
-          };
-      case FloatingPoint ->
-          factory.createSqlType(
-              ((ArrowType.FloatingPoint) type).getPrecision() == FloatingPointPrecision.DOUBLE
-                  ? SqlTypeName.DOUBLE
-                  : SqlTypeName.REAL);
-      case Decimal -> {
-        ArrowType.Decimal decimal = (ArrowType.Decimal) type;
-        yield factory.createSqlType(
-            SqlTypeName.DECIMAL, decimal.getPrecision(), decimal.getScale());
-      }
-      case Bool -> factory.createSqlType(SqlTypeName.BOOLEAN);
-      case Date -> factory.createSqlType(SqlTypeName.DATE);
-      case Timestamp ->
-          ((ArrowType.Timestamp) type).getTimezone() == null
-              ? factory.createSqlType(SqlTypeName.TIMESTAMP, 3)
-              : factory.createSqlType(SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE, 3);
-      default -> factory.createSqlType(SqlTypeName.VARCHAR);
-    };
+    return CalciteTypes.type(factory, field);
   }
 
   /** The Arrow types that expressions read. */

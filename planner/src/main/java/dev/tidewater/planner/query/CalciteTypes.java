@@ -13,7 +13,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * Calcite row types for Arrow schemas. Nested columns (structs, lists, maps) are shown to SQL as
  * VARCHAR holding their JSON text, so every client can display them.
  */
-final class CalciteTypes {
+public final class CalciteTypes {
   private CalciteTypes() {}
 
   static RelDataType rowType(RelDataTypeFactory factory, Schema schema) {
@@ -24,7 +24,8 @@ final class CalciteTypes {
     return builder.build();
   }
 
-  static RelDataType type(RelDataTypeFactory factory, Field field) {
+  /** The Calcite type of an Arrow field, as queries and expressions see it. */
+  public static RelDataType type(RelDataTypeFactory factory, Field field) {
     ArrowType type = field.getType();
     return switch (type.getTypeID()) {
       case Int ->
