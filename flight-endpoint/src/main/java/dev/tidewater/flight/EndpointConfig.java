@@ -13,12 +13,33 @@ import java.time.Duration;
  * caches.
  */
 public record EndpointConfig(
-    String host, int port, Path tlsCert, Path tlsKey, Duration statementTtl, int maxStatements) {
+    String host,
+    int port,
+    Path tlsCert,
+    Path tlsKey,
+    Duration statementTtl,
+    int maxStatements,
+    Plaintext plaintext) {
   public static final Duration DEFAULT_STATEMENT_TTL = Duration.ofMinutes(30);
   public static final int DEFAULT_MAX_STATEMENTS = 10_000;
 
+  /** Where the endpoint may serve without TLS. */
+  public enum Plaintext {
+    /** Only on a loopback host: the default. */
+    LOOPBACK_ONLY,
+    /** On any host, for a trusted private network (a container network behind a TLS proxy). */
+    ANY_HOST
+  }
+
+  /** An endpoint that serves plaintext on loopback hosts only. */
+  public EndpointConfig(
+      String host, int port, Path tlsCert, Path tlsKey, Duration statementTtl, int maxStatements) {
+    this(host, port, tlsCert, tlsKey, statementTtl, maxStatements, Plaintext.LOOPBACK_ONLY);
+  }
+
   public EndpointConfig {
     requireNonNull(host, "host is null");
+    requireNonNull(plaintext, "plaintext is null");
     requireNonNull(statementTtl, "statementTtl is null");
     check(port >= 0 && port <= 65_535, "Flight port must be between 0 and 65535, not %d", port);
     check(

@@ -50,10 +50,13 @@ public final class FlightEndpoint implements AutoCloseable {
     requireNonNull(service, "service is null");
     requireNonNull(allocator, "allocator is null");
     requireNonNull(config, "config is null");
-    if (!config.tls() && !isLoopback(config.host())) {
+    if (!config.tls()
+        && config.plaintext() == EndpointConfig.Plaintext.LOOPBACK_ONLY
+        && !isLoopback(config.host())) {
       throw TidewaterException.user(
           "Flight SQL endpoint: plaintext on %s would expose passwords and data to the network;"
-              + " listen on a loopback host (127.0.0.1, localhost) or set tls.cert and tls.key",
+              + " listen on a loopback host (127.0.0.1, localhost), set tls.cert and tls.key, or"
+              + " on a trusted private network pass --allow-plaintext",
           config.host());
     }
     BufferAllocator serverAllocator =

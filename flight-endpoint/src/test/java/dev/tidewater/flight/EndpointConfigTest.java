@@ -13,6 +13,24 @@ import org.junit.jupiter.api.Test;
 
 class EndpointConfigTest {
   @Test
+  void plaintextOffLoopbackNeedsAnExplicitChoice() throws Exception {
+    try (BufferAllocator allocator = new RootAllocator()) {
+      EndpointConfig config =
+          new EndpointConfig(
+              "0.0.0.0",
+              0,
+              null,
+              null,
+              EndpointConfig.DEFAULT_STATEMENT_TTL,
+              EndpointConfig.DEFAULT_MAX_STATEMENTS,
+              EndpointConfig.Plaintext.ANY_HOST);
+      try (FlightEndpoint endpoint = FlightEndpoint.start(new FakeGateway(), allocator, config)) {
+        assertThat(endpoint.port()).isPositive();
+      }
+    }
+  }
+
+  @Test
   void plaintextIsRefusedOffLoopback() {
     try (BufferAllocator allocator = new RootAllocator()) {
       assertThatThrownBy(

@@ -23,6 +23,13 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--port", description = "Port to listen on (default 31337).")
   Integer port;
 
+  @Option(
+      names = "--allow-plaintext",
+      description =
+          "Serve without TLS on a non-loopback host (a trusted private network only; passwords"
+              + " and data cross it in clear).")
+  boolean allowPlaintext;
+
   @Override
   public Integer call() throws Exception {
     TidewaterConfig config;
@@ -43,7 +50,10 @@ final class ServerCommand implements Callable<Integer> {
             config.tlsCert(),
             config.tlsKey(),
             EndpointConfig.DEFAULT_STATEMENT_TTL,
-            EndpointConfig.DEFAULT_MAX_STATEMENTS);
+            EndpointConfig.DEFAULT_MAX_STATEMENTS,
+            allowPlaintext
+                ? EndpointConfig.Plaintext.ANY_HOST
+                : EndpointConfig.Plaintext.LOOPBACK_ONLY);
     FlightEndpoint endpoint =
         FlightEndpoint.start(
             new PlannerGateway(tidewater.engine(), users), tidewater.allocator(), endpointConfig);
