@@ -270,9 +270,46 @@ class SessionTest {
         .hasMessageContaining("line 2");
     execute("DROP CONTRACT orders_v1");
     assertThat(rows("SHOW CONTRACTS")).isEmpty();
-    assertThatThrownBy(
-            () -> execute("LOAD nope INTO t WITH DISPOSITION APPEND USING CONTRACT orders_v1"))
-        .hasMessageContaining("not supported yet");
+  }
+
+  @Test
+  void loadsUsingAContractAbortSkipOrQuarantine() throws Exception {
+    Path csv = temp.resolve("payments.csv");
+    Files.writeString(
+        csv, "id,amount,status\n1,10.50,new\n2,-3.00,paid\n,5.00,new\n4,7.25,bogus\n5,1.00,void\n");
+    execute("CREATE SOURCE payments TYPE FILES WITH (location = '" + csv + "')");
+    execute(
+        "CREATE CONTRACT payments_v1 (id BIGINT NOT NULL, amount DECIMAL(12,2) CHECK (amount >="
+            + " 0), status VARCHAR CHECK (status IN ('new', 'paid', 'void')))");
+    String load = "LOAD payments INTO pay.ok WITH DISPOSITION APPEND USING CONTRACT payments_v1";
+
+    assertThatThrownBy(() -> rows(load))
+        .hasMessageContaining("payments.csv:3")
+        .hasMessageContaining("amount >= 0");
+    assertThat(engine.catalogs().catalog("iceberg").tableExists(TableIdentifier.of("pay", "ok")))
+        .isFalse();
+
+    List<Object> skipped = rows(load + " ON ERROR SKIP").get(0);
+    assertThat(skipped.subList(2, 5)).containsExactly(5L, 2L, 3L);
+    assertThat(rows("SELECT id FROM pay.ok ORDER BY id")).containsExactly(List.of(1L), List.of(5L));
+
+    List<Object> quarantined =
+        rows("LOAD payments INTO pay.q WITH DISPOSITION APPEND USING CONTRACT payments_v1"
+                + " ON ERROR QUARANTINE")
+            .get(0);
+    assertThat(quarantined.subList(2, 5)).containsExactly(5L, 2L, 3L);
+    assertThat(
+            rows("SELECT source_position, load_id FROM pay.q__rejected ORDER BY source_position"))
+        .containsExactly(
+            List.of("payments.csv:3", quarantined.get(0)),
+            List.of("payments.csv:4", quarantined.get(0)),
+            List.of("payments.csv:5", quarantined.get(0)));
+
+    assertThatThrownBy(() -> rows(load + " ON ERROR SKIP ERROR LIMIT 2"))
+        .hasMessageContaining("ERROR LIMIT");
+    assertThatThrownBy(() -> rows(load + " ON ERROR SKIP ERROR LIMIT 50 PERCENT"))
+        .hasMessageContaining("ERROR LIMIT");
+    assertThat(rows("SELECT count(*) FROM pay.ok")).containsExactly(List.of(2L));
   }
 
   private String cursor(String table, String source) {

@@ -40,7 +40,7 @@ public final class QuarantineWriter implements AutoCloseable {
       new Schema(
           Types.NestedField.optional(1, "load_id", Types.StringType.get()),
           Types.NestedField.optional(2, "source", Types.StringType.get()),
-          Types.NestedField.optional(3, "position", Types.StringType.get()),
+          Types.NestedField.optional(3, "source_position", Types.StringType.get()),
           Types.NestedField.optional(4, "rule", Types.StringType.get()),
           Types.NestedField.optional(5, "reason", Types.StringType.get()),
           Types.NestedField.optional(6, "row_json", Types.StringType.get()),
@@ -199,7 +199,7 @@ public final class QuarantineWriter implements AutoCloseable {
       root.allocateNew();
       VarCharVector loadIds = (VarCharVector) root.getVector("load_id");
       VarCharVector sources = (VarCharVector) root.getVector("source");
-      VarCharVector positions = (VarCharVector) root.getVector("position");
+      VarCharVector positions = (VarCharVector) root.getVector("source_position");
       VarCharVector rules = (VarCharVector) root.getVector("rule");
       VarCharVector reasons = (VarCharVector) root.getVector("reason");
       VarCharVector rowJson = (VarCharVector) root.getVector("row_json");

@@ -10,6 +10,20 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 final class Batches {
   private Batches() {}
 
+  /** Moves the buffers of a reader's batch into a root the caller owns. */
+  static VectorSchemaRoot transfer(VectorSchemaRoot source, BufferAllocator allocator) {
+    List<FieldVector> vectors = new ArrayList<>();
+    for (FieldVector from : source.getFieldVectors()) {
+      var pair = from.getTransferPair(allocator);
+      pair.transfer();
+      vectors.add((FieldVector) pair.getTo());
+    }
+    VectorSchemaRoot owned =
+        new VectorSchemaRoot(source.getSchema().getFields(), vectors, source.getRowCount());
+    owned.setRowCount(source.getRowCount());
+    return owned;
+  }
+
   /**
    * The rows {@code rows[0..count)} of {@code batch}: the batch itself when that is every row, else
    * a new root (and {@code batch} is closed).

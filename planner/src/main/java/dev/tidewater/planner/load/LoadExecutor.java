@@ -8,9 +8,15 @@ import dev.tidewater.iceberg.Partitioning;
 import dev.tidewater.iceberg.TableCommitter;
 import dev.tidewater.iceberg.TableCommitters;
 import dev.tidewater.iceberg.WriteResult;
+import dev.tidewater.parser.ast.SqlLoad;
 import dev.tidewater.planner.Engine;
+import dev.tidewater.planner.TableName;
+import dev.tidewater.planner.contract.QuarantineWriter;
+import dev.tidewater.planner.contract.ValidatedBatch;
+import dev.tidewater.planner.contract.Violation;
 import dev.tidewater.planner.expr.CompiledPredicate;
 import dev.tidewater.planner.expr.PredicateResult;
+import dev.tidewater.planner.metadata.ContractUse;
 import dev.tidewater.planner.metadata.LoadRecord;
 import dev.tidewater.planner.metadata.LoadRecord.LoadStatus;
 import dev.tidewater.spi.BatchReader;
@@ -71,6 +77,15 @@ public final class LoadExecutor {
     engine.metadata().putLoad(record(plan, LoadStatus.RUNNING, counters, null, started, 0, null));
     try {
       Long snapshotId = run(plan, allocator, listener, counters);
+      if (plan.validation() != null) {
+        engine
+            .metadata()
+            .putContractUse(
+                new ContractUse(
+                    plan.loadId(),
+                    plan.validation().validator().contract().name(),
+                    plan.validation().validator().contract().version()));
+      }
       long millis = (System.nanoTime() - startNanos) / 1_000_000;
       engine
           .metadata()
@@ -80,10 +95,17 @@ public final class LoadExecutor {
           LoadStatus.SUCCEEDED.name(),
           counters.rowsRead.get(),
           counters.rowsWritten.get(),
-          0,
+          counters.rowsRejected.get(),
           snapshotId,
           millis / 1000.0);
     } catch (RuntimeException e) {
+      if (counters.quarantine != null && !counters.quarantineCommitted) {
+        try {
+          counters.quarantine.abort();
+        } catch (RuntimeException abortFailure) {
+          e.addSuppressed(abortFailure);
+        }
+      }
       long millis = (System.nanoTime() - startNanos) / 1_000_000;
       counters.rowsWritten.set(0);
       counters.cursorAfter = counters.cursorBefore;
@@ -111,7 +133,7 @@ public final class LoadExecutor {
         status,
         counters.rowsRead.get(),
         counters.rowsWritten.get(),
-        0,
+        counters.rowsRejected.get(),
         snapshotId,
         counters.cursorBefore,
         counters.cursorAfter,
@@ -146,6 +168,16 @@ public final class LoadExecutor {
     }
     Table table = transaction.table();
     CursorFilter cursorFilter = plan.cursor() == null ? null : new CursorFilter(plan.cursor());
+    if (plan.validation() != null && plan.validation().quarantine() != null) {
+      TableName quarantine = plan.validation().quarantine();
+      counters.quarantine =
+          new QuarantineWriter(
+              engine.catalogs().catalog(quarantine.catalog()),
+              quarantine.identifier(),
+              plan.loadId(),
+              plan.sourceName(),
+              allocator);
+    }
     listener.started(plan.loadId(), plan.splits().size(), plan.estimatedBytes());
     Long startingSnapshot =
         table.currentSnapshot() == null ? null : table.currentSnapshot().snapshotId();
@@ -179,7 +211,13 @@ public final class LoadExecutor {
     summary.put("tidewater.disposition", plan.disposition().name().toLowerCase(Locale.ROOT));
     summary.put("tidewater.rows-read", Long.toString(counters.rowsRead.get()));
     summary.put("tidewater.rows-written", Long.toString(counters.rowsWritten.get()));
-    summary.put("tidewater.rows-rejected", "0");
+    summary.put("tidewater.rows-rejected", Long.toString(counters.rowsRejected.get()));
+    if (plan.validation() != null) {
+      summary.put("tidewater.contract", plan.validation().validator().contract().name());
+      summary.put(
+          "tidewater.contract-version",
+          Integer.toString(plan.validation().validator().contract().version()));
+    }
     if (plan.cursor() != null) {
       CursorWindow window = plan.cursor();
       summary.put("tidewater.cursor-column", window.column());
@@ -218,6 +256,11 @@ public final class LoadExecutor {
       summary.put("tidewater.rows-deleted", Long.toString(stats.rowsDeleted()));
     }
     try {
+      if (counters.quarantine != null) {
+        // Iceberg has no cross-table commit: the rejected rows land first, under the same load id.
+        counters.quarantine.commit();
+        counters.quarantineCommitted = true;
+      }
       return committer.commit(transaction, written, summary);
     } catch (RuntimeException e) {
       if (!TableCommitters.commitStateUnknown(e)) {
@@ -357,6 +400,64 @@ public final class LoadExecutor {
     }
   }
 
+  /** The contract stage: the accepted rows; violations are counted, quarantined or fatal. */
+  private static VectorSchemaRoot validate(
+      LoadPlan plan,
+      VectorSchemaRoot owned,
+      BatchReader reader,
+      BufferAllocator allocator,
+      Counters counters,
+      int rows) {
+    LoadPlan.Validation validation = plan.validation();
+    ValidatedBatch validated = validation.validator().validate(owned, allocator, reader::position);
+    List<Violation> violations = validated.violations();
+    if (violations.isEmpty()) {
+      return validated.accepted();
+    }
+    try {
+      counters.rowsRejected.addAndGet(validated.rejectedCount());
+      long errors = counters.errors.addAndGet(validated.errorCount());
+      if (validation.onError() == SqlLoad.OnError.ABORT && validated.errorCount() > 0) {
+        Violation first =
+            violations.stream()
+                .filter(each -> each.severity() == Violation.Severity.ERROR)
+                .findFirst()
+                .orElseThrow();
+        throw TidewaterException.user(
+            "%s: contract '%s' rule %s: %s (ON ERROR ABORT: nothing is committed)",
+            first.position(),
+            validation.validator().contract().name(),
+            first.rule(),
+            first.reason());
+      }
+      if (validation.onError() == SqlLoad.OnError.QUARANTINE) {
+        counters.quarantine.add(violations);
+      }
+      if (validation.errorLimit() != null) {
+        double read = counters.rowsRead.get() + rows;
+        double limit =
+            validation.limitKind() == LoadPlan.ErrorLimitKind.PERCENT
+                ? read * validation.errorLimit() / 100.0
+                : validation.errorLimit();
+        if (errors > limit) {
+          throw TidewaterException.user(
+              "%d rows broke contract '%s', over the ERROR LIMIT of %s%s; nothing is committed"
+                  + " (last: %s: %s)",
+              errors,
+              validation.validator().contract().name(),
+              validation.errorLimit(),
+              validation.limitKind() == LoadPlan.ErrorLimitKind.PERCENT ? " PERCENT" : "",
+              violations.get(violations.size() - 1).position(),
+              violations.get(violations.size() - 1).reason());
+        }
+      }
+      return validated.accepted();
+    } catch (RuntimeException e) {
+      validated.accepted().close();
+      throw e;
+    }
+  }
+
   /** DEDUP BY's first pass: every row in the window, once, to find each key's winner. */
   private static void observeAll(
       LoadPlan plan, CursorFilter cursorFilter, Deduplicator dedup, BufferAllocator allocator) {
@@ -396,7 +497,21 @@ public final class LoadExecutor {
         long ordinal = 0;
         while (reader.next()) {
           int rows = reader.root().getRowCount();
-          VectorSchemaRoot batch = plan.normalizer().apply(reader.root(), allocator);
+          VectorSchemaRoot batch;
+          if (plan.validation() == null) {
+            batch = plan.normalizer().apply(reader.root(), allocator);
+          } else {
+            try (VectorSchemaRoot accepted =
+                validate(
+                    plan,
+                    Batches.transfer(reader.root(), allocator),
+                    reader,
+                    allocator,
+                    counters,
+                    rows)) {
+              batch = plan.normalizer().apply(accepted, allocator);
+            }
+          }
           if (cursorFilter != null) {
             batch = cursorFilter.apply(batch, allocator, reader::position);
           }
@@ -520,6 +635,10 @@ public final class LoadExecutor {
   private static final class Counters {
     final AtomicLong rowsRead = new AtomicLong();
     final AtomicLong rowsWritten = new AtomicLong();
+    final AtomicLong rowsRejected = new AtomicLong();
+    final AtomicLong errors = new AtomicLong();
+    volatile QuarantineWriter quarantine;
+    volatile boolean quarantineCommitted;
     volatile String cursorBefore;
     volatile String cursorAfter;
   }

@@ -6,6 +6,7 @@ import dev.tidewater.iceberg.MergeMode;
 import dev.tidewater.iceberg.PartitionTerm;
 import dev.tidewater.parser.ast.SqlLoad;
 import dev.tidewater.planner.TableName;
+import dev.tidewater.planner.contract.ContractValidator;
 import dev.tidewater.planner.expr.CompiledPredicate;
 import dev.tidewater.spi.Connector;
 import dev.tidewater.spi.ExtractRequest;
@@ -41,9 +42,27 @@ public record LoadPlan(
     String dedupColumn,
     SqlLoad.SortDirection dedupDirection,
     CompiledPredicate deleteWhen,
+    Validation validation,
     int writers,
     Map<String, String> writeOptions)
     implements AutoCloseable {
+
+  /**
+   * The contract stage: the validator, what to do with violating rows, the error limit (a count, or
+   * a percentage of rows read when {@code limitPercent}), and the quarantine table.
+   */
+  public record Validation(
+      ContractValidator validator,
+      SqlLoad.OnError onError,
+      Double errorLimit,
+      ErrorLimitKind limitKind,
+      TableName quarantine) {}
+
+  /** How an ERROR LIMIT counts. */
+  public enum ErrorLimitKind {
+    ROWS,
+    PERCENT
+  }
 
   /** The write dispositions this build can execute. */
   public enum Disposition {
@@ -110,6 +129,24 @@ public record LoadPlan(
     }
     if (cursor != null) {
       lines.add("      Cursor: " + cursor.describe());
+    }
+    if (validation != null) {
+      lines.add(
+          "      Validate: contract '"
+              + validation.validator().contract().name()
+              + "' v"
+              + validation.validator().contract().version()
+              + ", ON ERROR "
+              + validation.onError()
+              + (validation.quarantine() == null ? "" : " INTO " + validation.quarantine())
+              + (validation.errorLimit() == null
+                  ? ""
+                  : ", ERROR LIMIT "
+                      + validation.errorLimit()
+                      + (validation.limitKind() == ErrorLimitKind.PERCENT ? " PERCENT" : "")));
+      for (String rule : validation.validator().describe()) {
+        lines.add("        " + rule);
+      }
     }
     lines.add("      Normalize: " + normalizer.mappings().size() + " column(s)");
     for (Normalizer.ColumnMapping mapping : normalizer.mappings()) {

@@ -11,6 +11,10 @@ import dev.tidewater.parser.ast.SqlOptions;
 import dev.tidewater.planner.Engine;
 import dev.tidewater.planner.Positions;
 import dev.tidewater.planner.TableName;
+import dev.tidewater.planner.contract.ContractDefinition;
+import dev.tidewater.planner.contract.ContractStatements;
+import dev.tidewater.planner.contract.ContractValidator;
+import dev.tidewater.planner.contract.QuarantineWriter;
 import dev.tidewater.planner.expr.CompiledPredicate;
 import dev.tidewater.planner.expr.PredicateCompiler;
 import dev.tidewater.planner.metadata.SourceDefinition;
@@ -71,10 +75,13 @@ public final class LoadPlanner {
     Catalog catalog = engine.catalogs().catalog(target.catalog());
     Connector connector = engine.connect(source);
     try {
-      Schema sourceSchema = connector.discover(object);
-      if (sourceSchema.getFields().isEmpty()) {
+      Schema discovered = connector.discover(object);
+      if (discovered.getFields().isEmpty()) {
         throw Positions.userError(sourceId, "source '%s' has no columns", sourceName);
       }
+      LoadPlan.Validation validation = validation(load, discovered, target);
+      // With a contract, the later stages see the validated rows: the contract's types.
+      Schema sourceSchema = validation == null ? discovered : validation.validator().outputSchema();
       List<PartitionTerm> partitioning = partitioning(load);
       boolean exists = catalog.tableExists(target.identifier());
       org.apache.iceberg.Schema tableSchema;
@@ -96,7 +103,16 @@ public final class LoadPlanner {
           }
         }
       } else {
-        tableSchema = ArrowSchemas.toIceberg(sourceSchema);
+        if (validation != null) {
+          try {
+            validation.validator().contract().checkNewTable(target.toString());
+          } catch (TidewaterException e) {
+            throw Positions.userError(load.contract, "%s", e.getMessage());
+          }
+        }
+        tableSchema =
+            ArrowSchemas.toIceberg(
+                validation == null ? sourceSchema : validation.validator().tableSchema());
         if (load.disposition == SqlLoad.Disposition.MERGE) {
           // The merge keys become the new table's identifier fields (and NOT NULL).
           tableSchema =
@@ -166,6 +182,7 @@ public final class LoadPlanner {
           dedupColumn,
           load.dedupDirection,
           deleteWhen,
+          validation,
           // One merge sink holds the load's key set; appends and replaces write in parallel.
           load.disposition == SqlLoad.Disposition.MERGE ? 1 : engine.config().loadThreads(),
           writeOptions);
@@ -275,6 +292,41 @@ public final class LoadPlanner {
     return predicates;
   }
 
+  /** The contract stage of a LOAD ... USING CONTRACT, or null. */
+  private LoadPlan.Validation validation(SqlLoad load, Schema discovered, TableName target) {
+    if (load.contract == null) {
+      if (load.errorLimit != null) {
+        throw Positions.userError(load.errorLimit, "ERROR LIMIT needs USING CONTRACT");
+      }
+      return null;
+    }
+    ContractDefinition contract = new ContractStatements(engine.metadata()).resolve(load.contract);
+    ContractValidator validator = new ContractValidator(contract, discovered);
+    SqlLoad.OnError onError = load.onError == null ? SqlLoad.OnError.ABORT : load.onError;
+    TableName quarantine = null;
+    if (onError == SqlLoad.OnError.QUARANTINE) {
+      quarantine =
+          load.quarantineTable == null
+              ? new TableName(
+                  target.catalog(),
+                  target.namespace(),
+                  target.table() + QuarantineWriter.DEFAULT_SUFFIX)
+              : TableName.resolve(
+                  load.quarantineTable.names,
+                  target.catalog(),
+                  target.namespaceText(),
+                  Set.copyOf(engine.catalogNames()));
+    }
+    Double limit = null;
+    LoadPlan.ErrorLimitKind kind = LoadPlan.ErrorLimitKind.ROWS;
+    if (load.errorLimit != null) {
+      limit = load.errorLimit.bigDecimalValue().doubleValue();
+      kind =
+          load.errorLimitPercent ? LoadPlan.ErrorLimitKind.PERCENT : LoadPlan.ErrorLimitKind.ROWS;
+    }
+    return new LoadPlan.Validation(validator, onError, limit, kind, quarantine);
+  }
+
   /** The MERGE ON keys as the table's column names; each must be a column. */
   private static List<String> mergeKeys(
       SqlLoad load, org.apache.iceberg.Schema tableSchema, String sourceName) {
@@ -292,11 +344,9 @@ public final class LoadPlanner {
   }
 
   private static void rejectUnsupported(SqlLoad load) {
-    rejectIfPresent(load.contract, "USING CONTRACT");
-    if (load.onError != null && load.onError != SqlLoad.OnError.ABORT) {
-      throw notYet(load, "ON ERROR " + load.onError);
+    if (load.contract == null && load.onError != null && load.onError != SqlLoad.OnError.ABORT) {
+      throw Positions.userError(load, "ON ERROR %s needs USING CONTRACT", load.onError);
     }
-    rejectIfPresent(load.errorLimit, "ERROR LIMIT");
     rejectIfPresent(load.branch, "AT BRANCH");
   }
 

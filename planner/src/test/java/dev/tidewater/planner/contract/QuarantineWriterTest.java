@@ -91,7 +91,7 @@ class QuarantineWriterTest {
     List<Record> rows = read(table);
     assertThat(rows)
         .extracting(
-            row -> row.getField("position"),
+            row -> row.getField("source_position"),
             row -> row.getField("rule"),
             row -> row.getField("reason"),
             row -> row.getField("row_json"))
@@ -143,7 +143,7 @@ class QuarantineWriterTest {
     List<Record> rows = read(table);
     assertThat(rows).hasSize(1 + threads * perThread);
     assertThat(rows.stream().filter(row -> row.getField("load_id").equals("load-2")))
-        .extracting(row -> row.getField("position"))
+        .extracting(row -> row.getField("source_position"))
         .doesNotHaveDuplicates()
         .hasSize(threads * perThread);
   }
