@@ -45,13 +45,15 @@ public final class LoadBenchmark {
         Runtime.getRuntime().availableProcessors());
 
     List<Double> tidewater = new ArrayList<>();
+    List<Double> contracted = new ArrayList<>();
     List<Double> duckdb = new ArrayList<>();
     long peakHeap = 0;
     for (int run = 1; run <= runs; run++) {
       double duck = duckdb(csv, work.resolve("duckdb.parquet"));
       duckdb.add(duck);
       resetPeaks();
-      double tide = tidewater(csv, work.resolve("tidewater-" + run), rows);
+      double tide = tidewater(csv, work.resolve("tidewater-" + run), rows, false);
+      contracted.add(tidewater(csv, work.resolve("contract-" + run), rows, true));
       peakHeap = Math.max(peakHeap, peakHeapBytes());
       tidewater.add(tide);
       System.out.printf(
@@ -63,6 +65,12 @@ public final class LoadBenchmark {
           tide / duck);
     }
     double tideMedian = median(tidewater);
+    double contractMedian = median(contracted);
+    System.out.printf(
+        Locale.ROOT,
+        "RESULT contract_5_checks_median_s=%.2f overhead=%.1f%%%n",
+        contractMedian,
+        (contractMedian / tideMedian - 1) * 100);
     double duckMedian = median(duckdb);
     System.out.printf(
         Locale.ROOT,
@@ -76,7 +84,14 @@ public final class LoadBenchmark {
         peakHeap >> 20);
   }
 
-  private static double tidewater(Path csv, Path dataDir, long rows) throws IOException {
+  /** Five checks: NOT NULL, two comparisons, an IN list, a LIKE. */
+  private static final String CONTRACT =
+      "CREATE CONTRACT bench_v1 (id BIGINT NOT NULL, quantity BIGINT CHECK (quantity > 0),"
+          + " amount DECIMAL(18, 2) CHECK (amount >= 0), status VARCHAR CHECK (status IN ('new',"
+          + " 'paid', 'shipped', 'void', 'returned')), note VARCHAR CHECK (note LIKE 'note-%'))";
+
+  private static double tidewater(Path csv, Path dataDir, long rows, boolean withContract)
+      throws IOException {
     deleteRecursively(dataDir);
     TidewaterConfig config = TidewaterConfig.defaults().withDataDir(dataDir);
     try (Tidewater tidewater = Tidewater.start(config, System::getenv);
@@ -87,11 +102,16 @@ public final class LoadBenchmark {
           session,
           allocator,
           "CREATE SOURCE bench_csv TYPE FILES WITH (location = '" + csv + "', format = 'csv')");
+      if (withContract) {
+        run(session, allocator, CONTRACT);
+      }
       long start = System.nanoTime();
       long written;
       try (ExecutionResult result =
           session.execute(
-              "LOAD bench_csv INTO iceberg.bench.orders WITH DISPOSITION APPEND", allocator)) {
+              "LOAD bench_csv INTO iceberg.bench.orders WITH DISPOSITION APPEND"
+                  + (withContract ? " USING CONTRACT bench_v1" : ""),
+              allocator)) {
         result.rows().next();
         written = ((BigIntVector) result.rows().root().getVector("rows_written")).get(0);
       }
