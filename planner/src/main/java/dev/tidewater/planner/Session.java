@@ -62,6 +62,9 @@ import org.apache.iceberg.types.Types;
  * kind has one method; {@link #execute} dispatches to it.
  */
 public final class Session implements AutoCloseable {
+  /** How many violations VALIDATE LOAD lists (the counts per rule cover all). */
+  private static final int MAX_VIOLATIONS = 1000;
+
   private final Engine engine;
   private final String user;
   private final QueryEngine queries;
@@ -105,6 +108,9 @@ public final class Session implements AutoCloseable {
     }
     if (node instanceof SqlExplainLoad) {
       return ResultSchemas.PLAN;
+    }
+    if (node instanceof SqlValidateLoad) {
+      return LoadExecutor.VALIDATION_SCHEMA;
     }
     if (node instanceof SqlShow show) {
       return showSchema(show);
@@ -160,9 +166,15 @@ public final class Session implements AutoCloseable {
     if (node instanceof SqlRollbackLoad rollback) {
       return rollbackLoad(rollback);
     }
-    if (node instanceof SqlValidateLoad
-        || node instanceof SqlPublishBranch
-        || node instanceof SqlDropBranch) {
+    if (node instanceof SqlValidateLoad validate) {
+      try (LoadPlan plan = new LoadPlanner(engine).plan(validate.load, catalog, namespace)) {
+        return ExecutionResult.rows(
+            new LoadExecutor(engine)
+                .validateOnly(plan, allocator, MAX_VIOLATIONS)
+                .reader(allocator));
+      }
+    }
+    if (node instanceof SqlPublishBranch || node instanceof SqlDropBranch) {
       throw Positions.userError(node, "%s is not supported yet", node.getKind());
     }
     if (isQuery(node)) {

@@ -283,6 +283,18 @@ class SessionTest {
             + " 0), status VARCHAR CHECK (status IN ('new', 'paid', 'void')))");
     String load = "LOAD payments INTO pay.ok WITH DISPOSITION APPEND USING CONTRACT payments_v1";
 
+    List<List<Object>> report = rows("VALIDATE " + load);
+    assertThat(report)
+        .filteredOn(row -> row.get(0).equals("violation"))
+        .extracting(row -> row.get(3))
+        .containsExactly("payments.csv:3", "payments.csv:4", "payments.csv:5");
+    assertThat(report)
+        .filteredOn(row -> row.get(0).equals("rows_read") || row.get(0).equals("rows_accepted"))
+        .extracting(row -> row.get(5))
+        .containsExactly(5L, 2L);
+    assertThat(engine.catalogs().catalog("iceberg").tableExists(TableIdentifier.of("pay", "ok")))
+        .isFalse();
+
     assertThatThrownBy(() -> rows(load))
         .hasMessageContaining("payments.csv:3")
         .hasMessageContaining("amount >= 0");
@@ -291,6 +303,12 @@ class SessionTest {
 
     List<Object> skipped = rows(load + " ON ERROR SKIP").get(0);
     assertThat(skipped.subList(2, 5)).containsExactly(5L, 2L, 3L);
+    assertThat(
+            rows(
+                "SELECT sum(\"rows\") FROM system.load_errors WHERE load_id = '"
+                    + skipped.get(0)
+                    + "'"))
+        .containsExactly(List.of(3L));
     assertThat(rows("SELECT id FROM pay.ok ORDER BY id")).containsExactly(List.of(1L), List.of(5L));
 
     List<Object> quarantined =

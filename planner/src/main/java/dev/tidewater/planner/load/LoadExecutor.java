@@ -19,6 +19,7 @@ import dev.tidewater.planner.expr.PredicateResult;
 import dev.tidewater.planner.metadata.ContractUse;
 import dev.tidewater.planner.metadata.LoadRecord;
 import dev.tidewater.planner.metadata.LoadRecord.LoadStatus;
+import dev.tidewater.planner.result.Rows;
 import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.Split;
@@ -75,6 +76,22 @@ public final class LoadExecutor {
     long startNanos = System.nanoTime();
     Counters counters = new Counters();
     engine.metadata().putLoad(record(plan, LoadStatus.RUNNING, counters, null, started, 0, null));
+    try {
+      return runAndRecord(plan, allocator, listener, counters, started, startNanos);
+    } finally {
+      if (!counters.rules.isEmpty()) {
+        engine.metadata().putLoadErrors(plan.loadId(), counters.rules);
+      }
+    }
+  }
+
+  private LoadOutcome runAndRecord(
+      LoadPlan plan,
+      BufferAllocator allocator,
+      LoadListener listener,
+      Counters counters,
+      Instant started,
+      long startNanos) {
     try {
       Long snapshotId = run(plan, allocator, listener, counters);
       if (plan.validation() != null) {
@@ -400,6 +417,67 @@ public final class LoadExecutor {
     }
   }
 
+  /** What VALIDATE LOAD answers: a sample of violations, then the count of each rule. */
+  public static final org.apache.arrow.vector.types.pojo.Schema VALIDATION_SCHEMA =
+      new org.apache.arrow.vector.types.pojo.Schema(
+          List.of(
+              Rows.varchar("kind"),
+              Rows.varchar("rule"),
+              Rows.varchar("reason"),
+              Rows.varchar("source_position"),
+              Rows.varchar("row_json"),
+              Rows.bigint("rows")));
+
+  /**
+   * VALIDATE LOAD: extracts and validates every row like the load would, writes and commits
+   * nothing, and answers up to {@code maxViolations} violations plus a count per rule (and the rows
+   * read and accepted).
+   */
+  public Rows validateOnly(LoadPlan plan, BufferAllocator allocator, int maxViolations) {
+    List<Violation> sample = new ArrayList<>();
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    long read = 0;
+    long accepted = 0;
+    for (Split split : plan.splits()) {
+      try (BatchReader reader = plan.connector().open(split, plan.request(), allocator)) {
+        while (reader.next()) {
+          read += reader.root().getRowCount();
+          VectorSchemaRoot owned = Batches.transfer(reader.root(), allocator);
+          VectorSchemaRoot valid = owned;
+          if (plan.validation() != null) {
+            ValidatedBatch validated =
+                plan.validation().validator().validate(owned, allocator, reader::position);
+            valid = validated.accepted();
+            for (Violation violation : validated.violations()) {
+              counts.merge(violation.rule(), 1L, Long::sum);
+              if (sample.size() < maxViolations) {
+                sample.add(violation);
+              }
+            }
+          }
+          try (VectorSchemaRoot checked = valid;
+              VectorSchemaRoot normalized = plan.normalizer().apply(checked, allocator)) {
+            accepted += normalized.getRowCount();
+          }
+        }
+      }
+    }
+    Rows rows = Rows.of(VALIDATION_SCHEMA);
+    for (Violation violation : sample) {
+      rows.add(
+          "violation",
+          violation.rule(),
+          violation.reason(),
+          violation.position(),
+          violation.rowJson(),
+          null);
+    }
+    counts.forEach((rule, count) -> rows.add("rule_count", rule, null, null, null, count));
+    rows.add("rows_read", null, null, null, null, read);
+    rows.add("rows_accepted", null, null, null, null, accepted);
+    return rows;
+  }
+
   /** The contract stage: the accepted rows; violations are counted, quarantined or fatal. */
   private static VectorSchemaRoot validate(
       LoadPlan plan,
@@ -416,6 +494,9 @@ public final class LoadExecutor {
     }
     try {
       counters.rowsRejected.addAndGet(validated.rejectedCount());
+      for (Violation violation : violations) {
+        counters.rules.merge(violation.rule(), 1L, Long::sum);
+      }
       long errors = counters.errors.addAndGet(validated.errorCount());
       if (validation.onError() == SqlLoad.OnError.ABORT && validated.errorCount() > 0) {
         Violation first =
@@ -636,6 +717,7 @@ public final class LoadExecutor {
     final AtomicLong rowsRead = new AtomicLong();
     final AtomicLong rowsWritten = new AtomicLong();
     final AtomicLong rowsRejected = new AtomicLong();
+    final Map<String, Long> rules = new java.util.concurrent.ConcurrentHashMap<>();
     final AtomicLong errors = new AtomicLong();
     volatile QuarantineWriter quarantine;
     volatile boolean quarantineCommitted;

@@ -79,6 +79,9 @@ public final class MetadataStore implements AutoCloseable {
       statement.execute(
           "CREATE TABLE IF NOT EXISTS tw_load_contracts (load_id VARCHAR(64) PRIMARY KEY,"
               + " contract_name VARCHAR(256) NOT NULL, contract_version INTEGER NOT NULL)");
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS tw_load_errors (load_id VARCHAR(64) NOT NULL, rule"
+              + " VARCHAR(1024) NOT NULL, row_count BIGINT NOT NULL)");
       addColumnIfMissing(statement, "tw_loads", "cursor_before", "TEXT");
       addColumnIfMissing(statement, "tw_loads", "cursor_after", "TEXT");
     }
@@ -191,6 +194,42 @@ public final class MetadataStore implements AutoCloseable {
       insert.executeUpdate();
     } catch (SQLException e) {
       throw TidewaterException.external(e, "cannot record load '%s'", load.loadId());
+    }
+  }
+
+  /** Records how many rows of a load broke each rule. */
+  public synchronized void putLoadErrors(String loadId, Map<String, Long> countsByRule) {
+    try (PreparedStatement delete =
+            connection.prepareStatement("DELETE FROM tw_load_errors WHERE load_id = ?");
+        PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO tw_load_errors (load_id, rule, row_count) VALUES (?, ?, ?)")) {
+      delete.setString(1, loadId);
+      delete.executeUpdate();
+      for (Map.Entry<String, Long> entry : countsByRule.entrySet()) {
+        insert.setString(1, loadId);
+        insert.setString(2, entry.getKey());
+        insert.setLong(3, entry.getValue());
+        insert.executeUpdate();
+      }
+    } catch (SQLException e) {
+      throw TidewaterException.external(e, "cannot record the errors of load '%s'", loadId);
+    }
+  }
+
+  /** Per-rule counts of every load: {@code [load_id, rule, rows]}. */
+  public synchronized List<Object[]> loadErrors() {
+    try (Statement statement = connection.createStatement();
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT load_id, rule, row_count FROM tw_load_errors ORDER BY load_id, rule")) {
+      List<Object[]> errors = new ArrayList<>();
+      while (rows.next()) {
+        errors.add(new Object[] {rows.getString(1), rows.getString(2), rows.getLong(3)});
+      }
+      return errors;
+    } catch (SQLException e) {
+      throw TidewaterException.external(e, "cannot list load errors");
     }
   }
 

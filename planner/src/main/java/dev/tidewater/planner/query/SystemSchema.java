@@ -26,7 +26,28 @@ final class SystemSchema extends AbstractSchema {
 
   @Override
   protected Map<String, Table> getTableMap() {
-    return Map.of("loads", new LoadsTable());
+    return Map.of("loads", new LoadsTable(), "load_errors", new LoadErrorsTable());
+  }
+
+  /** How many rows of each load broke each contract rule. */
+  private final class LoadErrorsTable extends AbstractTable implements ScannableTable {
+    @Override
+    public RelDataType getRowType(RelDataTypeFactory factory) {
+      return factory
+          .builder()
+          .add("load_id", SqlTypeName.VARCHAR)
+          .nullable(true)
+          .add("rule", SqlTypeName.VARCHAR)
+          .nullable(true)
+          .add("rows", SqlTypeName.BIGINT)
+          .nullable(true)
+          .build();
+    }
+
+    @Override
+    public Enumerable<Object[]> scan(DataContext root) {
+      return Linq4j.asEnumerable(metadata.loadErrors());
+    }
   }
 
   /** Every load with its counts, cursor range, snapshot and outcome; newest first. */
