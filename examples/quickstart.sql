@@ -55,3 +55,18 @@ LOAD orders_files INTO iceberg.sales.orders_incremental WITH DISPOSITION APPEND 
 LOAD orders_files INTO iceberg.sales.orders_incremental WITH DISPOSITION APPEND INCREMENTAL ON order_id;
 SELECT load_id, rows_read, rows_written, cursor_before, cursor_after
 FROM system.loads WHERE target = 'iceberg.sales.orders_incremental';
+
+-- A data contract: every row is checked before the commit; rejected rows go to a quarantine table.
+CREATE OR REPLACE CONTRACT orders_v1 (
+  order_id BIGINT NOT NULL,
+  amount   DECIMAL(18,2) CHECK (amount >= 0),
+  status   VARCHAR CHECK (status IN ('new', 'paid', 'void'))
+);
+VALIDATE LOAD orders_files INTO iceberg.sales.orders_checked WITH DISPOSITION APPEND USING CONTRACT orders_v1;
+LOAD orders_files INTO iceberg.sales.orders_checked WITH DISPOSITION APPEND
+  USING CONTRACT orders_v1 ON ERROR QUARANTINE;
+
+-- An upsert by key: changed orders replace their old rows, new ones are inserted.
+LOAD orders_files INTO iceberg.sales.orders_current WITH DISPOSITION MERGE ON (order_id);
+LOAD orders_update_files INTO iceberg.sales.orders_current WITH DISPOSITION MERGE ON (order_id);
+SELECT status, count(*) FROM sales.orders_current GROUP BY status ORDER BY status;

@@ -152,6 +152,61 @@ class FlightSqlEndToEndTest {
   }
 
   @Test
+  void contractsValidateQuarantineAndCountOverJdbc() throws Exception {
+    Path messy = temp.resolve("messy.jsonl");
+    Files.writeString(
+        messy,
+        "{\"id\": 1, \"Release Date\": \"2024-01-01\", \"price\": 9.5, \"tag\": \"a\"}\n"
+            + "{\"id\": 2, \"Release Date\": \"2024-01-02\", \"price\": -1, \"tag\": \"b\"}\n"
+            + "{\"id\": null, \"Release Date\": \"2024-01-03\", \"price\": 3, \"tag\": \"c\"}\n"
+            + "{\"id\": 4, \"Release Date\": \"2024-01-04\", \"price\": 4, \"tag\": \"zzz\"}\n");
+    try (Connection connection = server.connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE SOURCE messy TYPE FILES WITH (location = '" + messy + "')");
+      statement.execute(
+          "CREATE CONTRACT messy_v1 (id BIGINT NOT NULL, \"Release Date\" DATE,"
+              + " price DOUBLE CHECK (price >= 0), tag VARCHAR CHECK (tag IN ('a', 'b', 'c')))");
+      assertThat(rows(statement.executeQuery("SHOW CONTRACTS"))).hasSize(1);
+      String load =
+          "LOAD messy INTO iceberg.shop.messy WITH DISPOSITION APPEND USING CONTRACT messy_v1";
+      List<List<Object>> report = rows(statement.executeQuery("VALIDATE " + load));
+      assertThat(report).filteredOn(row -> "violation".equals(row.get(0))).hasSize(3);
+      List<List<Object>> loaded = rows(statement.executeQuery(load + " ON ERROR QUARANTINE"));
+      assertThat(loaded.get(0).subList(2, 5)).containsExactly(4L, 1L, 3L);
+      assertThat(
+              rows(
+                  statement.executeQuery(
+                      "SELECT source_position, rule FROM shop.messy__rejected"
+                          + " ORDER BY source_position")))
+          .extracting(row -> row.get(0))
+          .containsExactly("messy.jsonl:2", "messy.jsonl:3", "messy.jsonl:4");
+      assertThat(rows(statement.executeQuery("SELECT id FROM shop.messy")))
+          .containsExactly(List.of(1L));
+    }
+  }
+
+  @Test
+  void zonedTimestampsReadBackOverJdbc() throws Exception {
+    Path zoned = temp.resolve("zoned.csv");
+    Files.writeString(zoned, "id,happened\n1,2024-03-01T09:15:22Z\n2,2024-03-01T10:00:00+02:00\n");
+    try (Connection connection = server.connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE SOURCE zoned TYPE FILES WITH (location = '" + zoned + "')");
+      statement.executeQuery("LOAD zoned INTO iceberg.shop.zoned WITH DISPOSITION REPLACE").close();
+      try (ResultSet result =
+          statement.executeQuery("SELECT happened FROM shop.zoned ORDER BY id")) {
+        List<String> values = new ArrayList<>();
+        while (result.next()) {
+          values.add(String.valueOf(result.getObject(1)));
+        }
+        assertThat(values).hasSize(2).allMatch(value -> value.startsWith("2024-03-01"));
+      }
+      assertThat(rows(statement.executeQuery("SHOW SOURCES"))).isNotEmpty();
+      assertThat(rows(statement.executeQuery("SHOW LOADS"))).isNotEmpty();
+    }
+  }
+
+  @Test
   void answersTheMetadataCallsDbeaverMakes() throws Exception {
     try (Connection connection = server.connect();
         Statement statement = connection.createStatement()) {

@@ -14,7 +14,7 @@ import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.TimeStampMicroVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
@@ -60,9 +60,13 @@ public final class Rows {
     return Field.nullable(name, ArrowType.Bool.INSTANCE);
   }
 
+  /**
+   * A timestamp column holding UTC wall-clock time. Deliberately without a zone: the Flight SQL
+   * JDBC driver (18.3) cannot read zoned timestamps with {@code getObject}.
+   */
   public static Field timestamp(String name) {
     return new Field(
-        name, FieldType.nullable(new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC")), null);
+        name, FieldType.nullable(new ArrowType.Timestamp(TimeUnit.MICROSECOND, null)), null);
   }
 
   public Schema schema() {
@@ -152,7 +156,7 @@ public final class Rows {
       bit.setSafe(row, ((Boolean) value) ? 1 : 0);
     } else if (vector instanceof DecimalVector decimal) {
       decimal.setSafe(row, (BigDecimal) value);
-    } else if (vector instanceof TimeStampMicroTZVector timestamp) {
+    } else if (vector instanceof TimeStampMicroVector timestamp) {
       Instant instant = (Instant) value;
       timestamp.setSafe(row, instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000);
     } else {
