@@ -330,6 +330,29 @@ class SessionTest {
     assertThat(rows("SELECT count(*) FROM pay.ok")).containsExactly(List.of(2L));
   }
 
+  @Test
+  void malformedLinesGoThroughTheQuarantineToo() throws Exception {
+    Path csv = temp.resolve("broken.csv");
+    Files.writeString(
+        csv,
+        "id,amount,status\n1,10.00,new\n2,5.00,paid\n3,abc,new\n4,1.00,void,extra\n5,2.00,new\n");
+    execute("CREATE SOURCE broken TYPE FILES WITH (location = '" + csv + "', sample_rows = 2)");
+    execute("CREATE CONTRACT broken_v1 (id BIGINT NOT NULL)");
+    String load = "LOAD broken INTO pay.broken WITH DISPOSITION APPEND USING CONTRACT broken_v1";
+    assertThatThrownBy(() -> rows(load)).hasMessageContaining("broken.csv:4");
+    assertThat(rows("VALIDATE " + load))
+        .filteredOn(row -> row.get(0).equals("violation"))
+        .extracting(row -> row.get(1) + " " + row.get(3))
+        .containsExactly("parse broken.csv:4", "parse broken.csv:5");
+    List<Object> loaded = rows(load + " ON ERROR QUARANTINE").get(0);
+    assertThat(loaded.subList(2, 5)).containsExactly(5L, 3L, 2L);
+    assertThat(
+            rows("SELECT source_position, rule FROM pay.broken__rejected ORDER BY source_position"))
+        .containsExactly(List.of("broken.csv:4", "parse"), List.of("broken.csv:5", "parse"));
+    assertThat(rows("SELECT id FROM pay.broken ORDER BY id"))
+        .containsExactly(List.of(1L), List.of(2L), List.of(5L));
+  }
+
   private String cursor(String table, String source) {
     String[] parts = table.split("\\.");
     return Cursors.last(

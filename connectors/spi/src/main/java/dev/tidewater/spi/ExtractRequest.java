@@ -9,8 +9,23 @@ import java.util.List;
  * connector may push down, and the number of rows per Arrow batch.
  */
 public record ExtractRequest(
-    SourceObject object, List<String> columns, List<ColumnPredicate> predicates, int batchRows) {
+    SourceObject object,
+    List<String> columns,
+    List<ColumnPredicate> predicates,
+    int batchRows,
+    RecordRejections rejections) {
   public static final int DEFAULT_BATCH_ROWS = 65_536;
+
+  /** A request whose unreadable records fail the read. */
+  public ExtractRequest(
+      SourceObject object, List<String> columns, List<ColumnPredicate> predicates, int batchRows) {
+    this(object, columns, predicates, batchRows, null);
+  }
+
+  /** The same request, handing unreadable records to {@code rejections} instead of failing. */
+  public ExtractRequest withRejections(RecordRejections rejections) {
+    return new ExtractRequest(object, columns, predicates, batchRows, rejections);
+  }
 
   public ExtractRequest {
     requireNonNull(object, "object is null");

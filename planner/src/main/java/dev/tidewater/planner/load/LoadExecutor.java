@@ -22,6 +22,7 @@ import dev.tidewater.planner.metadata.LoadRecord.LoadStatus;
 import dev.tidewater.planner.result.Rows;
 import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.ErrorKind;
+import dev.tidewater.spi.ExtractRequest;
 import dev.tidewater.spi.Split;
 import dev.tidewater.spi.TidewaterException;
 import java.time.Instant;
@@ -185,6 +186,13 @@ public final class LoadExecutor {
     }
     Table table = transaction.table();
     CursorFilter cursorFilter = plan.cursor() == null ? null : new CursorFilter(plan.cursor());
+    counters.request = plan.request();
+    if (plan.validation() != null && plan.validation().onError() != SqlLoad.OnError.ABORT) {
+      // Unreadable records count as violations of rule 'parse' instead of failing the load.
+      counters.request =
+          plan.request()
+              .withRejections((position, reason) -> unreadable(plan, counters, position, reason));
+    }
     if (plan.validation() != null && plan.validation().quarantine() != null) {
       TableName quarantine = plan.validation().quarantine();
       counters.quarantine =
@@ -217,7 +225,7 @@ public final class LoadExecutor {
     Deduplicator dedup = null;
     if (plan.dedupColumn() != null) {
       dedup = new Deduplicator(plan.mergeKeys(), plan.dedupColumn(), plan.dedupDirection());
-      observeAll(plan, cursorFilter, dedup, allocator);
+      observeAll(plan, counters.request, cursorFilter, dedup, allocator);
     }
     WriteResult written =
         write(plan, table, sinks, cursorFilter, dedup, allocator, listener, counters);
@@ -438,8 +446,21 @@ public final class LoadExecutor {
     Map<String, Long> counts = new java.util.TreeMap<>();
     long read = 0;
     long accepted = 0;
+    long[] unreadable = {0};
+    ExtractRequest request =
+        plan.request()
+            .withRejections(
+                (position, reason) -> {
+                  unreadable[0]++;
+                  counts.merge(PARSE_RULE, 1L, Long::sum);
+                  if (sample.size() < maxViolations) {
+                    sample.add(
+                        new Violation(
+                            -1, position, PARSE_RULE, reason, "null", Violation.Severity.ERROR));
+                  }
+                });
     for (Split split : plan.splits()) {
-      try (BatchReader reader = plan.connector().open(split, plan.request(), allocator)) {
+      try (BatchReader reader = plan.connector().open(split, request, allocator)) {
         while (reader.next()) {
           read += reader.root().getRowCount();
           VectorSchemaRoot owned = Batches.transfer(reader.root(), allocator);
@@ -473,9 +494,53 @@ public final class LoadExecutor {
           null);
     }
     counts.forEach((rule, count) -> rows.add("rule_count", rule, null, null, null, count));
-    rows.add("rows_read", null, null, null, null, read);
+    rows.add("rows_read", null, null, null, null, read + unreadable[0]);
     rows.add("rows_accepted", null, null, null, null, accepted);
     return rows;
+  }
+
+  private static final String PARSE_RULE = "parse";
+
+  /** A record the reader could not read, under ON ERROR SKIP or QUARANTINE. */
+  private static void unreadable(LoadPlan plan, Counters counters, String position, String reason) {
+    counters.rowsRead.incrementAndGet();
+    counters.rowsRejected.incrementAndGet();
+    long errors = counters.errors.incrementAndGet();
+    counters.rules.merge(PARSE_RULE, 1L, Long::sum);
+    if (counters.quarantine != null) {
+      counters.quarantine.add(
+          List.of(
+              new Violation(-1, position, PARSE_RULE, reason, "null", Violation.Severity.ERROR)));
+    }
+    checkErrorLimit(plan.validation(), counters, errors, 0, position, reason);
+  }
+
+  private static void checkErrorLimit(
+      LoadPlan.Validation validation,
+      Counters counters,
+      long errors,
+      int pendingRows,
+      String position,
+      String reason) {
+    if (validation.errorLimit() == null) {
+      return;
+    }
+    double read = counters.rowsRead.get() + pendingRows;
+    double limit =
+        validation.limitKind() == LoadPlan.ErrorLimitKind.PERCENT
+            ? read * validation.errorLimit() / 100.0
+            : validation.errorLimit();
+    if (errors > limit) {
+      throw TidewaterException.user(
+          "%d rows broke contract '%s', over the ERROR LIMIT of %s%s; nothing is committed"
+              + " (last: %s: %s)",
+          errors,
+          validation.validator().contract().name(),
+          validation.errorLimit(),
+          validation.limitKind() == LoadPlan.ErrorLimitKind.PERCENT ? " PERCENT" : "",
+          position,
+          reason);
+    }
   }
 
   /** The contract stage: the accepted rows; violations are counted, quarantined or fatal. */
@@ -514,24 +579,8 @@ public final class LoadExecutor {
       if (validation.onError() == SqlLoad.OnError.QUARANTINE) {
         counters.quarantine.add(violations);
       }
-      if (validation.errorLimit() != null) {
-        double read = counters.rowsRead.get() + rows;
-        double limit =
-            validation.limitKind() == LoadPlan.ErrorLimitKind.PERCENT
-                ? read * validation.errorLimit() / 100.0
-                : validation.errorLimit();
-        if (errors > limit) {
-          throw TidewaterException.user(
-              "%d rows broke contract '%s', over the ERROR LIMIT of %s%s; nothing is committed"
-                  + " (last: %s: %s)",
-              errors,
-              validation.validator().contract().name(),
-              validation.errorLimit(),
-              validation.limitKind() == LoadPlan.ErrorLimitKind.PERCENT ? " PERCENT" : "",
-              violations.get(violations.size() - 1).position(),
-              violations.get(violations.size() - 1).reason());
-        }
-      }
+      Violation last = violations.get(violations.size() - 1);
+      checkErrorLimit(validation, counters, errors, rows, last.position(), last.reason());
       return validated.accepted();
     } catch (RuntimeException e) {
       validated.accepted().close();
@@ -541,10 +590,14 @@ public final class LoadExecutor {
 
   /** DEDUP BY's first pass: every row in the window, once, to find each key's winner. */
   private static void observeAll(
-      LoadPlan plan, CursorFilter cursorFilter, Deduplicator dedup, BufferAllocator allocator) {
+      LoadPlan plan,
+      ExtractRequest request,
+      CursorFilter cursorFilter,
+      Deduplicator dedup,
+      BufferAllocator allocator) {
     for (int index = 0; index < plan.splits().size(); index++) {
       try (BatchReader reader =
-          plan.connector().open(plan.splits().get(index), plan.request(), allocator)) {
+          plan.connector().open(plan.splits().get(index), request, allocator)) {
         long ordinal = 0;
         while (reader.next()) {
           VectorSchemaRoot normalized = plan.normalizer().apply(reader.root(), allocator);
@@ -573,7 +626,7 @@ public final class LoadExecutor {
         index < plan.splits().size();
         index = nextSplit.getAndIncrement()) {
       Split split = plan.splits().get(index);
-      try (BatchReader reader = plan.connector().open(split, plan.request(), allocator)) {
+      try (BatchReader reader = plan.connector().open(split, counters.request, allocator)) {
         long bytesBefore = 0;
         long ordinal = 0;
         while (reader.next()) {
@@ -721,6 +774,7 @@ public final class LoadExecutor {
     final AtomicLong errors = new AtomicLong();
     volatile QuarantineWriter quarantine;
     volatile boolean quarantineCommitted;
+    volatile ExtractRequest request;
     volatile String cursorBefore;
     volatile String cursorAfter;
   }

@@ -2,6 +2,7 @@ package dev.tidewater.connector.files;
 
 import dev.tidewater.connector.files.ColumnWriter.BadValueException;
 import dev.tidewater.spi.BatchReader;
+import dev.tidewater.spi.RecordRejections;
 import dev.tidewater.spi.TidewaterException;
 import java.io.IOException;
 import java.util.Arrays;
@@ -40,7 +41,8 @@ final class CsvBatchReader implements BatchReader {
       Schema sourceSchema,
       Schema projected,
       BufferAllocator allocator,
-      int batchRows) {
+      int batchRows,
+      RecordRejections rejections) {
     this.split = split;
     this.batchRows = batchRows;
     this.root = VectorSchemaRoot.create(projected, allocator);
@@ -53,6 +55,8 @@ final class CsvBatchReader implements BatchReader {
       }
       input = FileInput.open(split);
       handler = new WriteHandler(split.displayName(), options.nullValue(), batchRows);
+      handler.vectors = vectors;
+      handler.rejections = rejections;
       records = CsvSchemaInference.open(options, input.stream(), handler);
       if (options.header()) {
         handler.expectHeader();
@@ -168,6 +172,9 @@ final class CsvBatchReader implements BatchReader {
     int row;
     long chars;
     long[] lines;
+    List<FieldVector> vectors = List.of();
+    RecordRejections rejections;
+    private String rejectedReason;
 
     WriteHandler(String fileName, String nullValue, int batchRows) {
       super(fileName, nullValue);
@@ -177,6 +184,9 @@ final class CsvBatchReader implements BatchReader {
 
     @Override
     void field(int index, char[] text, int offset, int length) {
+      if (rejectedReason != null) {
+        return; // the record is rejected already
+      }
       if (index >= writers.length) {
         return; // too many fields: reported at the end of the record
       }
@@ -195,12 +205,31 @@ final class CsvBatchReader implements BatchReader {
       try {
         writer.writeText(row, text, offset, length);
       } catch (BadValueException e) {
-        throw TidewaterException.user("%s:%d: %s", fileName, startLine, e.getMessage());
+        if (rejections == null) {
+          throw TidewaterException.user("%s:%d: %s", fileName, startLine, e.getMessage());
+        }
+        rejectedReason = e.getMessage();
       }
     }
 
     @Override
     void endRecord() {
+      if (rejectedReason == null && fieldCount != expected && expected >= 0 && rejections != null) {
+        rejectedReason = fieldCountError(expected, expectedSource).getMessage();
+      }
+      if (rejectedReason != null) {
+        // Skip the record: undo what it wrote at this row, which the next record reuses.
+        for (FieldVector vector : vectors) {
+          vector.setNull(row);
+        }
+        String reason = rejectedReason;
+        rejectedReason = null;
+        String prefix = fileName + ":" + startLine + ": ";
+        rejections.reject(
+            fileName + ":" + startLine,
+            reason.startsWith(prefix) ? reason.substring(prefix.length()) : reason);
+        return;
+      }
       if (fieldCount != expected) {
         if (expected >= 0) {
           throw fieldCountError(expected, expectedSource);

@@ -75,7 +75,13 @@ final class FilesConnector implements Connector {
     }
     if (fileFormat == FileFormat.CSV) {
       return new CsvBatchReader(
-          file, options, sourceSchema, projected, allocator, request.batchRows());
+          file,
+          options,
+          sourceSchema,
+          projected,
+          allocator,
+          request.batchRows(),
+          request.rejections());
     }
     return new JsonBatchReader(
         file, fileFormat, options, projected, allocator, request.batchRows());
