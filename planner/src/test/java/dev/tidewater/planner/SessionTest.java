@@ -351,6 +351,22 @@ class SessionTest {
         .containsExactly(List.of("broken.csv:4", "parse"), List.of("broken.csv:5", "parse"));
     assertThat(rows("SELECT id FROM pay.broken ORDER BY id"))
         .containsExactly(List.of(1L), List.of(2L), List.of(5L));
+
+    Path jsonl = temp.resolve("broken.jsonl");
+    Files.writeString(
+        jsonl,
+        "{\"id\": 1, \"n\": 5}\n{\"id\": 2, \"n\": 6}\n"
+            + "{\"id\": 3, \"n\": {\"deep\": [1, 2]}, \"m\": 1}\n{\"id\": 4, \"n\": 7}\n");
+    execute("CREATE SOURCE brokenj TYPE FILES WITH (location = '" + jsonl + "', sample_rows = 2)");
+    List<Object> json =
+        rows("LOAD brokenj INTO pay.brokenj WITH DISPOSITION APPEND USING CONTRACT broken_v1"
+                + " ON ERROR QUARANTINE")
+            .get(0);
+    assertThat(json.subList(2, 5)).containsExactly(4L, 3L, 1L);
+    assertThat(rows("SELECT source_position FROM pay.brokenj__rejected"))
+        .containsExactly(List.of("broken.jsonl:3"));
+    assertThat(rows("SELECT id, n FROM pay.brokenj ORDER BY id"))
+        .containsExactly(List.of(1L, 5L), List.of(2L, 6L), List.of(4L, 7L));
   }
 
   private String cursor(String table, String source) {

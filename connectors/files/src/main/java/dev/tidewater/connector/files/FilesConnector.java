@@ -84,7 +84,7 @@ final class FilesConnector implements Connector {
           request.rejections());
     }
     return new JsonBatchReader(
-        file, fileFormat, options, projected, allocator, request.batchRows());
+        file, fileFormat, options, projected, allocator, request.batchRows(), request.rejections());
   }
 
   private void checkObject(SourceObject object) {

@@ -1,8 +1,11 @@
 package dev.tidewater.connector.files;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.tidewater.connector.files.ColumnWriter.BadValueException;
 import dev.tidewater.spi.BatchReader;
+import dev.tidewater.spi.RecordRejections;
 import dev.tidewater.spi.TidewaterException;
 import java.io.IOException;
 import java.util.Arrays;
@@ -32,6 +35,7 @@ final class JsonBatchReader implements BatchReader {
   private JsonRecords records;
   private long[] positions;
   private boolean finished;
+  private final RecordRejections rejections;
 
   JsonBatchReader(
       FileSplit split,
@@ -39,9 +43,11 @@ final class JsonBatchReader implements BatchReader {
       FilesOptions options,
       Schema projected,
       BufferAllocator allocator,
-      int batchRows) {
+      int batchRows,
+      RecordRejections rejections) {
     this.split = split;
     this.format = format;
+    this.rejections = rejections;
     this.batchRows = batchRows;
     this.root = VectorSchemaRoot.create(projected, allocator);
     this.vectors = root.getFieldVectors();
@@ -79,11 +85,24 @@ final class JsonBatchReader implements BatchReader {
         finished = true;
         break;
       }
+      JsonStreamContext record = parser.getParsingContext();
       try {
         ColumnWriter.writeFields(parser, writers, row);
       } catch (BadValueException e) {
-        throw TidewaterException.user(
-            "%s:%d: %s", split.displayName(), records.currentLine(), e.getMessage());
+        if (rejections == null) {
+          throw TidewaterException.user(
+              "%s:%d: %s", split.displayName(), records.currentLine(), e.getMessage());
+        }
+        String position =
+            format == FileFormat.JSONL
+                ? split.displayName() + ":" + records.recordLine()
+                : split.displayName() + " record " + records.recordNumber();
+        skipRestOf(parser, record);
+        for (FieldVector vector : vectors) {
+          vector.setNull(row); // undo what the record wrote; the next record reuses the row
+        }
+        rejections.reject(position, e.getMessage());
+        continue;
       } catch (IOException e) {
         throw records.failure(e);
       }
@@ -94,6 +113,21 @@ final class JsonBatchReader implements BatchReader {
     }
     root.setRowCount(row);
     return row > 0;
+  }
+
+  /** Reads past the end of the record whose object context is {@code record}. */
+  private void skipRestOf(JsonParser parser, JsonStreamContext record) {
+    try {
+      JsonStreamContext outside = record.getParent();
+      while (!(parser.currentToken() == JsonToken.END_OBJECT
+          && parser.getParsingContext() == outside)) {
+        if (parser.nextToken() == null) {
+          return;
+        }
+      }
+    } catch (IOException e) {
+      throw records.failure(e);
+    }
   }
 
   @Override
