@@ -7,6 +7,7 @@ import dev.tidewater.iceberg.ParquetBatchSink;
 import dev.tidewater.iceberg.Partitioning;
 import dev.tidewater.iceberg.TableCommitter;
 import dev.tidewater.iceberg.TableCommitters;
+import dev.tidewater.iceberg.Tables;
 import dev.tidewater.iceberg.WriteResult;
 import dev.tidewater.parser.ast.SqlLoad;
 import dev.tidewater.planner.Engine;
@@ -50,9 +51,6 @@ import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.Transaction;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.catalog.Namespace;
-import org.apache.iceberg.catalog.SupportsNamespaces;
-import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,7 +164,7 @@ public final class LoadExecutor {
     Transaction transaction;
     Table committed = null;
     if (plan.createsTable()) {
-      ensureNamespace(catalog, plan.target().namespace());
+      Tables.createNamespace(catalog, plan.target().namespace());
       transaction =
           catalog
               .buildTable(plan.target().identifier(), plan.tableSchema())
@@ -316,17 +314,6 @@ public final class LoadExecutor {
                   + " nothing was committed, run the load again",
               plan.sourceName(), plan.target(), planned, now),
           null);
-    }
-  }
-
-  private static void ensureNamespace(Catalog catalog, Namespace namespace) {
-    if (catalog instanceof SupportsNamespaces namespaces
-        && !namespaces.namespaceExists(namespace)) {
-      try {
-        namespaces.createNamespace(namespace);
-      } catch (AlreadyExistsException e) {
-        LOG.debug("namespace {} was created concurrently", namespace);
-      }
     }
   }
 

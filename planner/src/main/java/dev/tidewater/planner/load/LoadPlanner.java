@@ -347,18 +347,9 @@ public final class LoadPlanner {
     if (load.contract == null && load.onError != null && load.onError != SqlLoad.OnError.ABORT) {
       throw Positions.userError(load, "ON ERROR %s needs USING CONTRACT", load.onError);
     }
-    rejectIfPresent(load.branch, "AT BRANCH");
-  }
-
-  private static void rejectIfPresent(SqlNode node, String clause) {
-    if (node != null) {
-      throw notYet(node, clause);
+    if (load.branch != null) {
+      throw Positions.userError(load.branch, "AT BRANCH is not supported yet");
     }
-  }
-
-  private static RuntimeException notYet(SqlNode node, String clause) {
-    return Positions.userError(
-        node, "%s is not supported yet (this build runs APPEND and REPLACE loads)", clause);
   }
 
   private static Map<String, String> writeOptions(SqlLoad load) {

@@ -99,8 +99,8 @@ public final class Normalizer {
     }
     if (!missing.isEmpty()) {
       throw TidewaterException.user(
-          "source column(s) %s are not in table %s; adding columns (schema evolution) is not"
-              + " supported yet",
+          "source column(s) %s are not in table %s (the load adds new columns before it"
+              + " normalizes)",
           missing, tableName);
     }
     return new Normalizer(mappings);

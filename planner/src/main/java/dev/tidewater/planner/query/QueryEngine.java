@@ -41,8 +41,8 @@ public final class QueryEngine implements AutoCloseable {
   private final BufferAllocator scanAllocator;
   private final CalciteConnection connection;
   private final Set<String> rootEntries = new HashSet<>();
-  private String catalog;
-  private String namespace;
+  private final String catalog;
+  private final String namespace;
 
   public QueryEngine(Engine engine, String catalog, String namespace) {
     this.engine = engine;
@@ -66,12 +66,6 @@ public final class QueryEngine implements AutoCloseable {
       scanAllocator.close();
       throw TidewaterException.internal(e, "cannot start the query engine");
     }
-  }
-
-  /** Changes the session's current catalog and namespace. */
-  public void use(String catalog, String namespace) {
-    this.catalog = catalog;
-    this.namespace = namespace;
   }
 
   /** The schema of a query's result, without running it. */
