@@ -53,16 +53,18 @@ public final class LoadBenchmark {
       duckdb.add(duck);
       resetPeaks();
       double tide = tidewater(csv, work.resolve("tidewater-" + run), rows, false);
-      contracted.add(tidewater(csv, work.resolve("contract-" + run), rows, true));
       peakHeap = Math.max(peakHeap, peakHeapBytes());
+      double contract = tidewater(csv, work.resolve("contract-" + run), rows, true);
       tidewater.add(tide);
+      contracted.add(contract);
       System.out.printf(
           Locale.ROOT,
-          "run %d: tidewater %.2f s, duckdb %.2f s, ratio %.2f%n",
+          "run %d: tidewater %.2f s, duckdb %.2f s, ratio %.2f; with the contract %.2f s%n",
           run,
           tide,
           duck,
-          tide / duck);
+          tide / duck,
+          contract);
     }
     double tideMedian = median(tidewater);
     double contractMedian = median(contracted);

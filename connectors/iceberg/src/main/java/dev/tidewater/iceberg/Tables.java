@@ -22,7 +22,7 @@ import org.apache.iceberg.types.Types;
 /** Creates and loads Iceberg tables. */
 public final class Tables {
   /** Properties of every table Tidewater creates, unless the caller sets them. */
-  static final Map<String, String> DEFAULT_PROPERTIES =
+  public static final Map<String, String> DEFAULT_PROPERTIES =
       Map.of(
           TableProperties.FORMAT_VERSION, "2",
           TableProperties.PARQUET_COMPRESSION, "zstd",

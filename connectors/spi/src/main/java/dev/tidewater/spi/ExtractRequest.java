@@ -3,34 +3,48 @@ package dev.tidewater.spi;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * What to extract from one source object: the projected columns (empty means all), predicates the
- * connector may push down, and the number of rows per Arrow batch.
+ * connector may push down, the number of rows per Arrow batch, where unreadable records go (null:
+ * they fail the read), and the columns the caller wants as text.
+ *
+ * <p>{@code textColumns}: connectors that parse text (CSV, JSON, HTTP) deliver these columns as
+ * {@code Utf8} holding the value as the source wrote it, instead of the type they inferred, so that
+ * the caller (a contract) decides what the value may become. Connectors with typed sources ignore
+ * it. Names match ignoring case.
  */
 public record ExtractRequest(
     SourceObject object,
     List<String> columns,
     List<ColumnPredicate> predicates,
     int batchRows,
-    RecordRejections rejections) {
+    RecordRejections rejections,
+    Set<String> textColumns) {
   public static final int DEFAULT_BATCH_ROWS = 65_536;
 
   /** A request whose unreadable records fail the read. */
   public ExtractRequest(
       SourceObject object, List<String> columns, List<ColumnPredicate> predicates, int batchRows) {
-    this(object, columns, predicates, batchRows, null);
+    this(object, columns, predicates, batchRows, null, Set.of());
   }
 
   /** The same request, handing unreadable records to {@code rejections} instead of failing. */
   public ExtractRequest withRejections(RecordRejections rejections) {
-    return new ExtractRequest(object, columns, predicates, batchRows, rejections);
+    return new ExtractRequest(object, columns, predicates, batchRows, rejections, textColumns);
+  }
+
+  /** The same request, asking for {@code textColumns} as text. */
+  public ExtractRequest withTextColumns(Set<String> textColumns) {
+    return new ExtractRequest(object, columns, predicates, batchRows, rejections, textColumns);
   }
 
   public ExtractRequest {
     requireNonNull(object, "object is null");
     columns = List.copyOf(requireNonNull(columns, "columns is null"));
     predicates = List.copyOf(requireNonNull(predicates, "predicates is null"));
+    textColumns = Set.copyOf(requireNonNull(textColumns, "textColumns is null"));
     if (batchRows <= 0) {
       throw new IllegalArgumentException("batchRows must be positive: " + batchRows);
     }

@@ -5,6 +5,10 @@ package dev.tidewater.spi;
  * the load keeps going past them; without one, such a record fails the read.
  */
 public interface RecordRejections {
-  /** The record at {@code position} (e.g. {@code orders.csv:42}) was skipped for {@code reason}. */
-  void reject(String position, String reason);
+  /**
+   * The record at {@code position} (e.g. {@code orders.csv:42}) was skipped for {@code reason};
+   * {@code record} is its text as the source holds it (a CSV line, a JSON document), or null when
+   * the reader cannot tell.
+   */
+  void reject(String position, String reason, String record);
 }

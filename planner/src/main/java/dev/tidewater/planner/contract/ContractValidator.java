@@ -773,8 +773,10 @@ public final class ContractValidator {
                 row,
                 positions.apply(row),
                 problems.rule,
+                problems.orderedRules(),
                 problems.reasons.toString(),
                 RowJson.of(incoming, row),
+                null,
                 problems.severity));
       }
       return violations;
@@ -784,11 +786,13 @@ public final class ContractValidator {
   /** One row's broken rules: the first error's rule names the violation. */
   private static final class RowProblems {
     String rule;
+    final List<String> rules = new ArrayList<>();
     final StringBuilder reasons;
     Violation.Severity severity;
 
     RowProblems(String rule, String reason, Violation.Severity severity) {
       this.rule = rule;
+      this.rules.add(rule);
       this.reasons = new StringBuilder(reason);
       this.severity = severity;
     }
@@ -798,7 +802,22 @@ public final class ContractValidator {
         this.rule = rule;
         this.severity = severity;
       }
+      if (!rules.contains(rule)) {
+        rules.add(rule);
+      }
       reasons.append("; ").append(reason);
+    }
+
+    /** Every rule broken, the one that names the violation first. */
+    List<String> orderedRules() {
+      List<String> ordered = new ArrayList<>(rules.size());
+      ordered.add(rule);
+      for (String each : rules) {
+        if (!each.equals(rule)) {
+          ordered.add(each);
+        }
+      }
+      return ordered;
     }
   }
 

@@ -11,6 +11,7 @@ import dev.tidewater.spi.TidewaterException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +23,18 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.Transaction;
+import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.types.Types;
 
 /**
  * Writes a load's rejected rows into a quarantine Iceberg table ({@code <table>__rejected} by
- * default), in one snapshot whose summary carries the load id. The table is created, with {@link
- * #SCHEMA}, when the first rejected row arrives; a load without rejected rows touches nothing.
+ * default), in one snapshot whose summary carries the load id. A missing table is created, with
+ * {@link #SCHEMA}, in the same commit as its first rows (a load without rejected rows, or one that
+ * aborts, leaves no table behind); an older quarantine table without {@code raw_record} gains it in
+ * that commit too.
  *
  * <p>Thread-safe: reader threads {@link #add} their violations as they go; rows are buffered in
  * batches of {@value #BATCH_ROWS} and written as Parquet, so memory stays bounded.
@@ -44,7 +49,8 @@ public final class QuarantineWriter implements AutoCloseable {
           Types.NestedField.optional(4, "rule", Types.StringType.get()),
           Types.NestedField.optional(5, "reason", Types.StringType.get()),
           Types.NestedField.optional(6, "row_json", Types.StringType.get()),
-          Types.NestedField.optional(7, "rejected_at", Types.TimestampType.withZone()));
+          Types.NestedField.optional(7, "rejected_at", Types.TimestampType.withZone()),
+          Types.NestedField.optional(8, "raw_record", Types.StringType.get()));
 
   /** The suffix of the default quarantine table's name. */
   public static final String DEFAULT_SUFFIX = "__rejected";
@@ -60,6 +66,7 @@ public final class QuarantineWriter implements AutoCloseable {
   private final BufferAllocator allocator;
   private final boolean ownsAllocator;
   private final List<Pending> pending = new ArrayList<>();
+  private Transaction transaction;
   private Table table;
   private ParquetBatchSink sink;
   private long rows;
@@ -140,7 +147,7 @@ public final class QuarantineWriter implements AutoCloseable {
       summary.put("tidewater.source", source);
       summary.put("tidewater.rows-rejected", Long.toString(rows));
       try {
-        return TableCommitters.append().commit(table, written, summary);
+        return TableCommitters.append().commit(transaction, written, summary);
       } catch (RuntimeException e) {
         if (!TableCommitters.commitStateUnknown(e)) {
           sink.abort(); // nothing was committed: delete the files
@@ -203,6 +210,7 @@ public final class QuarantineWriter implements AutoCloseable {
       VarCharVector rules = (VarCharVector) root.getVector("rule");
       VarCharVector reasons = (VarCharVector) root.getVector("reason");
       VarCharVector rowJson = (VarCharVector) root.getVector("row_json");
+      VarCharVector rawRecords = (VarCharVector) root.getVector("raw_record");
       TimeStampMicroTZVector rejectedAt = (TimeStampMicroTZVector) root.getVector("rejected_at");
       byte[] load = loadId.getBytes(StandardCharsets.UTF_8);
       byte[] from = source.getBytes(StandardCharsets.UTF_8);
@@ -213,7 +221,12 @@ public final class QuarantineWriter implements AutoCloseable {
         positions.setSafe(row, utf8(violation.position()));
         rules.setSafe(row, utf8(violation.rule()));
         reasons.setSafe(row, utf8(violation.reason()));
-        rowJson.setSafe(row, utf8(violation.rowJson()));
+        if (violation.rowJson() != null) {
+          rowJson.setSafe(row, utf8(violation.rowJson()));
+        }
+        if (violation.rawRecord() != null) {
+          rawRecords.setSafe(row, utf8(violation.rawRecord()));
+        }
         rejectedAt.setSafe(row, pending.get(row).rejectedAtMicros());
       }
       root.setRowCount(pending.size());
@@ -226,10 +239,39 @@ public final class QuarantineWriter implements AutoCloseable {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Loads or creates the table; an existing table must have the quarantine columns. */
+  /**
+   * Opens the table in a transaction that the commit publishes: a missing table is created there,
+   * an existing one must have the quarantine columns (and gains {@code raw_record} when it lacks
+   * it).
+   */
   private Table openTable() {
-    Table opened =
-        Tables.createOrLoad(catalog, tableId, SCHEMA, PartitionSpec.unpartitioned(), Map.of());
+    try {
+      if (!catalog.tableExists(tableId)) {
+        // A staged create needs its namespace (REST catalogs check it when staging).
+        Tables.createNamespace(catalog, tableId.namespace());
+        Map<String, String> properties = new HashMap<>(Tables.DEFAULT_PROPERTIES);
+        transaction =
+            catalog
+                .buildTable(tableId, SCHEMA)
+                .withPartitionSpec(PartitionSpec.unpartitioned())
+                .withProperties(properties)
+                .createTransaction();
+        return transaction.table();
+      }
+      Table existing = catalog.loadTable(tableId);
+      transaction = existing.newTransaction();
+      if (existing.schema().findField("raw_record") == null) {
+        UpdateSchema update = transaction.updateSchema();
+        update.addColumn("raw_record", Types.StringType.get());
+        update.commit();
+      }
+    } catch (TidewaterException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw TidewaterException.external(
+          e, "cannot open quarantine table %s in catalog %s: %s", tableId, catalog.name(), e);
+    }
+    Table opened = transaction.table();
     for (Types.NestedField column : SCHEMA.columns()) {
       Types.NestedField existing = opened.schema().findField(column.name());
       if (existing == null || !existing.type().equals(column.type())) {

@@ -189,7 +189,9 @@ public final class LoadExecutor {
       // Unreadable records count as violations of rule 'parse' instead of failing the load.
       counters.request =
           plan.request()
-              .withRejections((position, reason) -> unreadable(plan, counters, position, reason));
+              .withRejections(
+                  (position, reason, record) ->
+                      unreadable(plan, counters, Violation.unreadable(position, reason, record)));
     }
     if (plan.validation() != null && plan.validation().quarantine() != null) {
       TableName quarantine = plan.validation().quarantine();
@@ -437,13 +439,11 @@ public final class LoadExecutor {
     ExtractRequest request =
         plan.request()
             .withRejections(
-                (position, reason) -> {
+                (position, reason, record) -> {
                   unreadable[0]++;
-                  counts.merge(PARSE_RULE, 1L, Long::sum);
+                  counts.merge(Violation.PARSE_RULE, 1L, Long::sum);
                   if (sample.size() < maxViolations) {
-                    sample.add(
-                        new Violation(
-                            -1, position, PARSE_RULE, reason, "null", Violation.Severity.ERROR));
+                    sample.add(Violation.unreadable(position, reason, record));
                   }
                 });
     for (Split split : plan.splits()) {
@@ -486,20 +486,17 @@ public final class LoadExecutor {
     return rows;
   }
 
-  private static final String PARSE_RULE = "parse";
-
   /** A record the reader could not read, under ON ERROR SKIP or QUARANTINE. */
-  private static void unreadable(LoadPlan plan, Counters counters, String position, String reason) {
+  private static void unreadable(LoadPlan plan, Counters counters, Violation violation) {
     counters.rowsRead.incrementAndGet();
     counters.rowsRejected.incrementAndGet();
     long errors = counters.errors.incrementAndGet();
-    counters.rules.merge(PARSE_RULE, 1L, Long::sum);
+    counters.rules.merge(Violation.PARSE_RULE, 1L, Long::sum);
     if (counters.quarantine != null) {
-      counters.quarantine.add(
-          List.of(
-              new Violation(-1, position, PARSE_RULE, reason, "null", Violation.Severity.ERROR)));
+      counters.quarantine.add(List.of(violation));
     }
-    checkErrorLimit(plan.validation(), counters, errors, 0, position, reason);
+    checkErrorLimit(
+        plan.validation(), counters, errors, 0, violation.position(), violation.reason());
   }
 
   private static void checkErrorLimit(

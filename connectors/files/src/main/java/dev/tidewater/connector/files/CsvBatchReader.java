@@ -227,7 +227,8 @@ final class CsvBatchReader implements BatchReader {
         String prefix = fileName + ":" + startLine + ": ";
         rejections.reject(
             fileName + ":" + startLine,
-            reason.startsWith(prefix) ? reason.substring(prefix.length()) : reason);
+            reason.startsWith(prefix) ? reason.substring(prefix.length()) : reason,
+            null);
         return;
       }
       if (fieldCount != expected) {

@@ -101,7 +101,7 @@ final class JsonBatchReader implements BatchReader {
         for (FieldVector vector : vectors) {
           vector.setNull(row); // undo what the record wrote; the next record reuses the row
         }
-        rejections.reject(position, e.getMessage());
+        rejections.reject(position, e.getMessage(), null);
         continue;
       } catch (IOException e) {
         throw records.failure(e);
