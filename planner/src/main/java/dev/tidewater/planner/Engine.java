@@ -3,16 +3,20 @@ package dev.tidewater.planner;
 import static java.util.Objects.requireNonNull;
 
 import dev.tidewater.iceberg.CatalogRegistry;
+import dev.tidewater.planner.load.LoadHistory;
+import dev.tidewater.planner.metadata.LoadRecord;
 import dev.tidewater.planner.metadata.MetadataStore;
 import dev.tidewater.planner.metadata.Secrets;
 import dev.tidewater.planner.metadata.SourceDefinition;
 import dev.tidewater.spi.Connector;
 import dev.tidewater.spi.ConnectorFactory;
 import dev.tidewater.spi.TidewaterException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 
@@ -81,6 +85,35 @@ public final class Engine implements AutoCloseable {
           "unknown source type '%s' (known: %s)", type, factories.keySet());
     }
     return factory;
+  }
+
+  /**
+   * Load history, newest first, with the loads whose process died or whose commit outcome was
+   * unknown settled from their tables (and the settled records stored).
+   */
+  public List<LoadRecord> loads() {
+    List<LoadRecord> loads = new ArrayList<>();
+    for (LoadRecord load : metadata.loads()) {
+      loads.add(settle(load));
+    }
+    return loads;
+  }
+
+  /** One load, settled like {@link #loads()}. */
+  public Optional<LoadRecord> load(String loadId) {
+    return metadata.load(loadId).map(this::settle);
+  }
+
+  private LoadRecord settle(LoadRecord load) {
+    if (!LoadHistory.unsettled(load)) {
+      return load;
+    }
+    LoadRecord settled =
+        LoadHistory.settle(load, catalogs, config.defaultCatalog(), config.defaultNamespace());
+    if (!settled.equals(load)) {
+      metadata.putLoad(settled);
+    }
+    return settled;
   }
 
   /** Option values as users may see them: secrets masked. */

@@ -38,7 +38,8 @@ final class ResultSchemas {
               Rows.varchar("cursor_after"),
               Rows.timestamp("started_at"),
               Rows.doubleField("seconds"),
-              Rows.varchar("error")));
+              Rows.varchar("error"),
+              Rows.varchar("contract")));
   static final Schema COLUMNS =
       new Schema(
           List.of(

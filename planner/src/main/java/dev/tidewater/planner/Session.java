@@ -46,13 +46,18 @@ import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableOperations;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.types.Types;
@@ -243,13 +248,14 @@ public final class Session implements AutoCloseable {
 
   /**
    * Rolls the table back to the snapshot before a load, and with it the load's cursor. Only the
-   * latest commit of a table can be rolled back: anything committed after it would be lost too.
+   * latest commit of a table can be rolled back: anything committed after it would be lost too. The
+   * rollback is a compare-and-set on the table's metadata: if another commit lands between the
+   * check and the rollback, the rollback fails and changes nothing.
    */
   private ExecutionResult rollbackLoad(SqlRollbackLoad rollback) {
     String loadId = rollback.loadId.getValueAs(String.class);
     LoadRecord load =
         engine
-            .metadata()
             .load(loadId)
             .orElseThrow(() -> Positions.userError(rollback.loadId, "unknown load '%s'", loadId));
     if (load.status() != LoadRecord.LoadStatus.SUCCEEDED) {
@@ -266,7 +272,13 @@ public final class Session implements AutoCloseable {
     } catch (NoSuchTableException e) {
       throw Positions.userError(rollback.loadId, "table %s of load '%s' is gone", target, loadId);
     }
-    Snapshot current = table.currentSnapshot();
+    if (!(table instanceof HasTableOperations withOperations)) {
+      throw Positions.userError(
+          rollback.loadId, "table %s cannot be rolled back (no table operations)", target);
+    }
+    TableOperations operations = withOperations.operations();
+    TableMetadata base = operations.refresh();
+    Snapshot current = base.currentSnapshot();
     String latest = current == null ? null : current.summary().get("tidewater.load-id");
     if (!loadId.equals(latest)) {
       throw Positions.userError(
@@ -285,24 +297,29 @@ public final class Session implements AutoCloseable {
           target,
           target);
     }
-    table.manageSnapshots().rollbackTo(current.parentId()).commit();
+    TableMetadata rolledBack =
+        TableMetadata.buildFrom(base)
+            .setBranchSnapshot(current.parentId(), SnapshotRef.MAIN_BRANCH)
+            .build();
+    try {
+      operations.commit(base, rolledBack);
+    } catch (CommitFailedException e) {
+      throw new TidewaterException(
+          ErrorKind.EXTERNAL,
+          Positions.of(rollback.loadId.getParserPosition()),
+          String.format(
+              "another commit to %s landed while load '%s' was being rolled back; nothing was"
+                  + " rolled back (it is no longer the latest commit)",
+              target, loadId),
+          e);
+    }
     engine
         .metadata()
         .putLoad(
-            new LoadRecord(
-                load.loadId(),
-                load.source(),
-                load.target(),
-                load.disposition(),
+            load.withOutcome(
                 LoadRecord.LoadStatus.ROLLED_BACK,
-                load.rowsRead(),
-                load.rowsWritten(),
-                load.rowsRejected(),
                 load.snapshotId(),
                 load.cursorBefore(),
-                load.cursorBefore(),
-                load.startedAt(),
-                load.durationMillis(),
                 load.error()));
     return ExecutionResult.update(1);
   }
@@ -390,7 +407,7 @@ public final class Session implements AutoCloseable {
       }
       case LOADS -> {
         String target = show.scope == null ? null : tableName(show.scope.names).toString();
-        for (LoadRecord load : engine.metadata().loads()) {
+        for (LoadRecord load : engine.loads()) {
           if (target == null || target.equals(load.target())) {
             rows.add(
                 load.loadId(),
@@ -406,7 +423,8 @@ public final class Session implements AutoCloseable {
                 load.cursorAfter(),
                 load.startedAt(),
                 load.durationMillis() / 1000.0,
-                load.error());
+                load.error(),
+                load.contract());
           }
         }
       }

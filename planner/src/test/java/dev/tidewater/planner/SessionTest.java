@@ -290,7 +290,7 @@ class SessionTest {
         .containsExactly("payments.csv:3", "payments.csv:4", "payments.csv:5");
     assertThat(report)
         .filteredOn(row -> row.get(0).equals("rows_read") || row.get(0).equals("rows_accepted"))
-        .extracting(row -> row.get(5))
+        .extracting(row -> row.get(6))
         .containsExactly(5L, 2L);
     assertThat(engine.catalogs().catalog("iceberg").tableExists(TableIdentifier.of("pay", "ok")))
         .isFalse();

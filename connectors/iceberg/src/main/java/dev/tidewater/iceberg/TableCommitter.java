@@ -1,6 +1,7 @@
 package dev.tidewater.iceberg;
 
 import java.util.Map;
+import org.apache.iceberg.SnapshotAncestryValidator;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.Transaction;
 
@@ -24,5 +25,19 @@ public interface TableCommitter {
    * Adds the snapshot to {@code transaction} and commits the transaction — e.g. the transaction
    * that creates the table, so that a new table appears together with its first data.
    */
-  long commit(Transaction transaction, WriteResult result, Map<String, String> summary);
+  default long commit(Transaction transaction, WriteResult result, Map<String, String> summary) {
+    return commit(transaction, result, summary, SnapshotAncestryValidator.NON_VALIDATING);
+  }
+
+  /**
+   * Like {@link #commit(Transaction, WriteResult, Map)}, and {@code validator} checks the table's
+   * history each time the snapshot is applied — also on every retry after a conflict — so a commit
+   * can depend on what the history says (e.g. that no other load moved a cursor). A failed check is
+   * a {@code ValidationException}: nothing is committed.
+   */
+  long commit(
+      Transaction transaction,
+      WriteResult result,
+      Map<String, String> summary,
+      SnapshotAncestryValidator validator);
 }

@@ -13,6 +13,7 @@ import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.IsolationLevel;
 import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.RowDelta;
+import org.apache.iceberg.SnapshotAncestryValidator;
 import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.Transaction;
@@ -29,10 +30,14 @@ public final class TableCommitters {
 
   /** APPEND: adds the new files to the table. */
   public static TableCommitter append() {
-    return (Transaction transaction, WriteResult result, Map<String, String> summary) ->
+    return (Transaction transaction,
+        WriteResult result,
+        Map<String, String> summary,
+        SnapshotAncestryValidator validator) ->
         commit(
             transaction,
             summary,
+            validator,
             ValidationFailure.INVALID,
             update -> {
               requireOnlyDataFiles(update.table(), result);
@@ -49,10 +54,14 @@ public final class TableCommitters {
    * files; with no new files it empties the table.
    */
   public static TableCommitter replace() {
-    return (Transaction transaction, WriteResult result, Map<String, String> summary) ->
+    return (Transaction transaction,
+        WriteResult result,
+        Map<String, String> summary,
+        SnapshotAncestryValidator validator) ->
         commit(
             transaction,
             summary,
+            validator,
             ValidationFailure.INVALID,
             update -> {
               requireOnlyDataFiles(update.table(), result);
@@ -82,10 +91,14 @@ public final class TableCommitters {
       Long startingSnapshotId, Expression conflictFilter, IsolationLevel isolation) {
     requireNonNull(conflictFilter, "conflictFilter is null");
     requireNonNull(isolation, "isolation is null");
-    return (Transaction transaction, WriteResult result, Map<String, String> summary) ->
+    return (Transaction transaction,
+        WriteResult result,
+        Map<String, String> summary,
+        SnapshotAncestryValidator validator) ->
         commit(
             transaction,
             summary,
+            validator,
             ValidationFailure.CONFLICT,
             update ->
                 result.removedDataFiles().isEmpty()
@@ -189,12 +202,14 @@ public final class TableCommitters {
   private static long commit(
       Transaction transaction,
       Map<String, String> summary,
+      SnapshotAncestryValidator validator,
       ValidationFailure validationFailure,
       Function<Transaction, SnapshotUpdate<?>> operation) {
     Table table = transaction.table();
     try {
       SnapshotUpdate<?> update = operation.apply(transaction);
       summary.forEach(update::set);
+      update.validateWith(validator);
       update.commit();
       transaction.commitTransaction();
       return transaction.table().currentSnapshot().snapshotId();

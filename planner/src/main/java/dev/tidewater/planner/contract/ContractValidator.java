@@ -102,16 +102,27 @@ public final class ContractValidator {
   private record Unique(int[] columns, List<String> names, String rule, UniqueKeySet keys) {}
 
   public ContractValidator(ContractDefinition contract, Schema incomingSchema) {
-    this(contract, incomingSchema, DEFAULT_UNIQUE_KEY_LIMIT);
+    this(contract, incomingSchema, DEFAULT_UNIQUE_KEY_LIMIT, List.of());
+  }
+
+  public ContractValidator(
+      ContractDefinition contract, Schema incomingSchema, long uniqueKeyLimit) {
+    this(contract, incomingSchema, uniqueKeyLimit, List.of());
   }
 
   /**
    * A validator of batches of {@code incomingSchema} (the normalized batches: table column names)
    * against {@code contract}; a load with more than {@code uniqueKeyLimit} distinct keys for one
-   * UNIQUE constraint fails with a user error rather than run out of memory.
+   * UNIQUE constraint fails with a user error rather than run out of memory. {@code loadKeys} are
+   * keys the load itself needs unique (a MERGE's keys without DEDUP BY), checked like the
+   * contract's UNIQUE keys: keys whose columns are not all contract columns, or that repeat a
+   * contract key, are left to the writer.
    */
   public ContractValidator(
-      ContractDefinition contract, Schema incomingSchema, long uniqueKeyLimit) {
+      ContractDefinition contract,
+      Schema incomingSchema,
+      long uniqueKeyLimit,
+      List<List<String>> loadKeys) {
     this.contract = requireNonNull(contract, "contract is null");
     this.incomingSchema = requireNonNull(incomingSchema, "incomingSchema is null");
     List<Field> incoming = incomingSchema.getFields();
@@ -202,8 +213,23 @@ public final class ContractValidator {
     this.changesColumns = changes;
     this.checks = compileChecks(contract, evaluationSchema);
 
+    List<List<String>> keys = new ArrayList<>(contract.uniqueKeys());
+    for (List<String> key : loadKeys) {
+      List<String> named = new ArrayList<>();
+      for (String column : key) {
+        var definition = contract.column(column);
+        if (definition.isEmpty()) {
+          named = null;
+          break;
+        }
+        named.add(definition.get().name());
+      }
+      if (named != null && keys.stream().noneMatch(List.copyOf(named)::equals)) {
+        keys.add(List.copyOf(named));
+      }
+    }
     List<Unique> uniques = new ArrayList<>();
-    for (List<String> key : contract.uniqueKeys()) {
+    for (List<String> key : keys) {
       int[] positions = new int[key.size()];
       List<ArrowType> types = new ArrayList<>();
       for (int k = 0; k < key.size(); k++) {
@@ -471,13 +497,10 @@ public final class ContractValidator {
       for (Check check : checks) {
         try {
           check.predicate().evaluate(evaluation, result);
-        } catch (TidewaterException e) {
-          throw new TidewaterException(
-              e.kind(),
-              String.format(
-                  "%s: CHECK (%s) cannot be evaluated: %s",
-                  positions.apply(0), check.display(), e.getMessage()),
-              e);
+        } catch (TidewaterException | ArithmeticException e) {
+          // A value the check cannot take (a division by zero, a bad cast): find its rows.
+          checkRowByRow(check, evaluation, rows, problems);
+          continue;
         }
         if (result.countFalse() == 0) {
           continue;
@@ -496,6 +519,36 @@ public final class ContractValidator {
     List<Violation> violations = problems.violations(incoming, positions);
     VectorSchemaRoot accepted = accepted(batch, incoming, values, problems, allocator);
     return new ValidatedBatch(accepted, violations);
+  }
+
+  /**
+   * Evaluates a check that failed on the whole batch one row at a time: a row it cannot be
+   * evaluated on breaks it, with the evaluation error as the reason.
+   */
+  private static void checkRowByRow(
+      Check check, VectorSchemaRoot evaluation, int rows, Problems problems) {
+    PredicateResult result = new PredicateResult();
+    for (int row = 0; row < rows; row++) {
+      try (VectorSchemaRoot one = evaluation.slice(row, 1)) {
+        try {
+          check.predicate().evaluate(one, result);
+        } catch (TidewaterException | ArithmeticException e) {
+          problems.add(
+              row,
+              check.rule(),
+              "CHECK (" + check.display() + ") cannot be evaluated: " + e.getMessage(),
+              Violation.Severity.ERROR);
+          continue;
+        }
+        if (result.countFalse() > 0) {
+          problems.add(
+              row,
+              check.rule(),
+              "CHECK (" + check.display() + ") is false",
+              Violation.Severity.ERROR);
+        }
+      }
+    }
   }
 
   private List<FieldVector> incomingVectors(VectorSchemaRoot batch) {

@@ -1,30 +1,40 @@
 package dev.tidewater.planner.load;
 
 import dev.tidewater.spi.TidewaterException;
+import java.util.function.IntFunction;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * The cursor stage: keeps the rows whose cursor is inside the window and tracks the largest cursor
- * kept. Sources that can filter have done so already; this makes the window exact for all. A row
- * whose cursor is null is an error: it could never be loaded exactly once.
+ * among them. Sources that can filter have done so already; this makes the window exact for all. It
+ * runs on the extracted rows, before the contract, so that rows outside the window are neither
+ * validated nor rejected; the largest cursor therefore counts every row the load took, written,
+ * rejected or dropped by DEDUP BY, and the next load starts after all of them. A row whose cursor
+ * is null is an error: it could never be loaded exactly once.
  */
 final class CursorFilter {
   private final CursorWindow window;
+  private final String column;
   private Comparable<?> max;
 
-  CursorFilter(CursorWindow window) {
+  /** A filter of batches whose cursor column is {@code column}. */
+  CursorFilter(CursorWindow window, String column) {
     this.window = window;
+    this.column = column;
   }
 
+  /** A batch and where its rows came from. */
+  record Selected(VectorSchemaRoot batch, IntFunction<String> positions) {}
+
   /**
-   * Returns a batch holding the rows of {@code batch} inside the window: {@code batch} itself when
-   * all are, else a new root (and {@code batch} is closed).
+   * The rows of {@code batch} inside the window: {@code batch} itself when all are, else a new root
+   * (and {@code batch} is closed); {@code positions} name the rows of {@code batch}, the result's
+   * name the selected rows.
    */
-  VectorSchemaRoot apply(
-      VectorSchemaRoot batch, BufferAllocator allocator, PositionSource positions) {
-    FieldVector cursor = batch.getVector(window.column());
+  Selected apply(VectorSchemaRoot batch, BufferAllocator allocator, IntFunction<String> positions) {
+    FieldVector cursor = batch.getVector(column);
     int rows = batch.getRowCount();
     int[] kept = new int[rows];
     int count = 0;
@@ -36,7 +46,7 @@ final class CursorFilter {
         throw TidewaterException.user(
             "%s: the cursor column '%s' is null; every row of an incremental load needs a cursor"
                 + " value",
-            positions.position(row), window.column());
+            positions.apply(row), column);
       }
       if (window.contains(value)) {
         kept[count++] = row;
@@ -48,7 +58,11 @@ final class CursorFilter {
     if (batchMax != null) {
       observe(batchMax);
     }
-    return Batches.select(batch, kept, count, allocator);
+    if (count == rows) {
+      return new Selected(batch, positions);
+    }
+    return new Selected(
+        Batches.select(batch, kept, count, allocator), row -> positions.apply(kept[row]));
   }
 
   private synchronized void observe(Comparable<?> value) {
@@ -60,10 +74,5 @@ final class CursorFilter {
   /** The largest cursor value kept so far, or null. */
   synchronized Comparable<?> max() {
     return max;
-  }
-
-  /** Where a row of the current batch came from, for errors. */
-  interface PositionSource {
-    String position(int row);
   }
 }

@@ -8,12 +8,11 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
-import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.TimeStampMicroVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -133,11 +132,8 @@ public enum CursorType {
     if (vector.isNull(row)) {
       return null;
     }
-    if (vector instanceof BigIntVector v) {
-      return v.get(row);
-    }
-    if (vector instanceof IntVector v) {
-      return (long) v.get(row);
+    if (vector instanceof BaseIntVector v) {
+      return v.getValueAsLong(row);
     }
     if (vector instanceof Float8Vector v) {
       return v.get(row);

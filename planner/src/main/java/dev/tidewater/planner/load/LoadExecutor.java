@@ -2,7 +2,6 @@ package dev.tidewater.planner.load;
 
 import dev.tidewater.iceberg.BatchSink;
 import dev.tidewater.iceberg.MergeSink;
-import dev.tidewater.iceberg.MergeStats;
 import dev.tidewater.iceberg.ParquetBatchSink;
 import dev.tidewater.iceberg.Partitioning;
 import dev.tidewater.iceberg.TableCommitter;
@@ -26,43 +25,66 @@ import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.ExtractRequest;
 import dev.tidewater.spi.Split;
 import dev.tidewater.spi.TidewaterException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.Transaction;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a {@link LoadPlan}: reader threads extract and normalize batches into a bounded queue,
- * writer threads turn them into Parquet files, and one Iceberg commit publishes them. A failure
- * before the commit deletes every file the load wrote, so nothing is half-loaded.
+ * Runs a {@link LoadPlan}. Reader threads take the splits and pass each batch through the stages —
+ * cursor window, contract, normalize, (DEDUP BY spill), DELETE WHEN marking — into a bounded queue;
+ * writer threads turn the batches into Parquet files; one Iceberg commit publishes them with the
+ * new cursor. A failure before the commit deletes every file the load wrote, so nothing is
+ * half-loaded; after an unknown commit state the files are kept.
  */
 public final class LoadExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(LoadExecutor.class);
   private static final VectorSchemaRoot END_OF_DATA = new VectorSchemaRoot(List.of());
   private static final String DELETE_MARKER = "__tidewater_delete";
+  private static final int MAX_ROW_TEXT = 500;
+
+  /** What VALIDATE LOAD answers: a sample of violations, then the count of each rule. */
+  public static final Schema VALIDATION_SCHEMA =
+      new Schema(
+          List.of(
+              Rows.varchar("kind"),
+              Rows.varchar("rule"),
+              Rows.varchar("reason"),
+              Rows.varchar("source_position"),
+              Rows.varchar("row_json"),
+              Rows.varchar("raw_record"),
+              Rows.bigint("rows")));
 
   private final Engine engine;
 
@@ -74,12 +96,32 @@ public final class LoadExecutor {
     Instant started = Instant.now();
     long startNanos = System.nanoTime();
     Counters counters = new Counters();
+    if (plan.cursor() != null && plan.cursor().previous() != null) {
+      counters.cursorBefore = plan.cursor().type().format(plan.cursor().previous());
+    }
+    counters.cursorAfter = counters.cursorBefore;
     engine.metadata().putLoad(record(plan, LoadStatus.RUNNING, counters, null, started, 0, null));
+    if (plan.validation() != null) {
+      engine
+          .metadata()
+          .putContractUse(
+              new ContractUse(
+                  plan.loadId(),
+                  plan.validation().validator().contract().name(),
+                  plan.validation().validator().contract().version()));
+    }
     try {
+      if (plan.skipReason() != null) {
+        engine
+            .metadata()
+            .putLoad(
+                record(plan, LoadStatus.SKIPPED, counters, null, started, 0, plan.skipReason()));
+        return new LoadOutcome(plan.loadId(), LoadStatus.SKIPPED.name(), 0, 0, 0, null, 0);
+      }
       return runAndRecord(plan, allocator, listener, counters, started, startNanos);
     } finally {
       if (!counters.rules.isEmpty()) {
-        engine.metadata().putLoadErrors(plan.loadId(), counters.rules);
+        engine.metadata().putLoadErrors(plan.loadId(), new TreeMap<>(counters.rules));
       }
     }
   }
@@ -92,16 +134,7 @@ public final class LoadExecutor {
       Instant started,
       long startNanos) {
     try {
-      Long snapshotId = run(plan, allocator, listener, counters);
-      if (plan.validation() != null) {
-        engine
-            .metadata()
-            .putContractUse(
-                new ContractUse(
-                    plan.loadId(),
-                    plan.validation().validator().contract().name(),
-                    plan.validation().validator().contract().version()));
-      }
+      long snapshotId = run(plan, allocator, listener, counters);
       long millis = (System.nanoTime() - startNanos) / 1_000_000;
       engine
           .metadata()
@@ -123,12 +156,15 @@ public final class LoadExecutor {
         }
       }
       long millis = (System.nanoTime() - startNanos) / 1_000_000;
-      counters.rowsWritten.set(0);
-      counters.cursorAfter = counters.cursorBefore;
+      LoadStatus status =
+          TableCommitters.commitStateUnknown(e) ? LoadStatus.UNKNOWN : LoadStatus.FAILED;
+      if (status == LoadStatus.FAILED) {
+        counters.rowsWritten.set(0);
+        counters.cursorAfter = counters.cursorBefore;
+      }
       engine
           .metadata()
-          .putLoad(
-              record(plan, LoadStatus.FAILED, counters, null, started, millis, e.getMessage()));
+          .putLoad(record(plan, status, counters, null, started, millis, e.getMessage()));
       throw e;
     }
   }
@@ -155,35 +191,25 @@ public final class LoadExecutor {
         counters.cursorAfter,
         started,
         millis,
-        error);
+        error,
+        LoadHistory.currentProcess(),
+        plan.validation() == null
+            ? null
+            : plan.validation().validator().contract().name()
+                + " v"
+                + plan.validation().validator().contract().version());
   }
 
-  private Long run(
+  private long run(
       LoadPlan plan, BufferAllocator allocator, LoadListener listener, Counters counters) {
     Catalog catalog = engine.catalogs().catalog(plan.target().catalog());
-    Transaction transaction;
-    Table committed = null;
-    if (plan.createsTable()) {
-      Tables.createNamespace(catalog, plan.target().namespace());
-      transaction =
-          catalog
-              .buildTable(plan.target().identifier(), plan.tableSchema())
-              .withPartitionSpec(Partitioning.spec(plan.tableSchema(), plan.partitioning()))
-              .withProperty(TableProperties.FORMAT_VERSION, "2")
-              .withProperty(TableProperties.PARQUET_COMPRESSION, "zstd")
-              .withProperty(TableProperties.COMMIT_NUM_RETRIES, "10")
-              .createTransaction();
-    } else {
-      committed = catalog.loadTable(plan.target().identifier());
-      transaction = committed.newTransaction();
-      if (!plan.evolution().isEmpty()) {
-        UpdateSchema update = transaction.updateSchema();
-        plan.evolution().applyTo(update);
-        update.commit();
-      }
-    }
+    Target target = openTarget(plan, catalog);
+    Transaction transaction = target.transaction();
+    Table committed = target.existing();
     Table table = transaction.table();
-    CursorFilter cursorFilter = plan.cursor() == null ? null : new CursorFilter(plan.cursor());
+    if (plan.cursor() != null) {
+      counters.cursorFilter = new CursorFilter(plan.cursor(), cursorColumn(plan));
+    }
     counters.request = plan.request();
     if (plan.validation() != null && plan.validation().onError() != SqlLoad.OnError.ABORT) {
       // Unreadable records count as violations of rule 'parse' instead of failing the load.
@@ -222,14 +248,171 @@ public final class LoadExecutor {
         sinks.add(new ParquetBatchSink(table, plan.writeOptions(), i, System.nanoTime()));
       }
     }
-    Deduplicator dedup = null;
-    if (plan.dedupColumn() != null) {
-      dedup = new Deduplicator(plan.mergeKeys(), plan.dedupColumn(), plan.dedupDirection());
-      observeAll(plan, counters.request, cursorFilter, dedup, allocator);
+    WriteResult written;
+    try (DedupSpill dedup = dedupSpill(plan, allocator)) {
+      written = write(plan, sinks, dedup, allocator, listener, counters);
     }
-    WriteResult written =
-        write(plan, table, sinks, cursorFilter, dedup, allocator, listener, counters);
-    listener.committing();
+    try {
+      listener.committing();
+      checkPercentLimit(plan.validation(), counters);
+      Map<String, String> summary = summary(plan, counters);
+      CursorCheck cursorCheck = null;
+      if (plan.cursor() != null
+          && plan.cursor().movement() == CursorWindow.Movement.MOVES
+          && !target.creates()) {
+        cursorCheck = new CursorCheck(plan.sourceName(), plan.cursor());
+      }
+      TableCommitter committer =
+          switch (plan.disposition()) {
+            case APPEND -> TableCommitters.append();
+            case REPLACE -> TableCommitters.replace();
+            case MERGE -> ((MergeSink) sinks.get(0)).committer();
+          };
+      if (counters.quarantine != null) {
+        // Iceberg has no cross-table commit: the rejected rows land first, under the same load id.
+        counters.quarantine.commit();
+        counters.quarantineCommitted = true;
+      }
+      try {
+        return cursorCheck == null
+            ? committer.commit(transaction, written, summary)
+            : committer.commit(transaction, written, summary, cursorCheck);
+      } catch (RuntimeException e) {
+        if (cursorCheck != null && cursorCheck.failed()) {
+          throw new TidewaterException(
+              ErrorKind.EXTERNAL,
+              String.format(
+                  "another load of source '%s' into %s moved the cursor from %s to %s meanwhile;"
+                      + " nothing was committed, run the load again",
+                  plan.sourceName(), plan.target(), counters.cursorBefore, cursorCheck.found()),
+              e);
+        }
+        if (target.creates() && causedBy(e, AlreadyExistsException.class)) {
+          return commitToTableCreatedMeanwhile(plan, catalog, written, summary, committer, e);
+        }
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      if (!TableCommitters.commitStateUnknown(e)) {
+        deleteFiles(table, written);
+      }
+      throw e;
+    }
+  }
+
+  /** The table a load writes to, in the transaction its commit publishes. */
+  private record Target(Transaction transaction, Table existing, boolean creates) {}
+
+  /**
+   * Opens the target: a transaction that creates the table with the load's first data, or one on
+   * the existing table that first evolves its schema. A table planned as new that another load
+   * created meanwhile is taken as it is when its schema is the one this load would have created.
+   */
+  private static Target openTarget(LoadPlan plan, Catalog catalog) {
+    if (plan.createsTable()) {
+      // A staged create needs its namespace (REST catalogs check it when staging).
+      Tables.createNamespace(catalog, plan.target().namespace());
+      try {
+        return new Target(
+            catalog
+                .buildTable(plan.target().identifier(), plan.tableSchema())
+                .withPartitionSpec(Partitioning.spec(plan.tableSchema(), plan.partitioning()))
+                .withProperties(Tables.DEFAULT_PROPERTIES)
+                .withProperty(
+                    TableProperties.FORMAT_VERSION,
+                    plan.writeOptions().getOrDefault(LoadPlanner.FORMAT_VERSION_OPTION, "2"))
+                .createTransaction(),
+            null,
+            true);
+      } catch (AlreadyExistsException e) {
+        Table existing = catalog.loadTable(plan.target().identifier());
+        if (!fits(plan, existing)) {
+          throw new TidewaterException(
+              ErrorKind.EXTERNAL,
+              String.format(
+                  "another load created table %s with another schema since this load was"
+                      + " planned; nothing was written, run the load again",
+                  plan.target()),
+              e);
+        }
+        LOG.info("table {} was created by another load meanwhile; loading into it", plan.target());
+        return new Target(existing.newTransaction(), existing, false);
+      }
+    }
+    Table existing = catalog.loadTable(plan.target().identifier());
+    Transaction transaction = existing.newTransaction();
+    if (!plan.evolution().isEmpty()) {
+      UpdateSchema update = transaction.updateSchema();
+      plan.evolution().applyTo(update);
+      update.commit();
+    }
+    return new Target(transaction, existing, false);
+  }
+
+  /** Whether files written for the table the plan would create fit {@code existing}. */
+  private static boolean fits(LoadPlan plan, Table existing) {
+    PartitionSpec ours = Partitioning.spec(plan.tableSchema(), plan.partitioning());
+    return existing.schema().sameSchema(plan.tableSchema())
+        && existing.spec().compatibleWith(ours)
+        && existing.spec().specId() == ours.specId();
+  }
+
+  /**
+   * Two first loads into one table race to create it; the second finds it created. Its files fit
+   * the other table when both have the same schema (column ids included) and partitioning, which is
+   * what two loads of the same source give: then an APPEND or a REPLACE commits to that table after
+   * all. A MERGE cannot: it looked for its keys in an empty table.
+   */
+  private static long commitToTableCreatedMeanwhile(
+      LoadPlan plan,
+      Catalog catalog,
+      WriteResult written,
+      Map<String, String> summary,
+      TableCommitter committer,
+      RuntimeException conflict) {
+    Table existing = catalog.loadTable(plan.target().identifier());
+    if (plan.disposition() == LoadPlan.Disposition.MERGE || !fits(plan, existing)) {
+      throw new TidewaterException(
+          ErrorKind.EXTERNAL,
+          String.format(
+              "another load created table %s while this one was writing; nothing was committed,"
+                  + " run the load again",
+              plan.target()),
+          conflict);
+    }
+    LOG.info("table {} was created by another load meanwhile; committing to it", plan.target());
+    CursorCheck cursorCheck =
+        plan.cursor() != null && plan.cursor().movement() == CursorWindow.Movement.MOVES
+            ? new CursorCheck(plan.sourceName(), plan.cursor())
+            : null;
+    try {
+      return cursorCheck == null
+          ? committer.commit(existing.newTransaction(), written, summary)
+          : committer.commit(existing.newTransaction(), written, summary, cursorCheck);
+    } catch (RuntimeException e) {
+      if (cursorCheck != null && cursorCheck.failed()) {
+        throw new TidewaterException(
+            ErrorKind.EXTERNAL,
+            String.format(
+                "another load of source '%s' created %s and moved the cursor to %s meanwhile;"
+                    + " nothing was committed, run the load again",
+                plan.sourceName(), plan.target(), cursorCheck.found()),
+            e);
+      }
+      throw e;
+    }
+  }
+
+  private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (type.isInstance(cause)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Map<String, String> summary(LoadPlan plan, Counters counters) {
     Map<String, String> summary = new LinkedHashMap<>();
     summary.put("tidewater.load-id", plan.loadId());
     summary.put("tidewater.source", plan.sourceName());
@@ -246,11 +429,8 @@ public final class LoadExecutor {
     if (plan.cursor() != null) {
       CursorWindow window = plan.cursor();
       summary.put("tidewater.cursor-column", window.column());
-      if (window.previous() != null) {
-        counters.cursorBefore = window.type().format(window.previous());
-      }
       if (window.movement() == CursorWindow.Movement.MOVES) {
-        Comparable<?> max = cursorFilter.max();
+        Comparable<?> max = counters.cursorFilter.max();
         Comparable<?> after =
             max == null
                 ? window.previous()
@@ -261,75 +441,60 @@ public final class LoadExecutor {
           counters.cursorAfter = window.type().format(after);
           summary.put(Cursors.summaryKey(plan.sourceName()), counters.cursorAfter);
         }
-        checkCursorUnmoved(catalog, plan);
       } else {
-        counters.cursorAfter = counters.cursorBefore;
         summary.put("tidewater.backfill-from", window.type().format(window.lower()));
         summary.put("tidewater.backfill-to", window.type().format(window.upper()));
       }
     }
-    TableCommitter committer =
-        switch (plan.disposition()) {
-          case APPEND -> TableCommitters.append();
-          case REPLACE -> TableCommitters.replace();
-          case MERGE -> ((MergeSink) sinks.get(0)).committer();
-        };
-    if (plan.disposition() == LoadPlan.Disposition.MERGE) {
-      MergeStats stats = ((MergeSink) sinks.get(0)).stats();
-      summary.put("tidewater.rows-inserted", Long.toString(stats.rowsInserted()));
-      summary.put("tidewater.rows-updated", Long.toString(stats.rowsUpdated()));
-      summary.put("tidewater.rows-deleted", Long.toString(stats.rowsDeleted()));
-    }
-    try {
-      if (counters.quarantine != null) {
-        // Iceberg has no cross-table commit: the rejected rows land first, under the same load id.
-        counters.quarantine.commit();
-        counters.quarantineCommitted = true;
-      }
-      return committer.commit(transaction, written, summary);
-    } catch (RuntimeException e) {
-      if (!TableCommitters.commitStateUnknown(e)) {
-        deleteFiles(table, written);
-      }
-      throw e;
-    }
+    return summary;
   }
 
-  /**
-   * Two incremental loads of one source into one table must not both start from the same cursor:
-   * the later one would load the same rows again. The commit re-reads the cursor just before it
-   * publishes and fails if another load moved it meanwhile.
-   */
-  private static void checkCursorUnmoved(Catalog catalog, LoadPlan plan) {
-    if (plan.createsTable()) {
-      return;
+  /** The name of the cursor column in the batches the cursor stage filters. */
+  private static String cursorColumn(LoadPlan plan) {
+    if (!plan.cursorOnExtract()) {
+      return plan.cursor().column();
     }
-    CursorWindow window = plan.cursor();
-    String now =
-        Cursors.last(catalog.loadTable(plan.target().identifier()), plan.sourceName()).orElse(null);
-    String planned = window.previous() == null ? null : window.type().format(window.previous());
-    if (now != null && !now.equals(planned) || now == null && planned != null) {
-      throw new TidewaterException(
-          ErrorKind.EXTERNAL,
-          String.format(
-              "another load of source '%s' into %s moved the cursor from %s to %s meanwhile;"
-                  + " nothing was committed, run the load again",
-              plan.sourceName(), plan.target(), planned, now),
-          null);
+    return plan.normalizer().mappings().stream()
+        .filter(each -> each.output().getName().equals(plan.cursor().column()))
+        .findFirst()
+        .orElseThrow()
+        .source()
+        .getName();
+  }
+
+  private static DedupSpill dedupSpill(LoadPlan plan, BufferAllocator allocator) {
+    if (plan.dedupColumn() == null) {
+      return null;
     }
+    Path directory =
+        Path.of(
+            plan.writeOptions()
+                .getOrDefault(
+                    MergeSink.SPILL_DIRECTORY_OPTION, System.getProperty("java.io.tmpdir")));
+    return new DedupSpill(
+        directory,
+        plan.loadId(),
+        plan.normalizer().outputSchema(),
+        plan.mergeKeys(),
+        plan.dedupColumn(),
+        plan.dedupDirection(),
+        plan.estimatedBytes(),
+        allocator);
   }
 
   private WriteResult write(
       LoadPlan plan,
-      Table table,
       List<BatchSink> sinks,
-      CursorFilter cursorFilter,
-      Deduplicator dedup,
+      DedupSpill dedup,
       BufferAllocator allocator,
       LoadListener listener,
       Counters counters) {
-    int writers = plan.writers();
-    int readers = Math.max(1, Math.min(plan.splits().size(), plan.writers()));
+    int writers = sinks.size();
+    // A MERGE reads on one thread, so DEDUP BY sees the rows in source order.
+    int readers =
+        plan.disposition() == LoadPlan.Disposition.MERGE
+            ? 1
+            : Math.max(1, Math.min(plan.splits().size(), plan.writers()));
     BlockingQueue<VectorSchemaRoot> queue = new ArrayBlockingQueue<>(writers * 2);
     ExecutorService threads =
         Executors.newFixedThreadPool(
@@ -357,20 +522,15 @@ public final class LoadExecutor {
                         firstFailure,
                         threads,
                         () -> {
-                          extract(
-                              plan,
-                              cursorFilter,
-                              dedup,
-                              nextSplit,
-                              queue,
-                              allocator,
-                              listener,
-                              counters);
+                          extract(plan, dedup, nextSplit, queue, allocator, listener, counters);
                           return null;
                         })));
       }
       for (Future<?> future : readerFutures) {
         await(future);
+      }
+      if (dedup != null) {
+        dedup.drain(batch -> put(queue, markDeletes(plan, batch, allocator)));
       }
       for (int i = 0; i < writers; i++) {
         put(queue, END_OF_DATA);
@@ -414,75 +574,192 @@ public final class LoadExecutor {
     }
   }
 
-  /** What VALIDATE LOAD answers: a sample of violations, then the count of each rule. */
-  public static final org.apache.arrow.vector.types.pojo.Schema VALIDATION_SCHEMA =
-      new org.apache.arrow.vector.types.pojo.Schema(
-          List.of(
-              Rows.varchar("kind"),
-              Rows.varchar("rule"),
-              Rows.varchar("reason"),
-              Rows.varchar("source_position"),
-              Rows.varchar("row_json"),
-              Rows.bigint("rows")));
+  private void extract(
+      LoadPlan plan,
+      DedupSpill dedup,
+      AtomicInteger nextSplit,
+      BlockingQueue<VectorSchemaRoot> queue,
+      BufferAllocator allocator,
+      LoadListener listener,
+      Counters counters) {
+    Stages stages = new Stages(plan, counters, allocator, Stages.Mode.LOAD);
+    for (int index = nextSplit.getAndIncrement();
+        index < plan.splits().size();
+        index = nextSplit.getAndIncrement()) {
+      Split split = plan.splits().get(index);
+      try (BatchReader reader = plan.connector().open(split, counters.request, allocator)) {
+        long bytesBefore = 0;
+        while (reader.next()) {
+          int rows = reader.root().getRowCount();
+          counters.rowsRead.addAndGet(rows);
+          VectorSchemaRoot batch = stages.apply(reader);
+          if (batch.getRowCount() == 0) {
+            batch.close();
+          } else if (dedup != null) {
+            dedup.add(batch);
+          } else {
+            put(queue, markDeletes(plan, batch, allocator));
+          }
+          long bytes = reader.bytesRead();
+          listener.progressed(bytes - bytesBefore, rows);
+          bytesBefore = bytes;
+        }
+      }
+    }
+  }
 
   /**
-   * VALIDATE LOAD: extracts and validates every row like the load would, writes and commits
-   * nothing, and answers up to {@code maxViolations} violations plus a count per rule (and the rows
-   * read and accepted).
+   * The stages every extracted batch goes through before it is written: cursor window, contract,
+   * normalize (and the cursor window after normalize when the cursor column cannot be compared as
+   * extracted). Returns the batch to write (possibly empty), which the caller owns.
+   */
+  private static final class Stages {
+    enum Mode {
+      /** A LOAD: violations count, and are aborted on, skipped or quarantined. */
+      LOAD,
+      /** VALIDATE LOAD: violations are sampled and counted, never fatal. */
+      VALIDATE
+    }
+
+    private final LoadPlan plan;
+    private final Counters counters;
+    private final BufferAllocator allocator;
+    private final Mode mode;
+
+    Stages(LoadPlan plan, Counters counters, BufferAllocator allocator, Mode mode) {
+      this.plan = plan;
+      this.counters = counters;
+      this.allocator = allocator;
+      this.mode = mode;
+    }
+
+    VectorSchemaRoot apply(BatchReader reader) {
+      VectorSchemaRoot batch = Batches.transfer(reader.root(), allocator);
+      IntFunction<String> positions = reader::position;
+      CursorFilter cursor = counters.cursorFilter;
+      if (cursor != null && plan.cursorOnExtract()) {
+        CursorFilter.Selected selected = cursor.apply(batch, allocator, positions);
+        batch = selected.batch();
+        positions = selected.positions();
+      }
+      if (plan.validation() != null) {
+        batch = validate(batch, positions);
+      }
+      VectorSchemaRoot normalized;
+      try (VectorSchemaRoot checked = batch) {
+        normalized = plan.normalizer().apply(checked, allocator);
+      }
+      if (cursor != null && !plan.cursorOnExtract()) {
+        // The contract may have dropped rows: positions are those of the batch's first rows.
+        normalized =
+            cursor.apply(normalized, allocator, row -> "a row near " + reader.position(0)).batch();
+      }
+      return normalized;
+    }
+
+    /** The contract stage: the accepted rows; violations are counted, quarantined or fatal. */
+    private VectorSchemaRoot validate(VectorSchemaRoot owned, IntFunction<String> positions) {
+      LoadPlan.Validation validation = plan.validation();
+      ValidatedBatch validated = validation.validator().validate(owned, allocator, positions);
+      List<Violation> violations = validated.violations();
+      if (violations.isEmpty()) {
+        return validated.accepted();
+      }
+      try {
+        counters.rowsRejected.addAndGet(validated.rejectedCount());
+        counters.countRules(violations);
+        long errors = counters.errors.addAndGet(validated.errorCount());
+        if (mode == Mode.VALIDATE) {
+          counters.sample(violations);
+          return validated.accepted();
+        }
+        if (validation.onError() == SqlLoad.OnError.ABORT && validated.errorCount() > 0) {
+          Violation first =
+              violations.stream()
+                  .filter(each -> each.severity() == Violation.Severity.ERROR)
+                  .findFirst()
+                  .orElseThrow();
+          throw TidewaterException.user(
+              "%s: contract '%s' rule %s: %s; the row: %s (ON ERROR ABORT: nothing is committed)",
+              first.position(),
+              validation.validator().contract().name(),
+              first.rule(),
+              first.reason(),
+              abbreviate(first.rowJson()));
+        }
+        if (validation.onError() == SqlLoad.OnError.QUARANTINE) {
+          counters.quarantine.add(violations);
+        }
+        Violation last = violations.get(violations.size() - 1);
+        checkRowLimit(validation, errors, last.position(), last.reason());
+        return validated.accepted();
+      } catch (RuntimeException e) {
+        validated.accepted().close();
+        throw e;
+      }
+    }
+  }
+
+  private static String abbreviate(String text) {
+    if (text == null) {
+      return "(no values)";
+    }
+    return text.length() <= MAX_ROW_TEXT ? text : text.substring(0, MAX_ROW_TEXT) + "...";
+  }
+
+  /**
+   * VALIDATE LOAD: extracts and validates every row in the load's cursor window like the load
+   * would, writes and commits nothing, and answers up to {@code maxViolations} violations plus a
+   * count per rule (and the rows read and accepted).
    */
   public Rows validateOnly(LoadPlan plan, BufferAllocator allocator, int maxViolations) {
-    List<Violation> sample = new ArrayList<>();
-    Map<String, Long> counts = new java.util.TreeMap<>();
-    long read = 0;
-    long accepted = 0;
-    long[] unreadable = {0};
+    Counters counters = new Counters();
+    counters.maxSample = maxViolations;
+    if (plan.skipReason() != null) {
+      Rows rows = Rows.of(VALIDATION_SCHEMA);
+      rows.add("skipped", null, plan.skipReason(), null, null, null, null);
+      return rows;
+    }
+    if (plan.cursor() != null) {
+      counters.cursorFilter = new CursorFilter(plan.cursor(), cursorColumn(plan));
+    }
     ExtractRequest request =
         plan.request()
             .withRejections(
                 (position, reason, record) -> {
-                  unreadable[0]++;
-                  counts.merge(Violation.PARSE_RULE, 1L, Long::sum);
-                  if (sample.size() < maxViolations) {
-                    sample.add(Violation.unreadable(position, reason, record));
-                  }
+                  Violation violation = Violation.unreadable(position, reason, record);
+                  counters.rowsRead.incrementAndGet();
+                  counters.rowsRejected.incrementAndGet();
+                  counters.countRules(List.of(violation));
+                  counters.sample(List.of(violation));
                 });
+    Stages stages = new Stages(plan, counters, allocator, Stages.Mode.VALIDATE);
+    long accepted = 0;
     for (Split split : plan.splits()) {
       try (BatchReader reader = plan.connector().open(split, request, allocator)) {
         while (reader.next()) {
-          read += reader.root().getRowCount();
-          VectorSchemaRoot owned = Batches.transfer(reader.root(), allocator);
-          VectorSchemaRoot valid = owned;
-          if (plan.validation() != null) {
-            ValidatedBatch validated =
-                plan.validation().validator().validate(owned, allocator, reader::position);
-            valid = validated.accepted();
-            for (Violation violation : validated.violations()) {
-              counts.merge(violation.rule(), 1L, Long::sum);
-              if (sample.size() < maxViolations) {
-                sample.add(violation);
-              }
-            }
-          }
-          try (VectorSchemaRoot checked = valid;
-              VectorSchemaRoot normalized = plan.normalizer().apply(checked, allocator)) {
-            accepted += normalized.getRowCount();
+          counters.rowsRead.addAndGet(reader.root().getRowCount());
+          try (VectorSchemaRoot batch = stages.apply(reader)) {
+            accepted += batch.getRowCount();
           }
         }
       }
     }
     Rows rows = Rows.of(VALIDATION_SCHEMA);
-    for (Violation violation : sample) {
+    for (Violation violation : counters.sample) {
       rows.add(
           "violation",
           violation.rule(),
           violation.reason(),
           violation.position(),
           violation.rowJson(),
+          violation.rawRecord(),
           null);
     }
-    counts.forEach((rule, count) -> rows.add("rule_count", rule, null, null, null, count));
-    rows.add("rows_read", null, null, null, null, read + unreadable[0]);
-    rows.add("rows_accepted", null, null, null, null, accepted);
+    new TreeMap<>(counters.rules)
+        .forEach((rule, count) -> rows.add("rule_count", rule, null, null, null, null, count));
+    rows.add("rows_read", null, null, null, null, null, counters.rowsRead.get());
+    rows.add("rows_accepted", null, null, null, null, null, accepted);
     return rows;
   }
 
@@ -491,168 +768,58 @@ public final class LoadExecutor {
     counters.rowsRead.incrementAndGet();
     counters.rowsRejected.incrementAndGet();
     long errors = counters.errors.incrementAndGet();
-    counters.rules.merge(Violation.PARSE_RULE, 1L, Long::sum);
+    counters.countRules(List.of(violation));
     if (counters.quarantine != null) {
       counters.quarantine.add(List.of(violation));
     }
-    checkErrorLimit(
-        plan.validation(), counters, errors, 0, violation.position(), violation.reason());
+    checkRowLimit(plan.validation(), errors, violation.position(), violation.reason());
   }
 
-  private static void checkErrorLimit(
-      LoadPlan.Validation validation,
-      Counters counters,
-      long errors,
-      int pendingRows,
-      String position,
-      String reason) {
-    if (validation.errorLimit() == null) {
+  /** ERROR LIMIT n: the load aborts as soon as more than n rows broke the contract. */
+  private static void checkRowLimit(
+      LoadPlan.Validation validation, long errors, String position, String reason) {
+    if (validation.errorLimit() == null
+        || validation.limitKind() != LoadPlan.ErrorLimitKind.ROWS
+        || errors <= validation.errorLimit()) {
       return;
     }
-    double read = counters.rowsRead.get() + pendingRows;
-    double limit =
-        validation.limitKind() == LoadPlan.ErrorLimitKind.PERCENT
-            ? read * validation.errorLimit() / 100.0
-            : validation.errorLimit();
-    if (errors > limit) {
-      throw TidewaterException.user(
-          "%d rows broke contract '%s', over the ERROR LIMIT of %s%s; nothing is committed"
-              + " (last: %s: %s)",
-          errors,
-          validation.validator().contract().name(),
-          validation.errorLimit(),
-          validation.limitKind() == LoadPlan.ErrorLimitKind.PERCENT ? " PERCENT" : "",
-          position,
-          reason);
-    }
+    throw TidewaterException.user(
+        "%d rows broke contract '%s', over the ERROR LIMIT of %s; nothing is committed"
+            + " (last: %s: %s)",
+        errors,
+        validation.validator().contract().name(),
+        formatLimit(validation.errorLimit()),
+        position,
+        reason);
   }
 
-  /** The contract stage: the accepted rows; violations are counted, quarantined or fatal. */
-  private static VectorSchemaRoot validate(
-      LoadPlan plan,
-      VectorSchemaRoot owned,
-      BatchReader reader,
-      BufferAllocator allocator,
-      Counters counters,
-      int rows) {
-    LoadPlan.Validation validation = plan.validation();
-    ValidatedBatch validated = validation.validator().validate(owned, allocator, reader::position);
-    List<Violation> violations = validated.violations();
-    if (violations.isEmpty()) {
-      return validated.accepted();
+  /**
+   * ERROR LIMIT n PERCENT: a share of all the rows the load read, so it is checked once every row
+   * is read, before the commit.
+   */
+  private static void checkPercentLimit(LoadPlan.Validation validation, Counters counters) {
+    if (validation == null
+        || validation.errorLimit() == null
+        || validation.limitKind() != LoadPlan.ErrorLimitKind.PERCENT) {
+      return;
     }
-    try {
-      counters.rowsRejected.addAndGet(validated.rejectedCount());
-      for (Violation violation : violations) {
-        counters.rules.merge(violation.rule(), 1L, Long::sum);
-      }
-      long errors = counters.errors.addAndGet(validated.errorCount());
-      if (validation.onError() == SqlLoad.OnError.ABORT && validated.errorCount() > 0) {
-        Violation first =
-            violations.stream()
-                .filter(each -> each.severity() == Violation.Severity.ERROR)
-                .findFirst()
-                .orElseThrow();
-        throw TidewaterException.user(
-            "%s: contract '%s' rule %s: %s (ON ERROR ABORT: nothing is committed)",
-            first.position(),
-            validation.validator().contract().name(),
-            first.rule(),
-            first.reason());
-      }
-      if (validation.onError() == SqlLoad.OnError.QUARANTINE) {
-        counters.quarantine.add(violations);
-      }
-      Violation last = violations.get(violations.size() - 1);
-      checkErrorLimit(validation, counters, errors, rows, last.position(), last.reason());
-      return validated.accepted();
-    } catch (RuntimeException e) {
-      validated.accepted().close();
-      throw e;
+    long errors = counters.errors.get();
+    long read = counters.rowsRead.get();
+    if (errors == 0 || errors * 100.0 <= validation.errorLimit() * read) {
+      return;
     }
+    throw TidewaterException.user(
+        "%d of %d rows (%.2f%%) broke contract '%s', over the ERROR LIMIT of %s PERCENT; nothing"
+            + " is committed",
+        errors,
+        read,
+        errors * 100.0 / read,
+        validation.validator().contract().name(),
+        formatLimit(validation.errorLimit()));
   }
 
-  /** DEDUP BY's first pass: every row in the window, once, to find each key's winner. */
-  private static void observeAll(
-      LoadPlan plan,
-      ExtractRequest request,
-      CursorFilter cursorFilter,
-      Deduplicator dedup,
-      BufferAllocator allocator) {
-    for (int index = 0; index < plan.splits().size(); index++) {
-      try (BatchReader reader =
-          plan.connector().open(plan.splits().get(index), request, allocator)) {
-        long ordinal = 0;
-        while (reader.next()) {
-          VectorSchemaRoot normalized = plan.normalizer().apply(reader.root(), allocator);
-          try (VectorSchemaRoot batch =
-              cursorFilter == null
-                  ? normalized
-                  : cursorFilter.apply(normalized, allocator, reader::position)) {
-            dedup.observe(batch, index, ordinal);
-            ordinal += batch.getRowCount();
-          }
-        }
-      }
-    }
-  }
-
-  private void extract(
-      LoadPlan plan,
-      CursorFilter cursorFilter,
-      Deduplicator dedup,
-      AtomicInteger nextSplit,
-      BlockingQueue<VectorSchemaRoot> queue,
-      BufferAllocator allocator,
-      LoadListener listener,
-      Counters counters) {
-    for (int index = nextSplit.getAndIncrement();
-        index < plan.splits().size();
-        index = nextSplit.getAndIncrement()) {
-      Split split = plan.splits().get(index);
-      try (BatchReader reader = plan.connector().open(split, counters.request, allocator)) {
-        long bytesBefore = 0;
-        long ordinal = 0;
-        while (reader.next()) {
-          int rows = reader.root().getRowCount();
-          VectorSchemaRoot batch;
-          if (plan.validation() == null) {
-            batch = plan.normalizer().apply(reader.root(), allocator);
-          } else {
-            try (VectorSchemaRoot accepted =
-                validate(
-                    plan,
-                    Batches.transfer(reader.root(), allocator),
-                    reader,
-                    allocator,
-                    counters,
-                    rows)) {
-              batch = plan.normalizer().apply(accepted, allocator);
-            }
-          }
-          if (cursorFilter != null) {
-            batch = cursorFilter.apply(batch, allocator, reader::position);
-          }
-          if (dedup != null) {
-            int inWindow = batch.getRowCount();
-            batch = dedup.keepWinners(batch, index, ordinal, allocator);
-            ordinal += inWindow;
-          }
-          if (plan.deleteWhen() != null && batch.getRowCount() > 0) {
-            batch = markDeletes(plan.deleteWhen(), batch, allocator);
-          }
-          counters.rowsRead.addAndGet(rows);
-          if (batch.getRowCount() == 0) {
-            batch.close();
-          } else {
-            put(queue, batch);
-          }
-          long bytes = reader.bytesRead();
-          listener.progressed(bytes - bytesBefore, rows);
-          bytesBefore = bytes;
-        }
-      }
-    }
+  private static String formatLimit(double limit) {
+    return limit == Math.rint(limit) ? Long.toString((long) limit) : Double.toString(limit);
   }
 
   private static WriteResult drain(
@@ -703,7 +870,7 @@ public final class LoadExecutor {
 
   private static void awaitQuietly(ExecutorService threads) {
     try {
-      threads.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+      threads.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -719,14 +886,24 @@ public final class LoadExecutor {
   }
 
   /**
-   * Adds the DELETE WHEN marker: true where the expression is TRUE (the target row with that key is
-   * deleted and the row not inserted); FALSE and UNKNOWN rows are upserted.
+   * Adds the DELETE WHEN marker when the load has one: true where the expression is TRUE (the
+   * target row with that key is deleted and the row not inserted); FALSE and UNKNOWN rows are
+   * upserted. Takes ownership of {@code batch}.
    */
   private static VectorSchemaRoot markDeletes(
-      CompiledPredicate deleteWhen, VectorSchemaRoot batch, BufferAllocator allocator) {
+      LoadPlan plan, VectorSchemaRoot batch, BufferAllocator allocator) {
+    CompiledPredicate deleteWhen = plan.deleteWhen();
+    if (deleteWhen == null) {
+      return batch;
+    }
     int rows = batch.getRowCount();
     PredicateResult result = new PredicateResult();
-    deleteWhen.evaluate(batch, result);
+    try {
+      deleteWhen.evaluate(batch, result);
+    } catch (RuntimeException e) {
+      batch.close();
+      throw e;
+    }
     BitVector marker = new BitVector(DELETE_MARKER, allocator);
     marker.allocateNew(rows);
     for (int row = 0; row < rows; row++) {
@@ -754,12 +931,33 @@ public final class LoadExecutor {
     final AtomicLong rowsRead = new AtomicLong();
     final AtomicLong rowsWritten = new AtomicLong();
     final AtomicLong rowsRejected = new AtomicLong();
-    final Map<String, Long> rules = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, Long> rules = new ConcurrentHashMap<>();
     final AtomicLong errors = new AtomicLong();
+    final List<Violation> sample = new ArrayList<>();
+    int maxSample;
+    volatile CursorFilter cursorFilter;
     volatile QuarantineWriter quarantine;
     volatile boolean quarantineCommitted;
     volatile ExtractRequest request;
     volatile String cursorBefore;
     volatile String cursorAfter;
+
+    /** Counts each rule a rejected row broke (a row breaking three rules counts for each). */
+    void countRules(List<Violation> violations) {
+      for (Violation violation : violations) {
+        for (String rule : violation.rules()) {
+          rules.merge(rule, 1L, Long::sum);
+        }
+      }
+    }
+
+    synchronized void sample(List<Violation> violations) {
+      for (Violation violation : violations) {
+        if (sample.size() >= maxSample) {
+          return;
+        }
+        sample.add(violation);
+      }
+    }
   }
 }

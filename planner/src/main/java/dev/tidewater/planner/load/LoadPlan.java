@@ -18,8 +18,16 @@ import java.util.stream.Collectors;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * A compiled LOAD: extract (connector splits) -> normalize -> write (Parquet) -> commit (one
- * Iceberg snapshot). Printable by EXPLAIN LOAD without reading data. Owns the open connector.
+ * A compiled LOAD: extract (connector splits) -> cursor window -> validate (contract) -> normalize
+ * -> dedup -> write (Parquet) -> commit (one Iceberg snapshot). Printable by EXPLAIN LOAD without
+ * reading data. Owns the open connector.
+ *
+ * <p>{@code extractSchema} is what the readers deliver (the discovered schema, with the columns the
+ * request asks as text in {@code Utf8}); {@code sourceSchema} is what normalize takes (the
+ * validated rows when there is a contract). {@code cursorOnExtract}: the cursor window applies to
+ * the extracted rows, before validation, because the cursor column can be compared as extracted;
+ * else after normalize. {@code skipReason}: the load reads and writes nothing, for this reason (a
+ * contract's {@code tables} mode discards loads into new tables).
  */
 public record LoadPlan(
     String loadId,
@@ -28,6 +36,7 @@ public record LoadPlan(
     Connector connector,
     ExtractRequest request,
     List<Split> splits,
+    Schema extractSchema,
     Schema sourceSchema,
     TableName target,
     boolean createsTable,
@@ -43,8 +52,10 @@ public record LoadPlan(
     SqlLoad.SortDirection dedupDirection,
     CompiledPredicate deleteWhen,
     Validation validation,
+    boolean cursorOnExtract,
     int writers,
-    Map<String, String> writeOptions)
+    Map<String, String> writeOptions,
+    String skipReason)
     implements AutoCloseable {
 
   /**
@@ -96,6 +107,10 @@ public record LoadPlan(
   public List<String> explain() {
     List<String> lines = new ArrayList<>();
     lines.add("Load " + loadId + " into " + target + " (" + disposition + ")");
+    if (skipReason != null) {
+      lines.add("  Skip: " + skipReason);
+      return lines;
+    }
     lines.add(
         "  Commit: "
             + switch (disposition) {
@@ -108,7 +123,11 @@ public record LoadPlan(
                       + mergeMode.optionValue()
                       + (dedupColumn == null
                           ? ""
-                          : ", dedup by " + dedupColumn + " " + dedupDirection + " (two passes)")
+                          : ", dedup by "
+                              + dedupColumn
+                              + " "
+                              + dedupDirection
+                              + " (validated rows spilled to local disk, then one winner per key)")
                       + (deleteWhen == null ? "" : ", delete when " + deleteWhen.text());
             }
             + ", one Iceberg snapshot"
@@ -127,8 +146,8 @@ public record LoadPlan(
     if (!evolution.isEmpty()) {
       lines.add("    Evolve schema (same commit): " + String.join("; ", evolution.describe()));
     }
-    if (cursor != null) {
-      lines.add("      Cursor: " + cursor.describe());
+    if (cursor != null && !cursorOnExtract) {
+      lines.add("      Cursor (after normalize): " + cursor.describe());
     }
     if (validation != null) {
       lines.add(
@@ -151,6 +170,14 @@ public record LoadPlan(
     lines.add("      Normalize: " + normalizer.mappings().size() + " column(s)");
     for (Normalizer.ColumnMapping mapping : normalizer.mappings()) {
       lines.add("        " + mapping.describe());
+    }
+    if (cursor != null && cursorOnExtract) {
+      lines.add("        Cursor: " + cursor.describe());
+    }
+    if (!request.textColumns().isEmpty()) {
+      lines.add(
+          "        Read as text for the contract's types: "
+              + String.join(", ", new java.util.TreeSet<>(request.textColumns())));
     }
     lines.add(
         "        Extract: "

@@ -14,6 +14,7 @@ import dev.tidewater.planner.TableName;
 import dev.tidewater.planner.contract.ContractDefinition;
 import dev.tidewater.planner.contract.ContractStatements;
 import dev.tidewater.planner.contract.ContractValidator;
+import dev.tidewater.planner.contract.EvolutionMode;
 import dev.tidewater.planner.contract.QuarantineWriter;
 import dev.tidewater.planner.expr.CompiledPredicate;
 import dev.tidewater.planner.expr.PredicateCompiler;
@@ -30,6 +31,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlIdentifier;
@@ -41,11 +45,16 @@ import org.apache.iceberg.catalog.Catalog;
 
 /** Compiles a LOAD statement into a {@link LoadPlan}, reading schemas but no data. */
 public final class LoadPlanner {
+  /** The option that sets the format version of a table the load creates. */
+  public static final String FORMAT_VERSION_OPTION = "format_version";
+
   private static final Set<String> WRITE_OPTIONS =
       Set.of(
           "target_file_size",
+          FORMAT_VERSION_OPTION,
           MergeMode.OPTION,
           MergeSink.KEY_MEMORY_OPTION,
+          MergeSink.SPILL_DIRECTORY_OPTION,
           MergeSink.THREADS_OPTION,
           "write.merge.isolation-level");
 
@@ -79,14 +88,31 @@ public final class LoadPlanner {
       if (discovered.getFields().isEmpty()) {
         throw Positions.userError(sourceId, "source '%s' has no columns", sourceName);
       }
-      LoadPlan.Validation validation = validation(load, discovered, target);
+      ContractDefinition contract =
+          load.contract == null
+              ? null
+              : new ContractStatements(engine.metadata()).resolve(load.contract);
+      // Text sources parse the columns whose contract type differs as text: the contract decides
+      // what such a value may become, not the type inferred from a sample.
+      Set<String> textColumns = textColumns(contract, discovered, load);
+      Schema extractSchema = asText(discovered, textColumns);
+      LoadPlan.Validation validation = validation(load, contract, extractSchema, target);
       // With a contract, the later stages see the validated rows: the contract's types.
-      Schema sourceSchema = validation == null ? discovered : validation.validator().outputSchema();
+      Schema sourceSchema =
+          validation == null ? extractSchema : validation.validator().outputSchema();
       List<PartitionTerm> partitioning = partitioning(load);
       boolean exists = catalog.tableExists(target.identifier());
       org.apache.iceberg.Schema tableSchema;
       SchemaEvolution evolution = new SchemaEvolution(List.of(), List.of());
       Table table = null;
+      String skipReason = null;
+      if (exists && writeOptions.containsKey(FORMAT_VERSION_OPTION)) {
+        throw Positions.userError(
+            load.options,
+            "option '%s' applies when the load creates the table; %s exists",
+            FORMAT_VERSION_OPTION,
+            target);
+      }
       if (exists) {
         table = catalog.loadTable(target.identifier());
         evolution = SchemaEvolution.plan(sourceSchema, table.schema());
@@ -108,6 +134,14 @@ public final class LoadPlanner {
             validation.validator().contract().checkNewTable(target.toString());
           } catch (TidewaterException e) {
             throw Positions.userError(load.contract, "%s", e.getMessage());
+          }
+          EvolutionMode tables = validation.validator().contract().modes().tables();
+          if (tables == EvolutionMode.DISCARD_ROW || tables == EvolutionMode.DISCARD_VALUE) {
+            skipReason =
+                String.format(
+                    "table %s does not exist and contract '%s' has tables = '%s': the load reads"
+                        + " and writes nothing",
+                    target, validation.validator().contract().name(), tables.sqlName());
           }
         }
         tableSchema =
@@ -154,8 +188,11 @@ public final class LoadPlanner {
       CursorWindow cursor = cursorWindow(load, sourceName, normalizer, table);
       List<ColumnPredicate> predicates =
           cursor == null ? List.of() : predicates(cursor, normalizer);
+      boolean cursorOnExtract =
+          cursor != null && comparableAsExtracted(cursor, normalizer, extractSchema);
       ExtractRequest request =
-          new ExtractRequest(object, List.of(), predicates, engine.config().batchRows());
+          new ExtractRequest(object, List.of(), predicates, engine.config().batchRows())
+              .withTextColumns(textColumns);
       List<Split> splits = connector.plan(request);
       return new LoadPlan(
           UUID.randomUUID().toString(),
@@ -164,6 +201,7 @@ public final class LoadPlanner {
           connector,
           request,
           splits,
+          extractSchema,
           sourceSchema,
           target,
           !exists,
@@ -183,9 +221,11 @@ public final class LoadPlanner {
           load.dedupDirection,
           deleteWhen,
           validation,
+          cursorOnExtract,
           // One merge sink holds the load's key set; appends and replaces write in parallel.
           load.disposition == SqlLoad.Disposition.MERGE ? 1 : engine.config().loadThreads(),
-          writeOptions);
+          writeOptions,
+          skipReason);
     } catch (RuntimeException e) {
       connector.close();
       throw e;
@@ -292,16 +332,95 @@ public final class LoadPlanner {
     return predicates;
   }
 
+  /**
+   * The columns a text source should deliver as text: those the contract types differently from the
+   * discovered schema (scalars only), except the cursor column, which the cursor window compares as
+   * extracted.
+   */
+  private static Set<String> textColumns(
+      ContractDefinition contract, Schema discovered, SqlLoad load) {
+    if (contract == null) {
+      return Set.of();
+    }
+    String cursor = load.incrementalColumn == null ? null : load.incrementalColumn.getSimple();
+    Set<String> text = new java.util.TreeSet<>();
+    for (Field field : discovered.getFields()) {
+      if (cursor != null && field.getName().equalsIgnoreCase(cursor)) {
+        continue;
+      }
+      contract
+          .column(field.getName())
+          .filter(column -> !column.type().equals(field.getType()))
+          .filter(column -> isScalar(column.type()) && isScalar(field.getType()))
+          .ifPresent(column -> text.add(field.getName()));
+    }
+    return text;
+  }
+
+  private static boolean isScalar(ArrowType type) {
+    return !(type instanceof ArrowType.Struct
+        || type instanceof ArrowType.List
+        || type instanceof ArrowType.LargeList
+        || type instanceof ArrowType.Map);
+  }
+
+  /** {@code schema} with the fields named in {@code textColumns} as nullable text. */
+  private static Schema asText(Schema schema, Set<String> textColumns) {
+    if (textColumns.isEmpty()) {
+      return schema;
+    }
+    List<Field> fields = new ArrayList<>();
+    for (Field field : schema.getFields()) {
+      fields.add(
+          textColumns.contains(field.getName())
+              ? new Field(field.getName(), FieldType.nullable(ArrowType.Utf8.INSTANCE), null)
+              : field);
+    }
+    return new Schema(fields);
+  }
+
+  /** Whether the cursor window can compare the cursor column as the readers deliver it. */
+  private static boolean comparableAsExtracted(
+      CursorWindow cursor, Normalizer normalizer, Schema extractSchema) {
+    String sourceColumn =
+        normalizer.mappings().stream()
+            .filter(each -> each.output().getName().equals(cursor.column()))
+            .findFirst()
+            .orElseThrow()
+            .source()
+            .getName();
+    for (Field field : extractSchema.getFields()) {
+      if (field.getName().equals(sourceColumn)) {
+        try {
+          return CursorType.of(field) == cursor.type();
+        } catch (TidewaterException e) {
+          return false;
+        }
+      }
+    }
+    return false;
+  }
+
   /** The contract stage of a LOAD ... USING CONTRACT, or null. */
-  private LoadPlan.Validation validation(SqlLoad load, Schema discovered, TableName target) {
-    if (load.contract == null) {
+  private LoadPlan.Validation validation(
+      SqlLoad load, ContractDefinition contract, Schema extractSchema, TableName target) {
+    if (contract == null) {
       if (load.errorLimit != null) {
         throw Positions.userError(load.errorLimit, "ERROR LIMIT needs USING CONTRACT");
       }
       return null;
     }
-    ContractDefinition contract = new ContractStatements(engine.metadata()).resolve(load.contract);
-    ContractValidator validator = new ContractValidator(contract, discovered);
+    // A MERGE without DEDUP BY needs its keys unique: the contract checks them like its own.
+    List<List<String>> loadKeys = new ArrayList<>();
+    if (load.disposition == SqlLoad.Disposition.MERGE && load.dedupBy == null) {
+      loadKeys.add(
+          load.mergeKeys.getList().stream()
+              .map(node -> ((SqlIdentifier) node).getSimple())
+              .toList());
+    }
+    ContractValidator validator =
+        new ContractValidator(
+            contract, extractSchema, ContractValidator.DEFAULT_UNIQUE_KEY_LIMIT, loadKeys);
     SqlLoad.OnError onError = load.onError == null ? SqlLoad.OnError.ABORT : load.onError;
     TableName quarantine = null;
     if (onError == SqlLoad.OnError.QUARANTINE) {
@@ -320,9 +439,21 @@ public final class LoadPlanner {
     Double limit = null;
     LoadPlan.ErrorLimitKind kind = LoadPlan.ErrorLimitKind.ROWS;
     if (load.errorLimit != null) {
+      if (onError == SqlLoad.OnError.ABORT) {
+        throw Positions.userError(
+            load.errorLimit,
+            "ERROR LIMIT needs ON ERROR SKIP or QUARANTINE (ABORT stops at the first violation)");
+      }
       limit = load.errorLimit.bigDecimalValue().doubleValue();
       kind =
           load.errorLimitPercent ? LoadPlan.ErrorLimitKind.PERCENT : LoadPlan.ErrorLimitKind.ROWS;
+      if (limit < 0 || kind == LoadPlan.ErrorLimitKind.PERCENT && limit > 100) {
+        throw Positions.userError(
+            load.errorLimit,
+            "ERROR LIMIT %s%s is out of range",
+            load.errorLimit,
+            kind == LoadPlan.ErrorLimitKind.PERCENT ? " PERCENT (0 to 100)" : " (0 or more)");
+      }
     }
     return new LoadPlan.Validation(validator, onError, limit, kind, quarantine);
   }

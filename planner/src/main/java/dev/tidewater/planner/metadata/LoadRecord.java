@@ -4,7 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
 
-/** One row of load history. */
+/**
+ * One row of load history. {@code owner} names the process that runs (or ran) the load, as {@code
+ * host/pid/process-start-millis}, so that a later process can tell a load whose process died from
+ * one still running; {@code contract} is {@code name v<version>} for loads with a contract.
+ */
 public record LoadRecord(
     String loadId,
     String source,
@@ -19,7 +23,9 @@ public record LoadRecord(
     String cursorAfter,
     Instant startedAt,
     long durationMillis,
-    String error) {
+    String error,
+    String owner,
+    String contract) {
   public LoadRecord {
     requireNonNull(loadId, "loadId is null");
     requireNonNull(source, "source is null");
@@ -29,11 +35,44 @@ public record LoadRecord(
     requireNonNull(startedAt, "startedAt is null");
   }
 
+  /** The same load in another state, with another snapshot, cursor after and error. */
+  public LoadRecord withOutcome(
+      LoadStatus newStatus, Long newSnapshotId, String newCursorAfter, String newError) {
+    return new LoadRecord(
+        loadId,
+        source,
+        target,
+        disposition,
+        newStatus,
+        rowsRead,
+        rowsWritten,
+        rowsRejected,
+        newSnapshotId,
+        cursorBefore,
+        newCursorAfter,
+        startedAt,
+        durationMillis,
+        newError,
+        owner,
+        contract);
+  }
+
   /** The states of a load. */
   public enum LoadStatus {
+    /** Reading, validating, writing or committing. */
     RUNNING,
+    /** Committed. */
     SUCCEEDED,
+    /** Nothing was committed. */
     FAILED,
+    /**
+     * The commit's outcome was unknown when the load ended (the catalog did not answer); the next
+     * look at the table tells SUCCEEDED from FAILED.
+     */
+    UNKNOWN,
+    /** A contract's {@code tables} mode discarded a load into a new table: nothing was read. */
+    SKIPPED,
+    /** Committed, then undone by {@code ROLLBACK LOAD}. */
     ROLLED_BACK
   }
 }

@@ -84,6 +84,7 @@ public final class MetadataStore implements AutoCloseable {
               + " VARCHAR(1024) NOT NULL, row_count BIGINT NOT NULL)");
       addColumnIfMissing(statement, "tw_loads", "cursor_before", "TEXT");
       addColumnIfMissing(statement, "tw_loads", "cursor_after", "TEXT");
+      addColumnIfMissing(statement, "tw_loads", "owner", "VARCHAR(512)");
     }
   }
 
@@ -169,8 +170,8 @@ public final class MetadataStore implements AutoCloseable {
             connection.prepareStatement(
                 "INSERT INTO tw_loads (load_id, source, target, disposition, status, rows_read,"
                     + " rows_written, rows_rejected, snapshot_id, started_at, duration_ms, error,"
-                    + " cursor_before, cursor_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                    + " ?, ?)")) {
+                    + " cursor_before, cursor_after, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    + " ?, ?, ?, ?, ?)")) {
       delete.setString(1, load.loadId());
       delete.executeUpdate();
       insert.setString(1, load.loadId());
@@ -191,6 +192,7 @@ public final class MetadataStore implements AutoCloseable {
       insert.setString(12, load.error());
       insert.setString(13, load.cursorBefore());
       insert.setString(14, load.cursorAfter());
+      insert.setString(15, load.owner());
       insert.executeUpdate();
     } catch (SQLException e) {
       throw TidewaterException.external(e, "cannot record load '%s'", load.loadId());
@@ -243,9 +245,12 @@ public final class MetadataStore implements AutoCloseable {
     try (Statement statement = connection.createStatement();
         ResultSet rows =
             statement.executeQuery(
-                "SELECT load_id, source, target, disposition, status, rows_read, rows_written,"
-                    + " rows_rejected, snapshot_id, started_at, duration_ms, error, cursor_before,"
-                    + " cursor_after FROM tw_loads ORDER BY started_at DESC, load_id")) {
+                "SELECT l.load_id, l.source, l.target, l.disposition, l.status, l.rows_read,"
+                    + " l.rows_written, l.rows_rejected, l.snapshot_id, l.started_at,"
+                    + " l.duration_ms, l.error, l.cursor_before, l.cursor_after, l.owner,"
+                    + " c.contract_name, c.contract_version FROM tw_loads l LEFT JOIN"
+                    + " tw_load_contracts c ON c.load_id = l.load_id"
+                    + " ORDER BY l.started_at DESC, l.load_id")) {
       List<LoadRecord> loads = new ArrayList<>();
       while (rows.next()) {
         long snapshot = rows.getLong(9);
@@ -265,7 +270,9 @@ public final class MetadataStore implements AutoCloseable {
                 rows.getString(14),
                 Instant.ofEpochMilli(rows.getLong(10)),
                 rows.getLong(11),
-                rows.getString(12)));
+                rows.getString(12),
+                rows.getString(15),
+                rows.getString(16) == null ? null : rows.getString(16) + " v" + rows.getInt(17)));
       }
       return loads;
     } catch (SQLException e) {

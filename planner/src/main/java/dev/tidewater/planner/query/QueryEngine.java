@@ -132,7 +132,7 @@ public final class QueryEngine implements AutoCloseable {
       }
     }
     if (!rootEntries.contains("system")) {
-      root.add("system", new SystemSchema(engine.metadata()));
+      root.add("system", new SystemSchema(engine));
       rootEntries.add("system");
     }
     for (SourceDefinition source : engine.metadata().sources()) {

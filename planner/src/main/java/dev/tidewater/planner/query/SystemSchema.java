@@ -1,7 +1,7 @@
 package dev.tidewater.planner.query;
 
+import dev.tidewater.planner.Engine;
 import dev.tidewater.planner.metadata.LoadRecord;
-import dev.tidewater.planner.metadata.MetadataStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +18,10 @@ import org.apache.calcite.sql.type.SqlTypeName;
 
 /** The {@code system} schema: Tidewater's own tables, e.g. {@code system.loads}. */
 final class SystemSchema extends AbstractSchema {
-  private final MetadataStore metadata;
+  private final Engine engine;
 
-  SystemSchema(MetadataStore metadata) {
-    this.metadata = metadata;
+  SystemSchema(Engine engine) {
+    this.engine = engine;
   }
 
   @Override
@@ -46,7 +46,7 @@ final class SystemSchema extends AbstractSchema {
 
     @Override
     public Enumerable<Object[]> scan(DataContext root) {
-      return Linq4j.asEnumerable(metadata.loadErrors());
+      return Linq4j.asEnumerable(engine.metadata().loadErrors());
     }
   }
 
@@ -66,13 +66,14 @@ final class SystemSchema extends AbstractSchema {
       builder.add("started_at", SqlTypeName.TIMESTAMP, 3).nullable(true);
       builder.add("seconds", SqlTypeName.DOUBLE).nullable(true);
       builder.add("error", SqlTypeName.VARCHAR).nullable(true);
+      builder.add("contract", SqlTypeName.VARCHAR).nullable(true);
       return builder.build();
     }
 
     @Override
     public Enumerable<Object[]> scan(DataContext root) {
       List<Object[]> rows = new ArrayList<>();
-      for (LoadRecord load : metadata.loads()) {
+      for (LoadRecord load : engine.loads()) {
         rows.add(
             new Object[] {
               load.loadId(),
@@ -88,7 +89,8 @@ final class SystemSchema extends AbstractSchema {
               load.cursorAfter(),
               load.startedAt().toEpochMilli(),
               load.durationMillis() / 1000.0,
-              load.error()
+              load.error(),
+              load.contract()
             });
       }
       return Linq4j.asEnumerable(rows);
