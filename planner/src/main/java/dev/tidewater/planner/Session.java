@@ -67,7 +67,7 @@ import org.apache.iceberg.types.Types;
  * kind has one method; {@link #execute} dispatches to it.
  */
 public final class Session implements AutoCloseable {
-  /** How many violations VALIDATE LOAD lists (the counts per rule cover all). */
+  /** How many violations VALIDATE LOAD lists by default (the counts per rule cover all). */
   private static final int MAX_VIOLATIONS = 1000;
 
   private final Engine engine;
@@ -172,12 +172,7 @@ public final class Session implements AutoCloseable {
       return rollbackLoad(rollback);
     }
     if (node instanceof SqlValidateLoad validate) {
-      try (LoadPlan plan = new LoadPlanner(engine).plan(validate.load, catalog, namespace)) {
-        return ExecutionResult.rows(
-            new LoadExecutor(engine)
-                .validateOnly(plan, allocator, MAX_VIOLATIONS)
-                .reader(allocator));
-      }
+      return validateLoad(validate, allocator);
     }
     if (node instanceof SqlPublishBranch || node instanceof SqlDropBranch) {
       throw Positions.userError(node, "%s is not supported yet", node.getKind());
@@ -322,6 +317,35 @@ public final class Session implements AutoCloseable {
                 load.cursorBefore(),
                 load.error()));
     return ExecutionResult.update(1);
+  }
+
+  /**
+   * VALIDATE LOAD: the load's extraction and validation, nothing written; {@code WITH
+   * (max_violations = n)} caps the violations listed.
+   */
+  private ExecutionResult validateLoad(SqlValidateLoad validate, BufferAllocator allocator) {
+    int maxViolations = MAX_VIOLATIONS;
+    String limit = SqlOptions.toMap(validate.load.options).get(LoadPlanner.MAX_VIOLATIONS_OPTION);
+    if (limit != null) {
+      try {
+        maxViolations = Integer.parseInt(limit.trim());
+      } catch (NumberFormatException e) {
+        maxViolations = -1;
+      }
+      if (maxViolations < 0) {
+        throw Positions.userError(
+            validate.load.options,
+            "option '%s' takes a number of rows (0 or more), not '%s'",
+            LoadPlanner.MAX_VIOLATIONS_OPTION,
+            limit);
+      }
+    }
+    try (LoadPlan plan =
+        new LoadPlanner(engine)
+            .plan(validate.load, catalog, namespace, LoadPlanner.Purpose.VALIDATE)) {
+      return ExecutionResult.rows(
+          new LoadExecutor(engine).validateOnly(plan, allocator, maxViolations).reader(allocator));
+    }
   }
 
   private ExecutionResult explainLoad(SqlExplainLoad explain, BufferAllocator allocator) {

@@ -260,6 +260,28 @@ class LoadCorrectnessTest {
   }
 
   @Test
+  void validateListsAtMostMaxViolationsButCountsThemAll() throws Exception {
+    Path csv = csv("many.csv", "id,amount\n1,-1\n2,-2\n3,-3\n4,4\n");
+    execute("CREATE SOURCE many TYPE FILES WITH (location = '" + csv + "')");
+    execute("CREATE CONTRACT many_v1 (id BIGINT, amount BIGINT CHECK (amount >= 0))");
+    List<List<Object>> report =
+        rows(
+            "VALIDATE LOAD many INTO app.many WITH DISPOSITION APPEND USING CONTRACT many_v1"
+                + " WITH (max_violations = 1)");
+    assertThat(report).filteredOn(row -> row.get(0).equals("violation")).hasSize(1);
+    assertThat(report)
+        .filteredOn(row -> !row.get(0).equals("violation"))
+        .extracting(row -> row.get(0) + " " + row.get(6))
+        .containsExactly("rule_count 3", "rows_read 4", "rows_accepted 1");
+    assertThatThrownBy(
+            () ->
+                rows(
+                    "LOAD many INTO app.many WITH DISPOSITION APPEND USING CONTRACT many_v1"
+                        + " WITH (max_violations = 1)"))
+        .hasMessageContaining("unknown LOAD option 'max_violations'");
+  }
+
+  @Test
   void aContractDiscardingNewTablesSkipsTheLoad() throws Exception {
     Path csv = csv("skip.csv", "id\n1\n2\n");
     execute("CREATE SOURCE skipping TYPE FILES WITH (location = '" + csv + "')");

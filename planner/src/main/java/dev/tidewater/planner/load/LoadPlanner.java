@@ -64,7 +64,21 @@ public final class LoadPlanner {
     this.engine = engine;
   }
 
+  /** The option of VALIDATE LOAD that caps the violations it lists (default 1000). */
+  public static final String MAX_VIOLATIONS_OPTION = "max_violations";
+
+  /** What a plan is for: VALIDATE LOAD takes an option of its own. */
+  public enum Purpose {
+    LOAD,
+    VALIDATE
+  }
+
   public LoadPlan plan(SqlLoad load, String defaultCatalog, String defaultNamespace) {
+    return plan(load, defaultCatalog, defaultNamespace, Purpose.LOAD);
+  }
+
+  public LoadPlan plan(
+      SqlLoad load, String defaultCatalog, String defaultNamespace, Purpose purpose) {
     rejectUnsupported(load);
     if (!(load.source instanceof SqlIdentifier sourceId)) {
       throw Positions.userError(load.source, "LOAD from a query is not supported yet");
@@ -76,7 +90,7 @@ public final class LoadPlanner {
             .source(sourceName)
             .orElseThrow(() -> Positions.userError(sourceId, "unknown source '%s'", sourceName));
     SourceObject object = new SourceObject(sourceId.names.subList(1, sourceId.names.size()));
-    Map<String, String> writeOptions = writeOptions(load);
+    Map<String, String> writeOptions = writeOptions(load, purpose);
 
     TableName target =
         TableName.resolve(
@@ -483,8 +497,11 @@ public final class LoadPlanner {
     }
   }
 
-  private static Map<String, String> writeOptions(SqlLoad load) {
-    Map<String, String> options = SqlOptions.toMap(load.options);
+  private static Map<String, String> writeOptions(SqlLoad load, Purpose purpose) {
+    Map<String, String> options = new java.util.HashMap<>(SqlOptions.toMap(load.options));
+    if (purpose == Purpose.VALIDATE) {
+      options.remove(MAX_VIOLATIONS_OPTION);
+    }
     for (String key : options.keySet()) {
       if (!WRITE_OPTIONS.contains(key)) {
         throw Positions.userError(
