@@ -135,6 +135,7 @@ public final class LoadExecutor {
       long startNanos) {
     try {
       long snapshotId = run(plan, allocator, listener, counters);
+      Failpoints.reach(Failpoints.AFTER_COMMIT);
       long millis = (System.nanoTime() - startNanos) / 1_000_000;
       engine
           .metadata()
@@ -254,6 +255,7 @@ public final class LoadExecutor {
     }
     try {
       listener.committing();
+      Failpoints.reach(Failpoints.BEFORE_COMMIT);
       checkPercentLimit(plan.validation(), counters);
       Map<String, String> summary = summary(plan, counters);
       CursorCheck cursorCheck = null;

@@ -1,0 +1,37 @@
+package dev.tidewater.planner.load;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Crash points for the tests that kill a process in the middle of a load. With the system property
+ * {@value #PROPERTY} set to a point's name, a load that reaches the point prints {@code tidewater
+ * failpoint reached: <name>} and waits there until the process is killed, so a test can SIGKILL it
+ * at exactly that moment. Unset (always, outside those tests), a point costs one property read.
+ */
+public final class Failpoints {
+  /** The system property naming the point to stop at. */
+  public static final String PROPERTY = "tidewater.failpoint";
+
+  /** Every file is written; nothing is committed yet. */
+  public static final String BEFORE_COMMIT = "load.before-commit";
+
+  /** The Iceberg commit landed; the load history does not say so yet. */
+  public static final String AFTER_COMMIT = "load.after-commit";
+
+  private Failpoints() {}
+
+  static void reach(String point) {
+    if (!point.equals(System.getProperty(PROPERTY))) {
+      return;
+    }
+    System.out.println("tidewater failpoint reached: " + point);
+    System.out.flush();
+    while (true) {
+      try {
+        TimeUnit.SECONDS.sleep(1);
+      } catch (InterruptedException e) {
+        // a cancelled statement keeps waiting too: only the kill ends it
+      }
+    }
+  }
+}
