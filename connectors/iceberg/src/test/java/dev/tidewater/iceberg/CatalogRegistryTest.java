@@ -9,6 +9,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Table;
@@ -16,6 +18,7 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.hadoop.HadoopCatalog;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,6 +100,22 @@ class CatalogRegistryTest {
           .isInstanceOfSatisfying(
               TidewaterException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.USER))
           .hasMessageContaining("catalog 'odd' is misconfigured");
+    }
+  }
+
+  @Test
+  void hadoopCatalogOnALocalDirectory() {
+    try (BufferAllocator allocator = new RootAllocator();
+        CatalogRegistry registry =
+            CatalogRegistry.create(
+                Map.of(
+                    "files",
+                    Map.of("type", "hadoop", "warehouse", dataDir.resolve("tables").toString())))) {
+      Catalog catalog = registry.catalog("files");
+      assertThat(catalog).isInstanceOf(HadoopCatalog.class);
+      Table table = CatalogRoundTrip.run(catalog, TableIdentifier.of("sales", "orders"), allocator);
+      assertThat(table.location()).endsWith("tables/sales/orders");
+      assertThat(allocator.getAllocatedMemory()).isZero();
     }
   }
 
