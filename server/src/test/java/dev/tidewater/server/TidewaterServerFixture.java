@@ -18,9 +18,13 @@ final class TidewaterServerFixture implements AutoCloseable {
   private final FlightEndpoint endpoint;
 
   TidewaterServerFixture(Path dataDir) {
+    this(TidewaterConfig.defaults().withDataDir(dataDir));
+  }
+
+  /** A server with {@code config}'s data directory and catalogs, listening on a free port. */
+  TidewaterServerFixture(TidewaterConfig config) {
     Map<String, String> environment =
         Map.of("TIDEWATER_USER", USER, "TIDEWATER_PASSWORD", PASSWORD);
-    TidewaterConfig config = TidewaterConfig.defaults().withDataDir(dataDir);
     Users users = Users.from(config, environment::get, message -> {});
     this.tidewater = Tidewater.start(config, environment::get);
     this.endpoint =

@@ -140,6 +140,16 @@ public final class CatalogRegistry implements AutoCloseable {
   }
 
   private Catalog build(String name, Map<String, String> props) {
+    String type = props.get(CatalogUtil.ICEBERG_CATALOG_TYPE);
+    if (CatalogUtil.ICEBERG_CATALOG_TYPE_HIVE.equalsIgnoreCase(type)
+        && !props.containsKey(CatalogProperties.CATALOG_IMPL)) {
+      // Iceberg would say only that it cannot find the class.
+      throw TidewaterException.user(
+          "catalog '%s' is of type 'hive', but Tidewater does not ship the Hive Metastore catalog"
+              + " (its client needs Hive's own dependency tree); serve the metastore's tables"
+              + " through an Iceberg REST catalog and configure 'type: rest'",
+          name);
+    }
     try {
       return CatalogUtil.buildIcebergCatalog(name, props, hadoopConf);
     } catch (IllegalArgumentException | UnsupportedOperationException e) {

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.TidewaterException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Table;
@@ -15,6 +18,7 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.hadoop.HadoopCatalog;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,6 +100,76 @@ class CatalogRegistryTest {
           .isInstanceOfSatisfying(
               TidewaterException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.USER))
           .hasMessageContaining("catalog 'odd' is misconfigured");
+    }
+  }
+
+  @Test
+  void hadoopCatalogOnALocalDirectory() {
+    try (BufferAllocator allocator = new RootAllocator();
+        CatalogRegistry registry =
+            CatalogRegistry.create(
+                Map.of(
+                    "files",
+                    Map.of("type", "hadoop", "warehouse", dataDir.resolve("tables").toString())))) {
+      Catalog catalog = registry.catalog("files");
+      assertThat(catalog).isInstanceOf(HadoopCatalog.class);
+      Table table = CatalogRoundTrip.run(catalog, TableIdentifier.of("sales", "orders"), allocator);
+      assertThat(table.location()).endsWith("tables/sales/orders");
+      assertThat(allocator.getAllocatedMemory()).isZero();
+    }
+  }
+
+  @Test
+  void glueCatalogIsOnTheClassPath() {
+    // Building the catalog makes no request; Glue itself cannot run in process.
+    try (CatalogRegistry registry =
+        CatalogRegistry.create(
+            Map.of(
+                "glue",
+                Map.of(
+                    "type", "glue",
+                    "warehouse", "s3://lake/warehouse",
+                    "client.region", "eu-west-1",
+                    "s3.access-key-id", "tidewater",
+                    "s3.secret-access-key", "not-used")))) {
+      assertThat(registry.catalog("glue").getClass().getName())
+          .isEqualTo("org.apache.iceberg.aws.glue.GlueCatalog");
+    }
+  }
+
+  @Test
+  void nessieCatalogIsOnTheClassPath() {
+    // Nothing listens on port 1 of the loopback address: the catalog builds, and its first
+    // request fails to connect.
+    try (CatalogRegistry registry =
+        CatalogRegistry.create(
+            Map.of(
+                "versioned",
+                Map.of(
+                    "type", "nessie",
+                    "uri", "http://127.0.0.1:1/api/v2",
+                    "warehouse", dataDir.toUri().toString())))) {
+      Catalog catalog = registry.catalog("versioned");
+      assertThat(catalog.getClass().getName()).isEqualTo("org.apache.iceberg.nessie.NessieCatalog");
+      assertThatThrownBy(() -> ((SupportsNamespaces) catalog).listNamespaces())
+          .hasMessage("Failed to execute GET request against 'http://127.0.0.1:1/api/v2/trees/-'.")
+          .hasRootCauseInstanceOf(ClosedChannelException.class);
+    }
+  }
+
+  @Test
+  void hiveCatalogIsNotShippedAndSaysSo() {
+    try (CatalogRegistry registry =
+        CatalogRegistry.create(
+            Map.of("metastore", Map.of("type", "hive", "uri", "thrift://127.0.0.1:1")))) {
+      assertThatThrownBy(() -> registry.catalog("metastore"))
+          .isInstanceOfSatisfying(
+              TidewaterException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.USER))
+          .hasMessage(
+              "catalog 'metastore' is of type 'hive', but Tidewater does not ship the Hive"
+                  + " Metastore catalog (its client needs Hive's own dependency tree); serve the"
+                  + " metastore's tables through an Iceberg REST catalog and configure 'type:"
+                  + " rest'");
     }
   }
 }
