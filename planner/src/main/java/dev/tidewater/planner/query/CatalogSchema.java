@@ -1,7 +1,9 @@
 package dev.tidewater.planner.query;
 
+import dev.tidewater.spi.TidewaterException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.calcite.schema.Schema;
 import org.apache.calcite.schema.impl.AbstractSchema;
@@ -9,20 +11,37 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 
-/** One Iceberg catalog: its top-level namespaces are sub-schemas. */
+/**
+ * One Iceberg catalog: its top-level namespaces are sub-schemas. The catalog is opened when a query
+ * first names it, so a catalog that cannot be reached fails only the queries that use it.
+ */
 final class CatalogSchema extends AbstractSchema {
-  private final Catalog catalog;
+  private final Supplier<Catalog> catalogs;
   private final BufferAllocator allocator;
   private final int batchRows;
+  private volatile TidewaterException failure;
 
-  CatalogSchema(Catalog catalog, BufferAllocator allocator, int batchRows) {
-    this.catalog = catalog;
+  CatalogSchema(Supplier<Catalog> catalog, BufferAllocator allocator, int batchRows) {
+    this.catalogs = catalog;
     this.allocator = allocator;
     this.batchRows = batchRows;
   }
 
+  /**
+   * The namespaces. Calcite lists every schema's sub-schemas while it prepares any query, so a
+   * catalog that cannot be opened lists none (and keeps its error for {@link #failure}) rather than
+   * fail the queries of other catalogs.
+   */
   @Override
   protected Map<String, Schema> getSubSchemaMap() {
+    Catalog catalog;
+    try {
+      catalog = catalogs.get();
+      failure = null;
+    } catch (TidewaterException e) {
+      failure = e;
+      return Map.of();
+    }
     Map<String, Schema> namespaces = new LinkedHashMap<>();
     if (catalog instanceof SupportsNamespaces supports) {
       for (Namespace namespace : supports.listNamespaces()) {
@@ -32,6 +51,11 @@ final class CatalogSchema extends AbstractSchema {
       }
     }
     return namespaces;
+  }
+
+  /** Why the catalog could not be opened the last time, or null. */
+  TidewaterException failure() {
+    return failure;
   }
 
   Map<String, Schema> namespaces() {

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Properties;
@@ -30,7 +31,6 @@ import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.parser.SqlParseException;
-import org.apache.iceberg.catalog.Catalog;
 
 /**
  * Runs SELECT statements with Calcite over Iceberg tables and source objects, one Calcite
@@ -41,6 +41,7 @@ public final class QueryEngine implements AutoCloseable {
   private final BufferAllocator scanAllocator;
   private final CalciteConnection connection;
   private final Set<String> rootEntries = new HashSet<>();
+  private final Map<String, CatalogSchema> catalogSchemas = new HashMap<>();
   private final String catalog;
   private final String namespace;
 
@@ -74,7 +75,7 @@ public final class QueryEngine implements AutoCloseable {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       return JdbcToArrowUtils.jdbcToArrowSchema(statement.getMetaData(), config(scanAllocator));
     } catch (SQLException e) {
-      throw translate(e);
+      throw withCatalogFailure(translate(e));
     }
   }
 
@@ -91,7 +92,7 @@ public final class QueryEngine implements AutoCloseable {
       return new ResultSetReader(schema, statement, batches);
     } catch (SQLException | IOException | RuntimeException e) {
       closeQuietly(statement);
-      throw translate(e);
+      throw withCatalogFailure(translate(e));
     }
   }
 
@@ -117,8 +118,9 @@ public final class QueryEngine implements AutoCloseable {
     rootEntries.clear();
     int batchRows = engine.config().batchRows();
     for (String name : engine.catalogNames()) {
-      Catalog icebergCatalog = engine.catalogs().catalog(name);
-      CatalogSchema schema = new CatalogSchema(icebergCatalog, scanAllocator, batchRows);
+      CatalogSchema schema =
+          new CatalogSchema(() -> engine.catalogs().catalog(name), scanAllocator, batchRows);
+      catalogSchemas.put(name, schema);
       root.add(name, schema).setCacheEnabled(false);
       rootEntries.add(name);
       if (name.equals(catalog)) {
@@ -148,6 +150,31 @@ public final class QueryEngine implements AutoCloseable {
     } catch (SQLException e) {
       throw TidewaterException.internal(e, "cannot set the current namespace");
     }
+  }
+
+  /**
+   * A query that names a catalog that could not be opened fails with "not found within 'lake'": say
+   * why the catalog is missing.
+   */
+  private TidewaterException withCatalogFailure(TidewaterException error) {
+    for (Map.Entry<String, CatalogSchema> entry : catalogSchemas.entrySet()) {
+      TidewaterException failure = entry.getValue().failure();
+      if (failure != null
+          && error.getMessage() != null
+          && error.getMessage().contains("'" + entry.getKey() + "'")) {
+        return new TidewaterException(
+            failure.kind(),
+            error.position().orElse(null),
+            error.getMessage()
+                + " (catalog '"
+                + entry.getKey()
+                + "': "
+                + failure.getMessage()
+                + ")",
+            failure);
+      }
+    }
+    return error;
   }
 
   static TidewaterException translate(Exception e) {
