@@ -40,7 +40,13 @@ class UnreachableCatalogTest {
                         "iceberg",
                         CatalogRegistry.embeddedDefault(data),
                         "lake",
-                        Map.of("type", "rest", "uri", "http://127.0.0.1:" + deadPort))),
+                        Map.of(
+                            "type",
+                            "rest",
+                            "uri",
+                            "http://127.0.0.1:" + deadPort,
+                            "rest.client.max-retries",
+                            "0"))),
                 List.of(new FilesConnectorFactory()),
                 allocator);
         Session session = engine.openSession("test")) {

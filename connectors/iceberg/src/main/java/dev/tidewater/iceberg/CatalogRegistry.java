@@ -95,7 +95,16 @@ public final class CatalogRegistry implements AutoCloseable {
     return props;
   }
 
-  /** The catalog named {@code name} (case-insensitive); a user error when there is none. */
+  private static final long RETRY_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
+  private final Map<String, Failure> failures = new java.util.HashMap<>();
+
+  private record Failure(TidewaterException error, long atNanos) {}
+
+  /**
+   * The catalog named {@code name} (case-insensitive); a user error when there is none. A catalog
+   * that failed to open is tried again after 30 seconds; until then its error is answered at once.
+   */
   public Catalog catalog(String name) {
     requireNonNull(name, "name is null");
     String key = name.toLowerCase(Locale.ROOT);
@@ -108,7 +117,19 @@ public final class CatalogRegistry implements AutoCloseable {
       TidewaterException.check(!closed, "the catalog registry is closed");
       Catalog catalog = catalogs.get(key);
       if (catalog == null) {
-        catalog = build(key, props);
+        Failure failure = failures.get(key);
+        if (failure != null && System.nanoTime() - failure.atNanos() < RETRY_AFTER_NANOS) {
+          throw failure.error();
+        }
+        try {
+          catalog = build(key, props);
+        } catch (TidewaterException e) {
+          // A catalog that cannot be reached is not asked again for a while: every statement
+          // would otherwise wait out the client's connection retries.
+          failures.put(key, new Failure(e, System.nanoTime()));
+          throw e;
+        }
+        failures.remove(key);
         catalogs.put(key, catalog);
       }
       return catalog;
