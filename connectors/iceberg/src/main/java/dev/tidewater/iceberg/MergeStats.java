@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * What one MERGE did: incoming rows by outcome, and the work on the target table. After a commit
  * that had to be re-planned against concurrent commits, the counts are those of the committed
- * result: an incoming key that a concurrent load inserted meanwhile counts as an update.
+ * result: an incoming key that a concurrent load inserted meanwhile counts as an update. (A key
+ * whose only target row a concurrent commit deleted meanwhile still counts as an update.)
  *
  * @param rowsInserted incoming rows whose key matched no target row
  * @param rowsUpdated incoming rows whose key matched a target row, which they replace
