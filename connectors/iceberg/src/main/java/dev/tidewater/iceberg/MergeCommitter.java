@@ -5,22 +5,12 @@ import static java.util.Objects.requireNonNull;
 import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.TidewaterException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import org.apache.iceberg.BaseTransaction;
 import org.apache.iceberg.IsolationLevel;
-import org.apache.iceberg.MetadataUpdate;
-import org.apache.iceberg.Schema;
-import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.Transaction;
-import org.apache.iceberg.Transactions;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expression;
-import org.apache.iceberg.types.TypeUtil;
-import org.apache.iceberg.types.Types;
-import org.apache.iceberg.util.SnapshotUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * after a backoff with jitter — at most {@value #MAX_ROUNDS} attempts. The outcome is what running
  * the merge after those commits gives: per key, the last committer wins.
  *
- * <p>A later attempt runs in a new transaction on the same table operations; the schema changes of
+ * <p>A later attempt runs in a new transaction ({@link TransactionReplay}): the schema changes of
  * the caller's transaction (a load's schema evolution) are applied to it again. A transaction that
  * creates the table, or that carries other changes, cannot be replayed: its conflicts fail the
  * load. A {@code CommitStateUnknownException} ends everything and keeps every file.
@@ -42,9 +32,6 @@ final class MergeCommitter implements TableCommitter {
   static final int MAX_ROUNDS = 10;
 
   private static final Logger LOG = LoggerFactory.getLogger(MergeCommitter.class);
-  private static final long BASE_BACKOFF_MILLIS = 50;
-  private static final long MAX_BACKOFF_MILLIS = 2_000;
-  private static final Long NO_SNAPSHOT = -1L;
 
   private final MergeSink sink;
   private final Expression conflictFilter;
@@ -61,7 +48,7 @@ final class MergeCommitter implements TableCommitter {
     requireNonNull(transaction, "transaction is null");
     requireNonNull(summary, "summary is null");
     String table = transaction.table().name();
-    Replay replay = Replay.of(transaction);
+    TransactionReplay replay = TransactionReplay.of(transaction);
     WriteResult attempted = null;
     try {
       WriteResult current = sink.currentResult(requireNonNull(result, "result is null"));
@@ -83,7 +70,7 @@ final class MergeCommitter implements TableCommitter {
             throw e;
           }
           throw MergeDelta.historyRewritten(
-              table, sink.validatedFrom(), now.equals(NO_SNAPSHOT) ? null : now);
+              table, sink.validatedFrom(), now.equals(TransactionReplay.NO_SNAPSHOT) ? null : now);
         }
         if (replay.reason() != null) {
           LOG.info("MERGE into {} conflicts and cannot be re-planned: {}", table, replay.reason());
@@ -103,7 +90,7 @@ final class MergeCommitter implements TableCommitter {
             table,
             round,
             conflict.getMessage());
-        pause(round, table);
+        TransactionReplay.pause(round, table);
         round++;
         current = sink.replan(replay.refresh());
         attempt = replay.newTransaction(table);
@@ -126,111 +113,5 @@ final class MergeCommitter implements TableCommitter {
         transaction,
         values,
         update -> TableCommitters.mergeUpdate(update, result, from, conflictFilter, isolation));
-  }
-
-  /** Exponential backoff with jitter, so that racing writers do not retry in lockstep. */
-  private static void pause(int round, String table) {
-    long ceiling = Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS << Math.min(round - 1, 20));
-    long millis = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TidewaterException(
-          ErrorKind.USER,
-          String.format("the merge into %s was cancelled; nothing was committed", table),
-          e);
-    }
-  }
-
-  /** What a later attempt needs from the caller's transaction: its table and schema changes. */
-  private static final class Replay {
-    private final BaseTransaction transaction;
-    private final Schema evolvedSchema;
-    private final String reason;
-
-    private Replay(BaseTransaction transaction, Schema evolvedSchema, String reason) {
-      this.transaction = transaction;
-      this.evolvedSchema = evolvedSchema;
-      this.reason = reason;
-    }
-
-    /** Reads the transaction before the merge adds its update. */
-    static Replay of(Transaction transaction) {
-      if (!(transaction instanceof BaseTransaction base)) {
-        return new Replay(null, null, "the transaction is not Iceberg's own");
-      }
-      TableMetadata start = base.startMetadata();
-      if (start == null) {
-        return new Replay(null, null, "the transaction creates the table");
-      }
-      TableMetadata pending = base.currentMetadata();
-      List<MetadataUpdate> changes =
-          pending.changes().subList(start.changes().size(), pending.changes().size());
-      for (MetadataUpdate change : changes) {
-        if (!(change instanceof MetadataUpdate.AddSchema)
-            && !(change instanceof MetadataUpdate.SetCurrentSchema)) {
-          return new Replay(
-              null,
-              null,
-              "the transaction also makes a change other than to the schema ("
-                  + change.getClass().getSimpleName()
-                  + ")");
-        }
-      }
-      return new Replay(base, changes.isEmpty() ? null : pending.schema(), null);
-    }
-
-    /** Why a later attempt is impossible; null when it is possible. */
-    String reason() {
-      return reason;
-    }
-
-    TableMetadata refresh() {
-      return transaction.underlyingOps().refresh();
-    }
-
-    /**
-     * The table's current snapshot id ({@link #NO_SNAPSHOT} if none) when {@code from} is no longer
-     * its ancestor; null when it still is, or cannot be known.
-     */
-    Long currentIfHistoryRewritten(Long from) {
-      if (transaction == null || from == null) {
-        return null;
-      }
-      TableMetadata current = refresh();
-      if (current.currentSnapshot() == null) {
-        return NO_SNAPSHOT;
-      }
-      long id = current.currentSnapshot().snapshotId();
-      return SnapshotUtil.isAncestorOf(id, from, current::snapshot) ? null : id;
-    }
-
-    /**
-     * A new transaction on the table's latest metadata, with the caller's schema changes applied
-     * again; the columns the merge wrote must keep their field ids.
-     */
-    Transaction newTransaction(String table) {
-      Transaction next =
-          Transactions.newTransaction(transaction.tableName(), transaction.underlyingOps());
-      if (evolvedSchema != null) {
-        next.updateSchema().unionByNameWith(evolvedSchema).commit();
-        Schema merged = next.table().schema();
-        for (Types.NestedField field : TypeUtil.indexById(evolvedSchema.asStruct()).values()) {
-          Types.NestedField now = merged.findField(field.fieldId());
-          if (now == null || !now.name().equals(field.name())) {
-            throw new TidewaterException(
-                ErrorKind.EXTERNAL,
-                String.format(
-                    "the merge into %s cannot be re-planned: a concurrent schema change gave"
-                        + " column '%s' another field id; nothing was committed, run the load"
-                        + " again",
-                    table, field.name()),
-                null);
-          }
-        }
-      }
-      return next;
-    }
   }
 }

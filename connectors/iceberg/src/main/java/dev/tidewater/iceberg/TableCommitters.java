@@ -25,6 +25,12 @@ import org.apache.iceberg.util.ContentFileUtil;
 
 /** The committers of the write dispositions. */
 public final class TableCommitters {
+  /**
+   * Attempts of a commit whose transaction also changes the schema, which Iceberg cannot retry on
+   * its own; each later one runs in a new transaction that applies the schema change again.
+   */
+  static final int MAX_ATTEMPTS = 10;
+
   private TableCommitters() {}
 
   /** APPEND: adds the new files to the table. */
@@ -199,17 +205,35 @@ public final class TableCommitters {
   /**
    * Commits the update {@code operation} builds in a transaction (by default one of its own, which
    * retries the update on the latest metadata after a conflict); the transaction's metadata then
-   * tells which snapshot was ours, even when other writers commit to the table at the same time.
+   * tells which snapshot was ours, even when other writers commit to the table at the same time. A
+   * transaction that also changes the schema is retried in a new transaction with the schema change
+   * applied again ({@link TransactionReplay}).
    */
   private static long commit(
       Transaction transaction,
       Map<String, String> summary,
       ValidationFailure validationFailure,
       Function<Transaction, SnapshotUpdate<?>> operation) {
-    try {
-      return attempt(transaction, summary, operation);
-    } catch (RuntimeException e) {
-      throw failure(transaction.table().name(), validationFailure, e);
+    String table = transaction.table().name();
+    TransactionReplay replay = TransactionReplay.of(transaction);
+    Transaction attempt = transaction;
+    for (int round = 1; ; round++) {
+      try {
+        return attempt(attempt, summary, operation);
+      } catch (CommitFailedException e) {
+        // Iceberg retries a transaction itself, but not one that changes the schema
+        if (!replay.changesSchema() || round == MAX_ATTEMPTS) {
+          throw failure(table, validationFailure, e);
+        }
+      } catch (RuntimeException e) {
+        throw failure(table, validationFailure, e);
+      }
+      try {
+        TransactionReplay.pause(round, table);
+        attempt = replay.newTransaction(table);
+      } catch (RuntimeException e) {
+        throw failure(table, validationFailure, e);
+      }
     }
   }
 
