@@ -28,10 +28,12 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableOperations;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.Transaction;
 import org.apache.iceberg.encryption.EncryptionManager;
 import org.apache.iceberg.io.FileIO;
@@ -40,6 +42,7 @@ import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * MERGEs that race other commits into the same table: they re-plan against what was committed
@@ -191,6 +194,79 @@ class MergeConcurrencyTest extends MergeTestBase {
     assertThat(rows(table)).containsExactlyElementsOf(expected);
     // key 6 had no row any more when this merge committed: an insert, as in a serial order
     assertThat(sink.stats().targetRowsRemoved()).isEqualTo(3);
+    assertOneDeleteFilePerDataFileAndNoOrphans(table);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3})
+  void mergesOfTheOtherModeCommittedMeanwhileAreFollowed(int format) {
+    for (MergeMode winner : MergeMode.values()) {
+      String name = "mixed_" + winner.name().toLowerCase(java.util.Locale.ROOT);
+      Table table = table(name, format, List.of("id"));
+      append(table, items(1, 10, "old"));
+      append(table, items(11, 20, "old"));
+      MergeMode loser =
+          winner == MergeMode.MERGE_ON_READ ? MergeMode.COPY_ON_WRITE : MergeMode.MERGE_ON_READ;
+      long start = table.currentSnapshot().snapshotId();
+      MergeSink first = sink(table, winner, Map.of(), start);
+      MergeSink second = sink(table, loser, Map.of(), start);
+      WriteResult firstResult = write(first, items(5, 15, "first"));
+      WriteResult secondResult = write(second, every(2, 3, 20, "second"));
+
+      first.committer().commit(table, firstResult, Map.of());
+      second.committer().commit(table, secondResult, Map.of());
+
+      List<String> expected = new ArrayList<>();
+      for (long id = 1; id <= 20; id++) {
+        String value =
+            id % 3 == 2 ? "second-" + id : id >= 5 && id <= 15 ? "first-" + id : "old-" + id;
+        expected.add(Item.of(id, value).toString());
+      }
+      assertThat(rows(table)).as("%s, then %s", winner, loser).containsExactlyElementsOf(expected);
+      assertOneDeleteFilePerDataFileAndNoOrphans(table);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("modes")
+  void partitionedTablesArePrunedByPartitionWhenReplanning(MergeMode mode, int format) {
+    keysByTable.put("partitioned", List.of("id"));
+    Schema schema = Tables.withIdentifierFields(ArrowSchemas.toIceberg(ARROW), List.of("id"));
+    Table table =
+        Tables.createOrLoad(
+            catalog,
+            id("partitioned"),
+            schema,
+            Partitioning.spec(
+                schema,
+                List.of(PartitionTerm.identity("region"), new PartitionTerm("bucket", "id", 4))),
+            Map.of(TableProperties.FORMAT_VERSION, Integer.toString(format)));
+    List<Item> initial = new ArrayList<>();
+    for (long id = 1; id <= 40; id++) {
+      initial.add(new Item(id % 2 == 0 ? "eu" : "us", id, "old-" + id, (int) id, false));
+    }
+    append(table, initial);
+    long start = table.currentSnapshot().snapshotId();
+    MergeSink sink = sink(table, mode, Map.of(), start);
+    WriteResult result =
+        write(
+            sink,
+            List.of(
+                new Item("eu", 3L, "moved", 3, false),
+                new Item("eu", 4L, "mine", 4, false),
+                Item.deleting(5)));
+
+    merge(
+        catalog.loadTable(id("partitioned")),
+        mode,
+        List.of(new Item("us", 4L, "theirs", 4, false), new Item("us", 30L, "theirs", 30, false)),
+        Map.of());
+    sink.committer().commit(table, result, Map.of());
+
+    List<String> rows = rows(table);
+    assertThat(rows).hasSize(39).contains("eu/3/moved/3", "eu/4/mine/4", "us/30/theirs/30");
+    assertThat(rows).doesNotContain("us/3/old-3/3", "us/4/theirs/4", "eu/4/old-4/4");
+    assertThat(sink.stats().replans()).isEqualTo(1);
     assertOneDeleteFilePerDataFileAndNoOrphans(table);
   }
 
