@@ -29,28 +29,32 @@ public enum MergeMode {
     return optionValue;
   }
 
+  /** The mode of a load into a table that does not exist yet: the option, else merge-on-read. */
+  public static MergeMode forLoad(Map<String, String> writeOptions) {
+    String option = option(writeOptions);
+    return option == null ? MERGE_ON_READ : parse(OPTION, option);
+  }
+
   /**
    * The mode of one load: the write option {@value #OPTION} when given, else the table property
    * {@code write.merge.mode} when the table sets it, else {@link #MERGE_ON_READ}.
    */
-  /** The mode of a load into a table that does not exist yet: the option, else merge-on-read. */
-  public static MergeMode forLoad(Map<String, String> writeOptions) {
-    for (Map.Entry<String, String> option : writeOptions.entrySet()) {
-      if (option.getKey().equalsIgnoreCase(OPTION)) {
-        return parse(OPTION, option.getValue());
-      }
-    }
-    return MERGE_ON_READ;
-  }
-
   public static MergeMode forLoad(Table table, Map<String, String> writeOptions) {
-    for (Map.Entry<String, String> option : writeOptions.entrySet()) {
-      if (option.getKey().equalsIgnoreCase(OPTION)) {
-        return parse(OPTION, option.getValue());
-      }
+    String option = option(writeOptions);
+    if (option != null) {
+      return parse(OPTION, option);
     }
     String property = table.properties().get(TableProperties.MERGE_MODE);
     return property == null ? MERGE_ON_READ : parse(TableProperties.MERGE_MODE, property);
+  }
+
+  private static String option(Map<String, String> writeOptions) {
+    for (Map.Entry<String, String> option : writeOptions.entrySet()) {
+      if (option.getKey().equalsIgnoreCase(OPTION)) {
+        return option.getValue();
+      }
+    }
+    return null;
   }
 
   private static MergeMode parse(String name, String value) {

@@ -6,6 +6,7 @@ import dev.tidewater.spi.TidewaterException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +28,6 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
-import org.apache.iceberg.FileContent;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.IsolationLevel;
@@ -38,23 +39,25 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.TableUtil;
-import org.apache.iceberg.data.BaseDeleteLoader;
 import org.apache.iceberg.data.DeleteFilter;
-import org.apache.iceberg.data.DeleteLoader;
 import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.InternalReader;
 import org.apache.iceberg.data.parquet.InternalWriter;
 import org.apache.iceberg.deletes.BaseDVFileWriter;
-import org.apache.iceberg.deletes.Deletes;
 import org.apache.iceberg.deletes.PositionDelete;
 import org.apache.iceberg.deletes.PositionDeleteIndex;
 import org.apache.iceberg.deletes.PositionDeleteWriter;
 import org.apache.iceberg.encryption.EncryptedOutputFile;
 import org.apache.iceberg.encryption.EncryptingFileIO;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.expressions.Evaluator;
 import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.InclusiveMetricsEvaluator;
+import org.apache.iceberg.expressions.Projections;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.DeleteWriteResult;
@@ -79,7 +82,9 @@ import org.slf4j.LoggerFactory;
  * in — with position delete files (deletion vectors on format v3) in {@link
  * MergeMode#MERGE_ON_READ}, by rewriting the files in {@link MergeMode#COPY_ON_WRITE}. {@link
  * #committer} commits the result, validating against concurrent commits since the starting
- * snapshot. docs/loads-merge-design.md describes the algorithm.
+ * snapshot; when they conflict, it re-plans the merge against the newer snapshot from what those
+ * commits changed, as if the merge had run after them. docs/loads-merge-design.md describes the
+ * algorithm.
  *
  * <p>Rows whose delete column (a boolean batch column that is not a table column) is true remove
  * the target row with their key and are not inserted. A key may come in only once per load; keys
@@ -87,7 +92,9 @@ import org.slf4j.LoggerFactory;
  * #KEY_MEMORY_OPTION} (default 128 MB), beyond which they spill to local files and the target's key
  * columns are read once per memory-full of keys.
  *
- * <p>A sink is used by one thread.
+ * <p>The incoming keys (in memory or spilled) are kept after {@link #finish} until the commit of
+ * {@link #committer} ends or the sink is aborted, since re-planning needs them; {@link #close} of a
+ * finished sink keeps them. A sink is used by one thread.
  */
 public final class MergeSink implements BatchSink {
   /** The write option that bounds the memory for incoming keys, e.g. {@code 512MB}. */
@@ -126,21 +133,34 @@ public final class MergeSink implements BatchSink {
   private final int threads;
   private MergeKeySet keySet = new MergeKeySet();
   private MergeKeySpill spill;
+  // spilled keys: the runs of hash partitions that fit in memory, and per run which of its keys
+  // (in the order the run reads them) matched a target row in any pass so far
+  private List<int[]> groups;
+  private BitSet[] matchedInGroup;
+  private long[] updatedInGroup;
+  private long[] deletedInGroup;
   private long rowNumber;
   private long upsertRows;
   private long deleteRows;
-  private long rowsUpdated;
-  private long rowsDeleted;
-  private long targetRowsRemoved;
   private long filesScanned;
   private long filesSkipped;
-  private long filesRewritten;
   private int keyPasses;
+  private int replans;
+  // the data files holding target rows, by location, and the snapshot they were found in
+  private final Map<String, MergeTarget> targets = new LinkedHashMap<>();
+  private List<DataFile> insertedFiles = List.of();
+  private Long validatedFrom;
+  private Map<Integer, PartitionSpec> specs;
+  private int formatVersion;
+  private WriteResult result;
   private State state = State.OPEN;
 
   private enum State {
     OPEN,
+    /** Written; the keys are kept for re-planning until the commit ends. */
     FINISHED,
+    /** Committed, or the commit's outcome is unknown: the files are (maybe) the table's. */
+    COMMITTED,
     ABORTED
   }
 
@@ -185,6 +205,9 @@ public final class MergeSink implements BatchSink {
     this.keys = MergeKeys.of(table.name(), schema, keyColumns);
     this.keySchema = new Schema(keys.fields());
     this.startingSnapshotId = startingSnapshotId;
+    this.validatedFrom = startingSnapshotId;
+    this.specs = table.specs();
+    this.formatVersion = TableUtil.formatVersion(table);
     if (startingSnapshotId != null) {
       TidewaterException.check(
           table.snapshot(startingSnapshotId) != null,
@@ -294,28 +317,20 @@ public final class MergeSink implements BatchSink {
   @Override
   public WriteResult finish() {
     checkOpen();
-    List<DataFile> dataFiles = new ArrayList<>();
-    List<DeleteFile> deleteFiles = new ArrayList<>();
-    List<DataFile> removedDataFiles = new ArrayList<>();
-    List<DeleteFile> removedDeleteFiles = new ArrayList<>();
     try {
       long started = System.nanoTime();
-      dataFiles.addAll(rows.finish().dataFiles());
+      insertedFiles = rows.finish().dataFiles();
       if (startingSnapshotId != null && !bounds.isEmpty()) {
         long scanned = System.nanoTime();
-        Map<String, FileMatches> matches = findTargetRows();
+        findTargetRows();
         long found = System.nanoTime();
-        if (mode == MergeMode.MERGE_ON_READ) {
-          writeDeletes(matches.values(), deleteFiles, removedDeleteFiles);
-        } else {
-          rewrite(matches.values(), dataFiles, removedDataFiles);
-        }
+        writeRemovals(targets.values());
         LOG.debug(
             "MERGE into {}: closed new data files in {} ms, found {} target rows in {} of {} files"
                 + " in {} ms ({} passes), removed them ({}) in {} ms",
             table.name(),
             (scanned - started) / 1_000_000,
-            targetRowsRemoved,
+            targetRowsRemoved(),
             filesScanned,
             filesScanned + filesSkipped,
             (found - scanned) / 1_000_000,
@@ -332,58 +347,72 @@ public final class MergeSink implements BatchSink {
       throw e instanceof TidewaterException
           ? e
           : TidewaterException.external(e, "MERGE into %s failed: %s", table.name(), e);
-    } finally {
-      closeSpill();
-      keySet = null;
     }
     state = State.FINISHED;
-    long rowCount = 0;
-    long byteCount = 0;
-    for (DataFile file : dataFiles) {
-      rowCount += file.recordCount();
-      byteCount += file.fileSizeInBytes();
-    }
-    for (DeleteFile file : deleteFiles) {
-      // deletion vectors share one Puffin file; each counts its own blob
-      byteCount +=
-          file.contentSizeInBytes() != null ? file.contentSizeInBytes() : file.fileSizeInBytes();
-    }
-    return new WriteResult(
-        dataFiles, deleteFiles, rowCount, byteCount, removedDataFiles, removedDeleteFiles);
+    result = assembleResult();
+    return result;
   }
 
   /**
-   * The committer of this merge's result: {@link TableCommitters#merge} from the starting snapshot,
-   * with the incoming keys' span as conflict filter and the table's {@code
-   * write.merge.isolation-level} (or the write option of that name).
+   * The committer of this merge's result: it commits like {@link TableCommitters#merge} from the
+   * starting snapshot, with the incoming keys' span as conflict filter and the table's {@code
+   * write.merge.isolation-level} (or the write option of that name). When concurrent commits
+   * conflict with it, it re-plans the merge against the newer snapshot — removing the rows with an
+   * incoming key that those commits added, and following the target rows they moved — and commits
+   * again, at most {@value MergeCommitter#MAX_ROUNDS} times. The snapshot summary gets the merge's
+   * final counts ({@link MergeStats#summary}).
    */
   public TableCommitter committer() {
-    return TableCommitters.merge(startingSnapshotId, bounds.filter(), isolationLevel);
+    return new MergeCommitter(this, bounds.filter(), isolationLevel);
   }
 
-  /** What the merge did; complete after {@link #finish}. */
+  /** What the merge did; complete after {@link #finish}, final after the commit. */
   public MergeStats stats() {
+    long rowsUpdated = 0;
+    long rowsDeleted = 0;
+    if (updatedInGroup != null) {
+      for (int group = 0; group < updatedInGroup.length; group++) {
+        rowsUpdated += updatedInGroup[group];
+        rowsDeleted += deletedInGroup[group];
+      }
+    }
+    long filesRewritten = 0;
+    for (MergeTarget target : targets.values()) {
+      if (target.removal().removesDataFile()) {
+        filesRewritten++;
+      }
+    }
     return new MergeStats(
         upsertRows - rowsUpdated,
         rowsUpdated,
         rowsDeleted,
         deleteRows - rowsDeleted,
-        targetRowsRemoved,
+        targetRowsRemoved(),
         filesScanned,
         filesSkipped,
         filesRewritten,
-        keyPasses);
+        keyPasses,
+        replans);
   }
 
+  private long targetRowsRemoved() {
+    long removed = 0;
+    for (MergeTarget target : targets.values()) {
+      removed += target.removedRows();
+    }
+    return removed;
+  }
+
+  /** Deletes every file the merge wrote. Does nothing once the commit succeeded or is unknown. */
   @Override
   public void abort() {
-    if (state == State.ABORTED) {
+    if (state == State.ABORTED || state == State.COMMITTED) {
       return;
     }
     state = State.ABORTED;
-    closeSpill();
+    releaseKeys();
     rows.abort();
-    for (String location : written) {
+    for (String location : List.copyOf(written)) {
       try {
         io.deleteFile(location);
       } catch (RuntimeException e) {
@@ -392,11 +421,142 @@ public final class MergeSink implements BatchSink {
     }
   }
 
+  /** Aborts an unfinished merge; a finished one keeps its files and keys for its commit. */
   @Override
   public void close() {
     if (state == State.OPEN) {
       abort();
     }
+  }
+
+  /** The snapshot the current result was planned against and is validated from. */
+  Long validatedFrom() {
+    return validatedFrom;
+  }
+
+  /**
+   * This sink's current result, after checking that {@code given} holds the files {@link #finish}
+   * returned (e.g. a {@link WriteResult#merge} of that result alone).
+   */
+  WriteResult currentResult(WriteResult given) {
+    if (state != State.FINISHED) {
+      throw TidewaterException.internal(
+          null,
+          "the merge into %s cannot commit: it is %s",
+          table.name(),
+          state.name().toLowerCase(Locale.ROOT));
+    }
+    if (given != result && !given.writtenLocations().equals(result.writtenLocations())) {
+      throw TidewaterException.internal(
+          null, "the merge into %s was asked to commit files it did not write", table.name());
+    }
+    return result;
+  }
+
+  /**
+   * Re-plans the merge against {@code current}, the table's metadata after concurrent commits that
+   * conflicted with the last attempt: reads only what the snapshots since {@link #validatedFrom}
+   * changed ({@link MergeDelta}), drops the removals of data files those commits removed (their
+   * rows, where a compaction or copy-on-write kept them, are in the added files), writes again the
+   * removals of data files whose delete files changed, and finds the incoming keys in the added
+   * data files whose statistics can hold one. The result commits validated from {@code current}.
+   */
+  WriteResult replan(TableMetadata current) {
+    Snapshot snapshot = current.currentSnapshot();
+    if (snapshot == null) {
+      if (validatedFrom != null) {
+        throw MergeDelta.historyRewritten(table.name(), validatedFrom, null);
+      }
+      return result;
+    }
+    long started = System.nanoTime();
+    MergeDelta delta =
+        MergeDelta.between(current, validatedFrom, snapshot.snapshotId(), io, table.name());
+    specs = current.specsById();
+    boolean formatChanged = current.formatVersion() != formatVersion;
+    formatVersion = current.formatVersion();
+
+    int dropped = 0;
+    for (var entries = targets.entrySet().iterator(); entries.hasNext(); ) {
+      if (delta.removedDataFiles().contains(entries.next().getKey())) {
+        entries.remove();
+        dropped++;
+      }
+    }
+    for (MergeTarget target : targets.values()) {
+      List<DeleteFile> deletes = new ArrayList<>();
+      boolean changed = false;
+      for (DeleteFile delete : target.deletes()) {
+        if (delta.removedDeleteFiles().contains(MergeDelta.key(delete))) {
+          changed = true;
+        } else {
+          deletes.add(delete);
+        }
+      }
+      List<DeleteFile> added =
+          MergeTarget.applying(delta.addedDeleteFiles().values(), target.file(), specs);
+      if (changed || !added.isEmpty()) {
+        deletes.addAll(added);
+        target.replaceDeletes(deletes, schema);
+      } else if (formatChanged) {
+        target.markStale();
+      }
+    }
+
+    List<MergeTarget> added = addedCandidates(delta);
+    if (!added.isEmpty()) {
+      filesScanned += added.size();
+      findKeys(added, bounds.filter(), false);
+      for (MergeTarget target : added) {
+        if (target.matched.isNotEmpty()) {
+          targets.put(target.location(), target);
+        }
+      }
+    }
+    List<MergeTarget> stale = targets.values().stream().filter(MergeTarget::stale).toList();
+    writeRemovals(stale);
+    validatedFrom = snapshot.snapshotId();
+    replans++;
+    LOG.info(
+        "MERGE into {}: re-planned against snapshot {} ({} newer snapshots): dropped {} target"
+            + " files removed meanwhile, scanned {} added files, wrote {} removals again in {} ms",
+        table.name(),
+        validatedFrom,
+        delta.snapshots(),
+        dropped,
+        added.size(),
+        stale.size(),
+        (System.nanoTime() - started) / 1_000_000);
+    result = assembleResult();
+    return result;
+  }
+
+  /**
+   * The commit went through (or its outcome is unknown): files written for earlier attempts that
+   * {@code committed} does not hold were never part of the table and are deleted; the keys are
+   * released.
+   */
+  void committed(WriteResult committed, boolean certain) {
+    state = State.COMMITTED;
+    releaseKeys();
+    if (!certain) {
+      return;
+    }
+    Set<String> kept = committed.writtenLocations();
+    for (String location : List.copyOf(written)) {
+      if (!kept.contains(location)) {
+        try {
+          io.deleteFile(location);
+        } catch (RuntimeException e) {
+          LOG.warn("Failed to delete unused file {} of merge into {}", location, table.name(), e);
+        }
+      }
+    }
+  }
+
+  private void releaseKeys() {
+    closeSpill();
+    keySet = null;
   }
 
   private void checkOpen() {
@@ -505,8 +665,8 @@ public final class MergeSink implements BatchSink {
     }
   }
 
-  /** The target rows to remove: per data file of the starting snapshot, their positions. */
-  private Map<String, FileMatches> findTargetRows() {
+  /** Finds the target rows in the data files of the starting snapshot. */
+  private void findTargetRows() {
     Expression filter = bounds.filter();
     Snapshot snapshot = table.snapshot(startingSnapshotId);
     List<FileScanTask> tasks = candidateFiles(filter);
@@ -517,53 +677,91 @@ public final class MergeSink implements BatchSink {
             PropertyUtil.propertyAsLong(
                     snapshot.summary(), SnapshotSummary.TOTAL_DATA_FILES_PROP, tasks.size())
                 - tasks.size());
-    List<FileMatches> files = tasks.stream().map(FileMatches::new).toList();
-    NameMapping nameMapping = nameMapping();
-    if (spill == null) {
-      keyPasses = 1;
-      keySet.seal();
-      inParallel(files, file -> scan(file, keySet, null, filter, nameMapping));
-      countMatches(keySet);
-    } else {
-      for (int[] group : spill.groups(keyMemory)) {
-        keyPasses++;
-        MergeKeySet set = new MergeKeySet();
-        spill.read(
-            group[0],
-            group[1],
-            (key, length, flags) -> {
-              int existing = set.add(key, length, MergeKeys.hash(key, 0, length), flags);
-              if (existing >= 0) {
-                throw duplicate(set, existing, "the load has more than one row with key");
-              }
-            });
-        set.seal();
-        inParallel(files, file -> scan(file, set, group, filter, nameMapping));
-        countMatches(set);
+    List<MergeTarget> files = tasks.stream().map(task -> new MergeTarget(task, io)).toList();
+    findKeys(files, filter, true);
+    for (MergeTarget file : files) {
+      if (file.matched.isNotEmpty()) {
+        targets.put(file.location(), file);
       }
     }
-    Map<String, FileMatches> matches = new LinkedHashMap<>();
-    for (FileMatches file : files) {
-      targetRowsRemoved += file.removed;
-      if (!file.positions.isEmpty()) {
-        matches.put(file.task.file().location(), file);
-      }
-    }
-    return matches;
   }
 
-  private void countMatches(MergeKeySet set) {
+  /**
+   * Records in each of {@code files} the positions of rows whose key came in: one pass over the
+   * files' key columns with the keys in memory, or one pass per run of spilled keys that fits in
+   * memory. Counts the keys that matched a row in any pass so far.
+   */
+  private void findKeys(List<MergeTarget> files, Expression filter, boolean startingSnapshot) {
+    NameMapping nameMapping = nameMapping();
+    if (spill == null) {
+      if (startingSnapshot) {
+        keyPasses = 1;
+      }
+      if (updatedInGroup == null) {
+        updatedInGroup = new long[1];
+        deletedInGroup = new long[1];
+      }
+      MergeKeySet set = keySet;
+      set.seal();
+      inParallel(files, file -> scan(file, set, null, filter, nameMapping));
+      countMatches(0, set, null);
+      return;
+    }
+    if (groups == null) {
+      groups = spill.groups(keyMemory);
+      matchedInGroup = new BitSet[groups.size()];
+      updatedInGroup = new long[groups.size()];
+      deletedInGroup = new long[groups.size()];
+    }
+    for (int index = 0; index < groups.size(); index++) {
+      if (startingSnapshot) {
+        keyPasses++;
+      }
+      int[] group = groups.get(index);
+      MergeKeySet set = new MergeKeySet();
+      spill.read(
+          group[0],
+          group[1],
+          (key, length, flags) -> {
+            int existing = set.add(key, length, MergeKeys.hash(key, 0, length), flags);
+            if (existing >= 0) {
+              throw duplicate(set, existing, "the load has more than one row with key");
+            }
+          });
+      BitSet matched = matchedInGroup[index];
+      if (matched != null) {
+        int[] ordinal = {0};
+        set.forEach(
+            entry -> {
+              if (matched.get(ordinal[0]++)) {
+                set.addFlags(entry, MergeKeySet.MATCHED);
+              }
+            });
+      }
+      set.seal();
+      inParallel(files, file -> scan(file, set, group, filter, nameMapping));
+      matchedInGroup[index] = new BitSet();
+      countMatches(index, set, matchedInGroup[index]);
+    }
+  }
+
+  /** Counts the matched keys of {@code set} as those of run {@code group}, noting them in bits. */
+  private void countMatches(int group, MergeKeySet set, BitSet bits) {
+    long[] counts = new long[2];
+    int[] ordinal = {0};
     set.forEach(
         entry -> {
           byte flags = set.flags(entry);
           if ((flags & MergeKeySet.MATCHED) != 0) {
-            if ((flags & MergeKeySet.DELETE) != 0) {
-              rowsDeleted++;
-            } else {
-              rowsUpdated++;
+            counts[(flags & MergeKeySet.DELETE) != 0 ? 1 : 0]++;
+            if (bits != null) {
+              bits.set(ordinal[0]);
             }
           }
+          ordinal[0]++;
         });
+    updatedInGroup[group] = counts[0];
+    deletedInGroup[group] = counts[1];
   }
 
   /**
@@ -641,6 +839,50 @@ public final class MergeSink implements BatchSink {
     return tasks;
   }
 
+  /**
+   * The data files that commits since {@link #validatedFrom} added and whose partition and column
+   * statistics can hold an incoming key, with the delete files those commits added for them.
+   */
+  private List<MergeTarget> addedCandidates(MergeDelta delta) {
+    if (bounds.isEmpty()) {
+      return List.of();
+    }
+    Expression filter = bounds.filter();
+    InclusiveMetricsEvaluator metrics = new InclusiveMetricsEvaluator(schema, filter);
+    Map<Integer, Evaluator> partitions = new HashMap<>();
+    List<MergeTarget> candidates = new ArrayList<>();
+    for (DataFile file : delta.addedDataFiles().values()) {
+      PartitionSpec spec = specs.get(file.specId());
+      Evaluator partition =
+          partitions.computeIfAbsent(file.specId(), id -> partitionEvaluator(spec, filter));
+      if (!metrics.eval(file) || partition != null && !partition.eval(file.partition())) {
+        continue;
+      }
+      if (file.format() != FileFormat.PARQUET) {
+        throw TidewaterException.user(
+            "MERGE into %s: data file %s is %s; MERGE reads Parquet data files only",
+            table.name(), file.location(), file.format());
+      }
+      List<DeleteFile> deletes =
+          MergeTarget.applying(delta.addedDeleteFiles().values(), file, specs);
+      candidates.add(MergeTarget.of(file, deletes, schema, spec, io));
+    }
+    return candidates;
+  }
+
+  /** Whether a partition of {@code spec} can hold a row of {@code filter}; null: no pruning. */
+  private static Evaluator partitionEvaluator(PartitionSpec spec, Expression filter) {
+    if (spec.isUnpartitioned()) {
+      return null;
+    }
+    try {
+      return new Evaluator(spec.partitionType(), Projections.inclusive(spec).project(filter));
+    } catch (ValidationException e) {
+      // a key column the spec's schema no longer has: no pruning by partition
+      return null;
+    }
+  }
+
   private NameMapping nameMapping() {
     String mapping = table.properties().get(TableProperties.DEFAULT_NAME_MAPPING);
     return mapping == null ? null : NameMappingParser.fromJson(mapping);
@@ -651,8 +893,8 @@ public final class MergeSink implements BatchSink {
    * records the positions whose key is in {@code set} (and in the hash partitions {@code group}).
    */
   private void scan(
-      FileMatches file, MergeKeySet set, int[] group, Expression filter, NameMapping mapping) {
-    DataFile data = file.task.file();
+      MergeTarget file, MergeKeySet set, int[] group, Expression filter, NameMapping mapping) {
+    DataFile data = file.file();
     PositionDeleteIndex deleted = file.previous();
     ParquetKeyReader.RowSink sink =
         (pos, key) -> {
@@ -675,15 +917,15 @@ public final class MergeSink implements BatchSink {
 
   /** The general path: Iceberg's Parquet reader, for any layout, name mapping or constant. */
   private void scanWithIcebergReader(
-      FileMatches file, Expression filter, NameMapping mapping, ParquetKeyReader.RowSink sink)
+      MergeTarget file, Expression filter, NameMapping mapping, ParquetKeyReader.RowSink sink)
       throws IOException {
     List<Types.NestedField> columns = new ArrayList<>(keys.fields());
     columns.add(MetadataColumns.ROW_POSITION);
     Schema projection = new Schema(columns);
     int position = keys.size();
-    Map<Integer, ?> constants = PartitionUtil.constantsMap(file.task);
+    Map<Integer, ?> constants = PartitionUtil.constantsMap(file.task());
     Parquet.ReadBuilder read =
-        Parquet.read(io.newInputFile(file.task.file()))
+        Parquet.read(io.newInputFile(file.file()))
             .project(projection)
             .filter(filter)
             .createReaderFunc(
@@ -703,7 +945,7 @@ public final class MergeSink implements BatchSink {
   }
 
   private void match(
-      FileMatches file, MergeKeySet set, int[] group, long pos, MergeKeys.Buffer key) {
+      MergeTarget file, MergeKeySet set, int[] group, long pos, MergeKeys.Buffer key) {
     long hash = key.hash();
     if (group != null) {
       int partition = MergeKeySpill.partition(hash);
@@ -715,19 +957,63 @@ public final class MergeSink implements BatchSink {
     if (entry < 0) {
       return;
     }
-    file.positions.delete(pos);
-    file.removed++;
+    file.matched.delete(pos);
     // several threads may set the flag of one key; they all set the same bit
     set.addFlags(entry, MergeKeySet.MATCHED);
   }
 
-  /** Merge-on-read: position delete files (format v2) or deletion vectors (v3 and later). */
-  private void writeDeletes(
-      Iterable<FileMatches> matches, List<DeleteFile> deleteFiles, List<DeleteFile> removed) {
-    if (TableUtil.formatVersion(table) >= 3) {
-      writeDeletionVectors(matches, deleteFiles, removed);
+  /**
+   * Writes what removes the target rows of {@code stale} — position delete files (format v2),
+   * deletion vectors (v3 and later), or rewritten data files (copy-on-write) — and records it in
+   * each target.
+   */
+  private void writeRemovals(Collection<MergeTarget> stale) {
+    if (stale.isEmpty()) {
       return;
     }
+    if (mode == MergeMode.COPY_ON_WRITE) {
+      rewrite(stale);
+    } else if (formatVersion >= 3) {
+      writeDeletionVectors(stale);
+    } else {
+      writePositionDeletes(stale);
+    }
+  }
+
+  /** The result to commit: the new rows plus every target's removal. */
+  private WriteResult assembleResult() {
+    List<DataFile> dataFiles = new ArrayList<>(insertedFiles);
+    List<DeleteFile> deleteFiles = new ArrayList<>();
+    List<DataFile> removedDataFiles = new ArrayList<>();
+    List<DeleteFile> removedDeleteFiles = new ArrayList<>();
+    for (MergeTarget target : targets.values()) {
+      MergeTarget.Removal removal = target.removal();
+      if (removal.rewritten() != null) {
+        dataFiles.add(removal.rewritten());
+      }
+      if (removal.removesDataFile()) {
+        removedDataFiles.add(target.file());
+      }
+      deleteFiles.addAll(removal.deleteFiles());
+      removedDeleteFiles.addAll(removal.removedDeleteFiles());
+    }
+    long rowCount = 0;
+    long byteCount = 0;
+    for (DataFile file : dataFiles) {
+      rowCount += file.recordCount();
+      byteCount += file.fileSizeInBytes();
+    }
+    for (DeleteFile file : deleteFiles) {
+      // deletion vectors share one Puffin file; each counts its own blob
+      byteCount +=
+          file.contentSizeInBytes() != null ? file.contentSizeInBytes() : file.fileSizeInBytes();
+    }
+    return new WriteResult(
+        dataFiles, deleteFiles, rowCount, byteCount, removedDataFiles, removedDeleteFiles);
+  }
+
+  /** Format v2: one file-scoped position delete file per target data file. */
+  private void writePositionDeletes(Collection<MergeTarget> stale) {
     OutputFileFactory outputs =
         OutputFileFactory.builderFor(table, 1, System.nanoTime())
             .format(FileFormat.PARQUET)
@@ -735,14 +1021,20 @@ public final class MergeSink implements BatchSink {
             .build();
     GenericFileWriterFactory writers =
         new GenericFileWriterFactory.Builder(table).writerProperties(writeProperties).build();
-    for (FileMatches file : matches) {
-      DataFile data = file.task.file();
-      PartitionSpec spec = table.specs().get(data.specId());
-      PositionDeleteIndex positions = file.positions;
-      List<DeleteFile> replaced = file.fileScopedPositionDeletes();
+    for (MergeTarget target : stale) {
+      PositionDeleteIndex positions = target.effective();
+      long removedRows = positions.cardinality();
+      if (positions.isEmpty()) {
+        // concurrent commits deleted every matched row already
+        target.removeWith(MergeTarget.Removal.NONE, 0);
+        continue;
+      }
+      DataFile data = target.file();
+      PartitionSpec spec = specs.get(data.specId());
+      List<DeleteFile> replaced = target.fileScopedPositionDeletes();
       if (!replaced.isEmpty()) {
         // one delete file per data file: fold the earlier ones in, and drop them in the commit
-        positions.merge(file.previous());
+        positions.merge(target.previous());
       }
       EncryptedOutputFile output = outputs.newOutputFile(spec, data.partition());
       written.add(output.encryptingOutputFile().location());
@@ -756,15 +1048,28 @@ public final class MergeSink implements BatchSink {
         throw TidewaterException.external(
             e, "cannot write delete file %s: %s", output.encryptingOutputFile().location(), e);
       }
-      deleteFiles.add(writer.toDeleteFile());
-      removed.addAll(replaced);
+      target.removeWith(
+          new MergeTarget.Removal(List.of(writer.toDeleteFile()), replaced, null, false),
+          removedRows);
     }
   }
 
-  private void writeDeletionVectors(
-      Iterable<FileMatches> matches, List<DeleteFile> deleteFiles, List<DeleteFile> removed) {
-    Map<String, FileMatches> byPath = new HashMap<>();
-    matches.forEach(file -> byPath.put(file.task.file().location(), file));
+  /**
+   * Format v3: one deletion vector per target data file, merged with the file's earlier one (which
+   * the commit removes); those of one call share a Puffin file.
+   */
+  private void writeDeletionVectors(Collection<MergeTarget> stale) {
+    Map<String, MergeTarget> byPath = new HashMap<>();
+    Map<String, PositionDeleteIndex> positions = new HashMap<>();
+    for (MergeTarget target : stale) {
+      PositionDeleteIndex effective = target.effective();
+      if (effective.isEmpty()) {
+        target.removeWith(MergeTarget.Removal.NONE, 0);
+      } else {
+        byPath.put(target.location(), target);
+        positions.put(target.location(), effective);
+      }
+    }
     if (byPath.isEmpty()) {
       return;
     }
@@ -772,10 +1077,13 @@ public final class MergeSink implements BatchSink {
         OutputFileFactory.builderFor(table, 1, System.nanoTime()).format(FileFormat.PUFFIN).build();
     BaseDVFileWriter writer = new BaseDVFileWriter(outputs, path -> byPath.get(path).previous());
     try (writer) {
-      for (FileMatches file : byPath.values()) {
-        DataFile data = file.task.file();
+      for (MergeTarget target : byPath.values()) {
+        DataFile data = target.file();
         writer.delete(
-            data.location(), file.positions, table.specs().get(data.specId()), data.partition());
+            data.location(),
+            positions.get(data.location()),
+            specs.get(data.specId()),
+            data.partition());
       }
     } catch (IOException e) {
       throw TidewaterException.external(
@@ -783,8 +1091,13 @@ public final class MergeSink implements BatchSink {
     }
     DeleteWriteResult result = writer.result();
     result.deleteFiles().forEach(file -> written.add(file.location()));
-    deleteFiles.addAll(result.deleteFiles());
-    removed.addAll(result.rewrittenDeleteFiles());
+    for (DeleteFile vector : result.deleteFiles()) {
+      String path = ContentFileUtil.referencedDataFileLocation(vector);
+      MergeTarget target = byPath.get(path);
+      target.removeWith(
+          new MergeTarget.Removal(List.of(vector), target.ownPositionDeletes(), null, false),
+          positions.get(path).cardinality());
+    }
   }
 
   /**
@@ -792,37 +1105,46 @@ public final class MergeSink implements BatchSink {
    * rows its delete files removed), in its own partition spec and partition. Rows travel as
    * Iceberg's internal objects, read and written by Iceberg's own Parquet readers and writers.
    */
-  private void rewrite(
-      Collection<FileMatches> matches, List<DataFile> dataFiles, List<DataFile> removed) {
+  private void rewrite(Collection<MergeTarget> stale) {
     OutputFileFactory outputs =
         OutputFileFactory.builderFor(table, 2, System.nanoTime())
             .format(FileFormat.PARQUET)
             .build();
-    List<FileMatches> files = List.copyOf(matches);
+    List<MergeTarget> files = new ArrayList<>();
+    List<PositionDeleteIndex> removed = new ArrayList<>();
+    for (MergeTarget target : stale) {
+      PositionDeleteIndex effective = target.effective();
+      if (effective.isEmpty()) {
+        target.removeWith(MergeTarget.Removal.NONE, 0);
+      } else {
+        files.add(target);
+        removed.add(effective);
+      }
+    }
     DataFile[] rewritten = new DataFile[files.size()];
     NameMapping mapping = nameMapping();
     inParallel(
         IntStream.range(0, files.size()).boxed().toList(),
         index -> rewritten[index] = rewrite(files.get(index), outputs, mapping));
     for (int i = 0; i < rewritten.length; i++) {
-      if (rewritten[i] != null) {
-        dataFiles.add(rewritten[i]);
-      }
-      removed.add(files.get(i).task.file());
+      files
+          .get(i)
+          .removeWith(
+              new MergeTarget.Removal(List.of(), List.of(), rewritten[i], true),
+              removed.get(i).cardinality());
     }
-    filesRewritten = files.size();
   }
 
   /** Writes the live rows of one data file into a new one; null when no row is left. */
-  private DataFile rewrite(FileMatches file, OutputFileFactory outputs, NameMapping mapping) {
-    DataFile data = file.task.file();
-    PartitionSpec spec = table.specs().get(data.specId());
+  private DataFile rewrite(MergeTarget file, OutputFileFactory outputs, NameMapping mapping) {
+    DataFile data = file.file();
+    PartitionSpec spec = specs.get(data.specId());
     List<Types.NestedField> columns = new ArrayList<>(schema.columns());
     columns.add(MetadataColumns.ROW_POSITION);
-    RowDeletes deletes = new RowDeletes(file.task, new Schema(columns));
+    RowDeletes deletes = new RowDeletes(file.task(), new Schema(columns));
     Schema required = deletes.requiredSchema();
     int position = required.columns().indexOf(MetadataColumns.ROW_POSITION);
-    Map<Integer, ?> constants = PartitionUtil.constantsMap(file.task);
+    Map<Integer, ?> constants = PartitionUtil.constantsMap(file.task());
     Parquet.ReadBuilder read =
         Parquet.read(io.newInputFile(data))
             .project(required)
@@ -834,7 +1156,7 @@ public final class MergeSink implements BatchSink {
     EncryptedOutputFile output = outputs.newOutputFile(spec, data.partition());
     String location = output.encryptingOutputFile().location();
     written.add(location);
-    PositionDeleteIndex replaced = file.positions;
+    PositionDeleteIndex replaced = file.matched;
     DataWriter<StructLike> writer;
     try {
       writer =
@@ -884,44 +1206,6 @@ public final class MergeSink implements BatchSink {
     @Override
     protected InputFile getInputFile(String location) {
       return io.newInputFile(location);
-    }
-  }
-
-  /** One data file of the starting snapshot: its rows to remove, and its earlier deletes. */
-  private final class FileMatches {
-    final FileScanTask task;
-    final PositionDeleteIndex positions = Deletes.toPositionIndex(CloseableIterable.<Long>empty());
-    long removed;
-    private PositionDeleteIndex previous;
-    private boolean loaded;
-
-    FileMatches(FileScanTask task) {
-      this.task = task;
-    }
-
-    /** The positions deleted by the file's position deletes or deletion vector; null if none. */
-    PositionDeleteIndex previous() {
-      if (!loaded) {
-        loaded = true;
-        List<DeleteFile> files = positionDeletes();
-        if (!files.isEmpty()) {
-          DeleteLoader loader = new BaseDeleteLoader(io::newInputFile);
-          previous = loader.loadPositionDeletes(files, task.file().location());
-        }
-      }
-      return previous;
-    }
-
-    /** The position delete files of this data file when all of them are file-scoped, else none. */
-    List<DeleteFile> fileScopedPositionDeletes() {
-      List<DeleteFile> files = positionDeletes();
-      return files.stream().allMatch(ContentFileUtil::isFileScoped) ? files : List.of();
-    }
-
-    private List<DeleteFile> positionDeletes() {
-      return task.deletes().stream()
-          .filter(file -> file.content() == FileContent.POSITION_DELETES)
-          .toList();
     }
   }
 }

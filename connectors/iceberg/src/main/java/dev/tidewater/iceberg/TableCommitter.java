@@ -13,9 +13,11 @@ public interface TableCommitter {
    *
    * <p>Conflicts with concurrent commits ({@code CommitFailedException}) are retried by Iceberg
    * itself, a bounded number of times with exponential backoff ({@code commit.retry.*} table
-   * properties). A {@code CommitStateUnknownException} is thrown as an external error whose cause
-   * is that exception: the files may be part of the table, so the caller must not delete them. Any
-   * other failure means nothing was committed, and the caller aborts its sinks.
+   * properties); the committer of a {@link MergeSink} also re-plans the merge when a concurrent
+   * commit conflicts with it ({@link MergeSink#committer}). A {@code CommitStateUnknownException}
+   * is thrown as an external error whose cause is that exception: the files may be part of the
+   * table, so the caller must not delete them. Any other failure means nothing was committed, and
+   * the caller aborts its sinks.
    */
   default long commit(Table table, WriteResult result, Map<String, String> summary) {
     return commit(table.newTransaction(), result, summary);

@@ -26,6 +26,12 @@ import org.apache.iceberg.util.ContentFileUtil;
 
 /** The committers of the write dispositions. */
 public final class TableCommitters {
+  /**
+   * Attempts of a commit whose transaction also changes the schema, which Iceberg cannot retry on
+   * its own; each later one runs in a new transaction that applies the schema change again.
+   */
+  static final int MAX_ATTEMPTS = 10;
+
   private TableCommitters() {}
 
   /** APPEND: adds the new files to the table. */
@@ -83,9 +89,12 @@ public final class TableCommitters {
    * deletes to data files that {@code conflictFilter} can match, or — under {@link
    * IsolationLevel#SERIALIZABLE} — added data files that {@code conflictFilter} can match (rows
    * with an incoming key that the merge did not see). Copy-on-write results commit as an {@code
-   * OverwriteFiles} with the same checks. A failed validation is an external error that says to run
-   * the load again; {@code CommitFailedException} is retried by Iceberg, which re-runs these
-   * validations against the new table state.
+   * OverwriteFiles} with the same checks. {@code CommitFailedException} is retried by Iceberg,
+   * which re-runs these validations against the new table state; a failed validation is an external
+   * error that says to run the load again.
+   *
+   * <p>This committer cannot re-plan the merge; {@link MergeSink#committer()} can, and resolves
+   * such conflicts the way running the two writes one after the other would.
    */
   public static TableCommitter merge(
       Long startingSnapshotId, Expression conflictFilter, IsolationLevel isolation) {
@@ -100,10 +109,22 @@ public final class TableCommitters {
             summary,
             validator,
             ValidationFailure.CONFLICT,
-            update ->
-                result.removedDataFiles().isEmpty()
-                    ? rowDelta(update, result, startingSnapshotId, conflictFilter, isolation)
-                    : overwrite(update, result, startingSnapshotId, conflictFilter, isolation));
+            update -> mergeUpdate(update, result, startingSnapshotId, conflictFilter, isolation));
+  }
+
+  /**
+   * The {@code RowDelta} (merge-on-read) or {@code OverwriteFiles} (copy-on-write) that commits a
+   * merge result in {@code update}, validated from {@code startingSnapshotId}.
+   */
+  static SnapshotUpdate<?> mergeUpdate(
+      Transaction update,
+      WriteResult result,
+      Long startingSnapshotId,
+      Expression conflictFilter,
+      IsolationLevel isolation) {
+    return result.removedDataFiles().isEmpty()
+        ? rowDelta(update, result, startingSnapshotId, conflictFilter, isolation)
+        : overwrite(update, result, startingSnapshotId, conflictFilter, isolation);
   }
 
   private static SnapshotUpdate<?> rowDelta(
@@ -187,7 +208,7 @@ public final class TableCommitters {
   }
 
   /** What a failed validation means for the user. */
-  private enum ValidationFailure {
+  enum ValidationFailure {
     /** The commit itself is not valid. */
     INVALID,
     /** A concurrent commit changed what this one read; running the load again helps. */
@@ -197,7 +218,9 @@ public final class TableCommitters {
   /**
    * Commits the update {@code operation} builds in a transaction (by default one of its own, which
    * retries the update on the latest metadata after a conflict); the transaction's metadata then
-   * tells which snapshot was ours, even when other writers commit to the table at the same time.
+   * tells which snapshot was ours, even when other writers commit to the table at the same time. A
+   * transaction that also changes the schema is retried in a new transaction with the schema change
+   * applied again ({@link TransactionReplay}).
    */
   private static long commit(
       Transaction transaction,
@@ -205,46 +228,84 @@ public final class TableCommitters {
       SnapshotAncestryValidator validator,
       ValidationFailure validationFailure,
       Function<Transaction, SnapshotUpdate<?>> operation) {
-    Table table = transaction.table();
-    try {
-      SnapshotUpdate<?> update = operation.apply(transaction);
-      summary.forEach(update::set);
-      update.validateWith(validator);
-      update.commit();
-      transaction.commitTransaction();
-      return transaction.table().currentSnapshot().snapshotId();
-    } catch (CommitStateUnknownException e) {
-      throw new TidewaterException(
+    String table = transaction.table().name();
+    TransactionReplay replay = TransactionReplay.of(transaction);
+    Transaction attempt = transaction;
+    for (int round = 1; ; round++) {
+      try {
+        return attempt(attempt, summary, validator, operation);
+      } catch (CommitFailedException e) {
+        // Iceberg retries a transaction itself, but not one that changes the schema
+        if (!replay.changesSchema() || round == MAX_ATTEMPTS) {
+          throw failure(table, validationFailure, e);
+        }
+      } catch (RuntimeException e) {
+        throw failure(table, validationFailure, e);
+      }
+      try {
+        TransactionReplay.pause(round, table);
+        attempt = replay.newTransaction(table);
+      } catch (RuntimeException e) {
+        throw failure(table, validationFailure, e);
+      }
+    }
+  }
+
+  /**
+   * Adds the update {@code operation} builds to {@code transaction} with {@code summary} and the
+   * history check {@code validator}, and commits the transaction; Iceberg's exceptions pass through
+   * unchanged.
+   */
+  static long attempt(
+      Transaction transaction,
+      Map<String, String> summary,
+      SnapshotAncestryValidator validator,
+      Function<Transaction, SnapshotUpdate<?>> operation) {
+    SnapshotUpdate<?> update = operation.apply(transaction);
+    summary.forEach(update::set);
+    update.validateWith(validator);
+    update.commit();
+    transaction.commitTransaction();
+    return transaction.table().currentSnapshot().snapshotId();
+  }
+
+  /** The error the user sees for {@code e}, thrown by a commit to {@code table}. */
+  static TidewaterException failure(
+      String table, ValidationFailure validationFailure, RuntimeException e) {
+    if (e instanceof CommitStateUnknownException) {
+      return new TidewaterException(
           ErrorKind.EXTERNAL,
           String.format(
               "the commit to %s may or may not have succeeded; the written files are kept: %s",
-              table.name(), e.getMessage()),
+              table, e.getMessage()),
           e);
-    } catch (CommitFailedException e) {
-      throw new TidewaterException(
+    }
+    if (e instanceof CommitFailedException) {
+      return new TidewaterException(
           ErrorKind.EXTERNAL,
           String.format(
               "the commit to %s kept conflicting with concurrent commits: %s",
-              table.name(), e.getMessage()),
+              table, e.getMessage()),
           e);
-    } catch (ValidationException e) {
+    }
+    if (e instanceof ValidationException) {
       if (validationFailure == ValidationFailure.CONFLICT) {
-        throw new TidewaterException(
+        return new TidewaterException(
             ErrorKind.EXTERNAL,
             String.format(
                 "the merge into %s conflicts with a change committed to the table since the load"
                     + " started; nothing was committed, run the load again: %s",
-                table.name(), e.getMessage()),
+                table, e.getMessage()),
             e);
       }
-      throw new TidewaterException(
+      return new TidewaterException(
           ErrorKind.USER,
-          String.format("the commit to %s is not valid: %s", table.name(), e.getMessage()),
+          String.format("the commit to %s is not valid: %s", table, e.getMessage()),
           e);
-    } catch (TidewaterException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw TidewaterException.external(e, "the commit to %s failed: %s", table.name(), e);
     }
+    if (e instanceof TidewaterException tidewater) {
+      return tidewater;
+    }
+    return TidewaterException.external(e, "the commit to %s failed: %s", table, e);
   }
 }

@@ -15,8 +15,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.Transaction;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 
 class ConcurrentAppendTest extends CatalogTestBase {
@@ -55,6 +57,35 @@ class ConcurrentAppendTest extends CatalogTestBase {
     } finally {
       executor.shutdownNow();
     }
+  }
+
+  @Test
+  void anAppendThatEvolvesTheSchemaIsRetriedAfterAConcurrentCommit() {
+    Table table = createTable("evolving", AllTypes.SCHEMA, PartitionSpec.unpartitioned());
+    Transaction transaction = table.newTransaction();
+    transaction.updateSchema().addColumn("remark", Types.StringType.get()).commit();
+    WriteResult result;
+    try (ParquetBatchSink sink = new ParquetBatchSink(transaction.table(), Map.of(), 0, 1);
+        VectorSchemaRoot batch = AllTypes.batch(allocator, List.of(Row.nulls(1), Row.nulls(2)))) {
+      sink.append(batch);
+      result = sink.finish();
+    }
+    // another load commits first: Iceberg cannot replay the pending schema change by itself
+    Table other = catalog.loadTable(TableIdentifier.of("sales", "evolving"));
+    try (ParquetBatchSink sink = new ParquetBatchSink(other, Map.of(), 1, 1);
+        VectorSchemaRoot batch = AllTypes.batch(allocator, List.of(Row.nulls(3)))) {
+      sink.append(batch);
+      TableCommitters.append().commit(other, sink.finish(), Map.of());
+    }
+
+    long snapshot = TableCommitters.append().commit(transaction, result, Map.of("k", "v"));
+
+    table.refresh();
+    assertThat(table.schema().findField("remark")).isNotNull();
+    assertThat(table.currentSnapshot().snapshotId()).isEqualTo(snapshot);
+    assertThat(readAll(table))
+        .extracting(record -> (Long) record.getField("id"))
+        .containsExactly(1L, 2L, 3L);
   }
 
   private List<Long> appendFrom(int threadId, CyclicBarrier barrier) throws Exception {

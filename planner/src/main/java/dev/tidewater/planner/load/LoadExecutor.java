@@ -297,6 +297,12 @@ public final class LoadExecutor {
     } catch (RuntimeException e) {
       if (!TableCommitters.commitStateUnknown(e)) {
         deleteFiles(table, written);
+        for (BatchSink sink : sinks) {
+          // A merge sink keeps its keys, spill files and re-plan files until the commit ends.
+          if (sink instanceof MergeSink merge) {
+            merge.abort();
+          }
+        }
       }
       throw e;
     }
