@@ -60,6 +60,38 @@ class RunCommandTest {
     assertThat(goingOn.out).contains("catalog_name");
   }
 
+  @Test
+  void neverPrintsSecretOptionValues() throws Exception {
+    Path csv = temp.resolve("cities.csv");
+    Files.writeString(csv, "city,population\nOslo,709000\n");
+    Path script = temp.resolve("secrets.sql");
+    Files.writeString(
+        script,
+        "CREATE SOURCE cities TYPE FILES WITH ('s3.secret-access-key' = 'wJalrXUtnFEMI-K7MDENG',"
+            + " location = '"
+            + csv
+            + "');\n"
+            + "CREATE SOURCE broken TYPE FILES WITH (location = '"
+            + csv
+            + "', 's3.session-token' 'FwoGZXIvYXdzEXAMPLE');\n");
+
+    Result result =
+        run(
+            "run",
+            "--continue-on-error",
+            "--data-dir",
+            temp.resolve("data").toString(),
+            script.toString());
+
+    // The first statement runs (the key is a FILES option), the second is a syntax error whose
+    // message would quote the token.
+    assertThat(result.exitCode).isEqualTo(1);
+    assertThat(result.out).contains("CREATE: OK", "'s3.secret-access-key' = '***'");
+    assertThat(result.err).contains(script + ":2:", "syntax error", "***");
+    assertThat(result.out + result.err)
+        .doesNotContain("wJalrXUtnFEMI-K7MDENG", "FwoGZXIvYXdzEXAMPLE");
+  }
+
   private record Result(int exitCode, String out, String err) {}
 
   private static synchronized Result run(String... args) {
