@@ -45,8 +45,8 @@ public final class StatementRedactor {
   private static final Pattern PAIR =
       Pattern.compile(
           "(?<key>\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|[A-Za-z_][A-Za-z0-9_.\\-]*)"
-              + "(?:(?<equals>\\s*=\\s*)(?<value>'(?:[^']|'')*'|[^\\s,;)'\"]+)"
-              + "|(?<space>\\s+)(?<quoted>'(?:[^']|'')*'))");
+              + "(?:\\s*=\\s*(?<value>'(?:[^']|'')*'|[^\\s,;)'\"]+)"
+              + "|\\s+(?<quoted>'(?:[^']|'')*'))");
 
   private final Map<String, Set<String>> secretOptionNames;
   private final Set<String> allSecretOptionNames;
