@@ -34,17 +34,36 @@ public final class PasswordHashes {
 
   /** Whether the password matches the hash, compared in constant time. */
   public static boolean matches(String password, String stored) {
-    String[] parts = stored.split("\\$");
-    if (parts.length != 4 || !parts[0].equals(PREFIX)) {
-      throw TidewaterException.user(
-          "a password hash must look like %s$<iterations>$<salt>$<hash>; make one with"
-              + " 'tidewater hash-password'",
-          PREFIX);
+    Parsed parsed = parse(stored);
+    byte[] actual = pbkdf2(password, parsed.salt(), parsed.iterations());
+    return MessageDigest.isEqual(parsed.hash(), actual);
+  }
+
+  /** Throws a user error, saying what a hash looks like, unless {@code stored} is one. */
+  public static void check(String stored) {
+    parse(stored);
+  }
+
+  private record Parsed(int iterations, byte[] salt, byte[] hash) {}
+
+  private static Parsed parse(String stored) {
+    String[] parts = stored.split("\\$", -1);
+    if (parts.length == 4 && parts[0].equals(PREFIX)) {
+      try {
+        int iterations = Integer.parseInt(parts[1]);
+        byte[] salt = Base64.getDecoder().decode(parts[2]);
+        byte[] hash = Base64.getDecoder().decode(parts[3]);
+        if (iterations > 0 && salt.length > 0 && hash.length > 0) {
+          return new Parsed(iterations, salt, hash);
+        }
+      } catch (IllegalArgumentException e) {
+        // not a number or not Base64: the message below says what is expected
+      }
     }
-    byte[] salt = Base64.getDecoder().decode(parts[2]);
-    byte[] expected = Base64.getDecoder().decode(parts[3]);
-    byte[] actual = pbkdf2(password, salt, Integer.parseInt(parts[1]));
-    return MessageDigest.isEqual(expected, actual);
+    throw TidewaterException.user(
+        "a password hash must look like %s$<iterations>$<salt>$<hash> (salt and hash in Base64);"
+            + " make one with 'tidewater hash-password'",
+        PREFIX);
   }
 
   /** A random password of 24 URL-safe characters. */

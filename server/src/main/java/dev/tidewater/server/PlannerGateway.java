@@ -1,5 +1,7 @@
 package dev.tidewater.server;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.tidewater.flight.GatewayService;
 import dev.tidewater.flight.GatewaySession;
 import dev.tidewater.flight.NamespaceRef;
@@ -8,6 +10,8 @@ import dev.tidewater.flight.TableRef;
 import dev.tidewater.planner.Engine;
 import dev.tidewater.planner.ExecutionResult;
 import dev.tidewater.planner.Session;
+import dev.tidewater.planner.metadata.StatementRedactor;
+import dev.tidewater.spi.TidewaterException;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -16,10 +20,13 @@ import org.apache.arrow.vector.types.pojo.Schema;
 public final class PlannerGateway implements GatewayService {
   private final Engine engine;
   private final Users users;
+  private final StatementRedactor redactor;
 
-  public PlannerGateway(Engine engine, Users users) {
-    this.engine = engine;
-    this.users = users;
+  /** The redactor masks secrets that an error message quotes from the statement. */
+  public PlannerGateway(Engine engine, Users users, StatementRedactor redactor) {
+    this.engine = requireNonNull(engine, "engine is null");
+    this.users = requireNonNull(users, "users is null");
+    this.redactor = requireNonNull(redactor, "redactor is null");
   }
 
   @Override
@@ -29,24 +36,35 @@ public final class PlannerGateway implements GatewayService {
 
   @Override
   public GatewaySession openSession(String user) {
-    return new PlannerSession(engine.openSession(user));
+    return new PlannerSession(engine.openSession(user), redactor);
   }
 
   private static final class PlannerSession implements GatewaySession {
     private final Session session;
+    private final StatementRedactor redactor;
 
-    PlannerSession(Session session) {
+    PlannerSession(Session session, StatementRedactor redactor) {
       this.session = session;
+      this.redactor = redactor;
     }
 
     @Override
     public synchronized Schema describe(String sql) {
-      return session.describe(sql);
+      try {
+        return session.describe(sql);
+      } catch (TidewaterException e) {
+        throw redactor.redact(e, sql);
+      }
     }
 
     @Override
     public synchronized StatementResult execute(String sql, BufferAllocator allocator) {
-      ExecutionResult result = session.execute(sql, allocator);
+      ExecutionResult result;
+      try {
+        result = session.execute(sql, allocator);
+      } catch (TidewaterException e) {
+        throw redactor.redact(e, sql);
+      }
       return result.hasRows()
           ? StatementResult.rows(result.rows())
           : StatementResult.updateCount(result.updateCount());

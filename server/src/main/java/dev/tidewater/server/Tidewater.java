@@ -5,6 +5,8 @@ import dev.tidewater.iceberg.CatalogRegistry;
 import dev.tidewater.planner.Engine;
 import dev.tidewater.planner.EngineConfig;
 import dev.tidewater.planner.metadata.MetadataStore;
+import dev.tidewater.planner.metadata.StatementRedactor;
+import dev.tidewater.spi.ConnectorFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +45,7 @@ public final class Tidewater implements AutoCloseable {
               defaults.loadThreads(),
               defaults.batchRows(),
               environment);
-      Engine engine =
-          new Engine(
-              engineConfig, metadata, registry, List.of(new FilesConnectorFactory()), allocator);
+      Engine engine = new Engine(engineConfig, metadata, registry, connectorFactories(), allocator);
       return new Tidewater(allocator, engine);
     } catch (RuntimeException e) {
       if (registry != null) {
@@ -57,6 +57,19 @@ public final class Tidewater implements AutoCloseable {
       allocator.close();
       throw e;
     }
+  }
+
+  /** The source types this process knows: what {@code CREATE SOURCE ... TYPE} accepts. */
+  public static List<ConnectorFactory> connectorFactories() {
+    return List.of(new FilesConnectorFactory());
+  }
+
+  /**
+   * Masks secret option values in statement text that is echoed, logged or quoted in errors; knows
+   * the secret options of {@link #connectorFactories}. Also for statements run on a server.
+   */
+  public static StatementRedactor redactor() {
+    return new StatementRedactor(connectorFactories());
   }
 
   public Engine engine() {

@@ -2,19 +2,8 @@ package dev.tidewater.server;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.tidewater.planner.metadata.Secrets;
-import dev.tidewater.spi.TidewaterException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -81,69 +70,11 @@ public record TidewaterConfig(
         dataDir, host, port, tlsCert, tlsKey, memoryLimitBytes, defaultCatalog, catalogs, users);
   }
 
-  /** Reads a YAML configuration file. */
+  /**
+   * Reads a YAML configuration file, resolving {@code ${env:NAME}} in every value; errors name the
+   * file, the line and the key.
+   */
   public static TidewaterConfig load(Path file, Function<String, String> environment) {
-    JsonNode root;
-    try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
-    } catch (IOException e) {
-      throw TidewaterException.user("cannot read configuration %s: %s", file, e.getMessage());
-    }
-    if (root == null || root.isMissingNode() || root.isNull()) {
-      return defaults();
-    }
-    TidewaterConfig defaults = defaults();
-    JsonNode server = root.path("server");
-    JsonNode tls = server.path("tls");
-    Map<String, Map<String, String>> catalogs = new LinkedHashMap<>();
-    Iterator<Map.Entry<String, JsonNode>> entries = root.path("catalogs").fields();
-    while (entries.hasNext()) {
-      Map.Entry<String, JsonNode> entry = entries.next();
-      Map<String, String> properties = new LinkedHashMap<>();
-      entry
-          .getValue()
-          .fields()
-          .forEachRemaining(
-              property ->
-                  properties.put(
-                      property.getKey(),
-                      Secrets.resolve(property.getValue().asText(), environment)));
-      catalogs.put(entry.getKey().toLowerCase(Locale.ROOT), properties);
-    }
-    List<UserEntry> users = new ArrayList<>();
-    for (JsonNode user : root.path("users")) {
-      String name = text(user, "name", environment);
-      String hash = text(user, "password-hash", environment);
-      if (name == null || hash == null) {
-        throw TidewaterException.user(
-            "configuration %s: every user needs 'name' and 'password-hash'", file);
-      }
-      users.add(new UserEntry(name, hash));
-    }
-    String dataDir = text(root, "data-dir", environment);
-    String memory = text(root, "memory-limit", environment);
-    String cert = text(tls, "cert", environment);
-    String key = text(tls, "key", environment);
-    String host = text(server, "host", environment);
-    String port = text(server, "port", environment);
-    String defaultCatalog = text(root, "default-catalog", environment);
-    return new TidewaterConfig(
-        dataDir == null ? defaults.dataDir() : Path.of(dataDir),
-        host == null ? defaults.host() : host,
-        port == null ? defaults.port() : Integer.parseInt(port),
-        cert == null ? null : Path.of(cert),
-        key == null ? null : Path.of(key),
-        memory == null ? defaults.memoryLimitBytes() : ByteSizes.parse(memory),
-        defaultCatalog == null ? defaults.defaultCatalog() : defaultCatalog,
-        catalogs,
-        users);
-  }
-
-  private static String text(JsonNode node, String field, Function<String, String> environment) {
-    JsonNode value = node.path(field);
-    if (value.isMissingNode() || value.isNull()) {
-      return null;
-    }
-    return Secrets.resolve(value.asText(), environment);
+    return new ConfigFileReader(file, environment).read();
   }
 }

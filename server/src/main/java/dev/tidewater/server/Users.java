@@ -1,5 +1,6 @@
 package dev.tidewater.server;
 
+import dev.tidewater.spi.TidewaterException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -23,7 +24,11 @@ public final class Users {
     config.users().forEach(user -> hashes.put(user.name(), user.passwordHash()));
     String user = environment.apply("TIDEWATER_USER");
     String password = environment.apply("TIDEWATER_PASSWORD");
-    if (user != null && !user.isBlank() && password != null && !password.isEmpty()) {
+    boolean hasPassword = password != null && !password.isEmpty();
+    if (user != null && !user.isBlank()) {
+      // Without this check the user would silently not exist (and 'admin' might be created).
+      TidewaterException.check(
+          hasPassword, "TIDEWATER_USER is set to '%s' but TIDEWATER_PASSWORD is not", user);
       hashes.put(user, PasswordHashes.hash(password));
     }
     if (hashes.isEmpty()) {

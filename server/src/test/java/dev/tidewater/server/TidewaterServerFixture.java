@@ -29,7 +29,7 @@ final class TidewaterServerFixture implements AutoCloseable {
     this.tidewater = Tidewater.start(config, environment::get);
     this.endpoint =
         FlightEndpoint.start(
-            new PlannerGateway(tidewater.engine(), users),
+            new PlannerGateway(tidewater.engine(), users, Tidewater.redactor()),
             tidewater.allocator(),
             EndpointConfig.plaintext("127.0.0.1", 0));
   }

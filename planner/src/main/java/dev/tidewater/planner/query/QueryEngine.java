@@ -27,72 +27,70 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.calcite.jdbc.CalciteConnection;
-import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.parser.SqlParseException;
 
 /**
- * Runs SELECT statements with Calcite over Iceberg tables and source objects, one Calcite
- * connection per session. Results are converted to Arrow batches as they are enumerated.
+ * Runs SELECT statements with Calcite over Iceberg tables and source objects. Each statement gets
+ * its own Calcite connection, whose root schema holds that statement's tables, and its own child
+ * allocator for the Arrow batches its scans read; both are closed with the statement's result, so a
+ * scan that leaks memory fails that statement (see docs/architecture.md, "Memory").
  */
 public final class QueryEngine implements AutoCloseable {
   private final Engine engine;
-  private final BufferAllocator scanAllocator;
-  private final CalciteConnection connection;
-  private final Set<String> rootEntries = new HashSet<>();
-  private final Map<String, CatalogSchema> catalogSchemas = new HashMap<>();
   private final String catalog;
   private final String namespace;
+  private final org.apache.calcite.jdbc.Driver driver = new org.apache.calcite.jdbc.Driver();
+  private volatile Map<String, CatalogSchema> catalogSchemas = Map.of();
 
   public QueryEngine(Engine engine, String catalog, String namespace) {
     this.engine = engine;
     this.catalog = catalog;
     this.namespace = namespace;
-    this.scanAllocator =
-        engine.allocator().newChildAllocator("query-scans", 0, engine.allocator().getLimit());
-    try {
-      Properties properties = new Properties();
-      properties.setProperty("quoting", "DOUBLE_QUOTE");
-      properties.setProperty("unquotedCasing", "TO_LOWER");
-      properties.setProperty("quotedCasing", "UNCHANGED");
-      properties.setProperty("caseSensitive", "false");
-      properties.setProperty("timeZone", "UTC");
-      properties.setProperty("fun", "standard,postgresql");
-      properties.setProperty(
-          "parserFactory", "dev.tidewater.parser.impl.TidewaterParserImpl#FACTORY");
-      Connection jdbc = new org.apache.calcite.jdbc.Driver().connect("jdbc:calcite:", properties);
-      this.connection = jdbc.unwrap(CalciteConnection.class);
-    } catch (SQLException e) {
-      scanAllocator.close();
-      throw TidewaterException.internal(e, "cannot start the query engine");
-    }
   }
 
   /** The schema of a query's result, without running it. */
   public Schema describe(String sql) {
-    refreshSchemas();
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      return JdbcToArrowUtils.jdbcToArrowSchema(statement.getMetaData(), config(scanAllocator));
+    BufferAllocator scans =
+        engine.allocator().newChildAllocator("query-describe", 0, engine.allocator().getLimit());
+    CalciteConnection connection = null;
+    try {
+      connection = connect(scans);
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        return JdbcToArrowUtils.jdbcToArrowSchema(statement.getMetaData(), config(scans));
+      }
     } catch (SQLException e) {
       throw withCatalogFailure(translate(e));
+    } finally {
+      closeAll(null, connection, scans);
     }
   }
 
-  /** Runs a query; the reader streams its rows and closes the statement. */
+  /**
+   * Runs a query; the reader streams its rows and, when closed, closes the statement, its Calcite
+   * connection and its scans' allocator (a child of {@code allocator}).
+   */
   public BatchReader execute(String sql, BufferAllocator allocator) {
-    refreshSchemas();
+    BufferAllocator scans = allocator.newChildAllocator("query-scans", 0, allocator.getLimit());
+    CalciteConnection connection = null;
     PreparedStatement statement = null;
     try {
+      connection = connect(scans);
       statement = connection.prepareStatement(sql);
       Schema schema =
           JdbcToArrowUtils.jdbcToArrowSchema(statement.getMetaData(), config(allocator));
       ResultSet rows = statement.executeQuery();
       ArrowVectorIterator batches = JdbcToArrow.sqlToArrowVectorIterator(rows, config(allocator));
-      return new ResultSetReader(schema, statement, batches);
+      return new ResultSetReader(schema, batches, statement, connection, scans);
     } catch (SQLException | IOException | RuntimeException e) {
-      closeQuietly(statement);
-      throw withCatalogFailure(translate(e));
+      TidewaterException error = withCatalogFailure(translate(e));
+      try {
+        closeAll(statement, connection, scans);
+      } catch (RuntimeException closing) {
+        error.addSuppressed(closing);
+      }
+      throw error;
     }
   }
 
@@ -105,50 +103,58 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   /**
-   * Puts the catalogs, the current catalog's namespaces and the sources at the root, so that {@code
-   * catalog.ns.t}, {@code ns.t}, {@code t} and {@code source} all resolve.
+   * A Calcite connection for one statement. Its root holds the catalogs, the current catalog's
+   * namespaces and the sources, so that {@code catalog.ns.t}, {@code ns.t}, {@code t} and {@code
+   * source} all resolve; every table scans into {@code scans}.
    */
-  private void refreshSchemas() {
-    SchemaPlus root = connection.getRootSchema();
-    CalciteSchema calciteRoot = CalciteSchema.from(root);
-    for (String name : rootEntries) {
-      calciteRoot.removeSubSchema(name);
-      calciteRoot.removeTable(name);
-    }
-    rootEntries.clear();
-    int batchRows = engine.config().batchRows();
-    for (String name : engine.catalogNames()) {
-      CatalogSchema schema =
-          new CatalogSchema(() -> engine.catalogs().catalog(name), scanAllocator, batchRows);
-      catalogSchemas.put(name, schema);
-      root.add(name, schema).setCacheEnabled(false);
-      rootEntries.add(name);
-      if (name.equals(catalog)) {
-        for (Map.Entry<String, org.apache.calcite.schema.Schema> entry :
-            schema.namespaces().entrySet()) {
-          if (!rootEntries.contains(entry.getKey())) {
-            root.add(entry.getKey(), entry.getValue()).setCacheEnabled(false);
-            rootEntries.add(entry.getKey());
+  private CalciteConnection connect(BufferAllocator scans) throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("quoting", "DOUBLE_QUOTE");
+    properties.setProperty("unquotedCasing", "TO_LOWER");
+    properties.setProperty("quotedCasing", "UNCHANGED");
+    properties.setProperty("caseSensitive", "false");
+    properties.setProperty("timeZone", "UTC");
+    properties.setProperty("fun", "standard,postgresql");
+    properties.setProperty(
+        "parserFactory", "dev.tidewater.parser.impl.TidewaterParserImpl#FACTORY");
+    CalciteConnection connection =
+        driver.connect("jdbc:calcite:", properties).unwrap(CalciteConnection.class);
+    try {
+      SchemaPlus root = connection.getRootSchema();
+      Set<String> rootEntries = new HashSet<>();
+      int batchRows = engine.config().batchRows();
+      Map<String, CatalogSchema> schemas = new HashMap<>();
+      catalogSchemas = schemas;
+      for (String name : engine.catalogNames()) {
+        CatalogSchema schema =
+            new CatalogSchema(() -> engine.catalogs().catalog(name), scans, batchRows);
+        schemas.put(name, schema);
+        root.add(name, schema).setCacheEnabled(false);
+        rootEntries.add(name);
+        if (name.equals(catalog)) {
+          for (Map.Entry<String, org.apache.calcite.schema.Schema> entry :
+              schema.namespaces().entrySet()) {
+            if (rootEntries.add(entry.getKey())) {
+              root.add(entry.getKey(), entry.getValue()).setCacheEnabled(false);
+            }
           }
         }
       }
-    }
-    if (!rootEntries.contains("system")) {
-      root.add("system", new SystemSchema(engine));
-      rootEntries.add("system");
-    }
-    for (SourceDefinition source : engine.metadata().sources()) {
-      if (!rootEntries.contains(source.name())) {
-        root.add(
-            source.name(),
-            new SourceQueryTable(engine, source, SourceObject.SELF, scanAllocator, batchRows));
-        rootEntries.add(source.name());
+      if (rootEntries.add("system")) {
+        root.add("system", new SystemSchema(engine));
       }
-    }
-    try {
+      for (SourceDefinition source : engine.metadata().sources()) {
+        if (rootEntries.add(source.name())) {
+          root.add(
+              source.name(),
+              new SourceQueryTable(engine, source, SourceObject.SELF, scans, batchRows));
+        }
+      }
       connection.setSchema(rootEntries.contains(namespace) ? namespace : null);
-    } catch (SQLException e) {
-      throw TidewaterException.internal(e, "cannot set the current namespace");
+      return connection;
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(connection);
+      throw e;
     }
   }
 
@@ -209,38 +215,55 @@ public final class QueryEngine implements AutoCloseable {
     return newline < 0 ? message : message.substring(0, newline);
   }
 
-  private static void closeQuietly(PreparedStatement statement) {
-    if (statement != null) {
+  /**
+   * Closes the statement (and with it the scans' readers), the connection and then the allocator,
+   * whose close fails when a scan did not release its buffers.
+   */
+  private static void closeAll(
+      PreparedStatement statement, Connection connection, BufferAllocator scans) {
+    try {
+      closeQuietly(statement);
+      closeQuietly(connection);
+    } finally {
+      scans.close();
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    if (closeable != null) {
       try {
-        statement.close();
-      } catch (SQLException ignored) {
-        // the statement failed already; its first error is what matters
+        closeable.close();
+      } catch (Exception ignored) {
+        // the statement failed or ended already; closing a JDBC object adds nothing to report
       }
     }
   }
 
   @Override
   public void close() {
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      throw TidewaterException.internal(e, "cannot close the query engine");
-    } finally {
-      scanAllocator.close();
-    }
+    // Nothing is shared between statements: each closes its own connection and allocator.
   }
 
-  /** Streams a JDBC result set as Arrow batches. */
+  /** Streams a JDBC result set as Arrow batches; owns the statement's Calcite resources. */
   private static final class ResultSetReader implements BatchReader {
     private final Schema schema;
-    private final PreparedStatement statement;
     private final ArrowVectorIterator batches;
+    private final PreparedStatement statement;
+    private final Connection connection;
+    private final BufferAllocator scans;
     private VectorSchemaRoot current;
 
-    ResultSetReader(Schema schema, PreparedStatement statement, ArrowVectorIterator batches) {
+    ResultSetReader(
+        Schema schema,
+        ArrowVectorIterator batches,
+        PreparedStatement statement,
+        Connection connection,
+        BufferAllocator scans) {
       this.schema = schema;
-      this.statement = statement;
       this.batches = batches;
+      this.statement = statement;
+      this.connection = connection;
+      this.scans = scans;
     }
 
     @Override
@@ -283,7 +306,7 @@ public final class QueryEngine implements AutoCloseable {
       try {
         batches.close();
       } finally {
-        closeQuietly(statement);
+        closeAll(statement, connection, scans);
       }
     }
   }

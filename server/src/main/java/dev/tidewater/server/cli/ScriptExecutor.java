@@ -2,6 +2,8 @@ package dev.tidewater.server.cli;
 
 import dev.tidewater.planner.ExecutionResult;
 import dev.tidewater.planner.load.LoadListener;
+import dev.tidewater.planner.metadata.StatementRedactor;
+import dev.tidewater.server.Tidewater;
 import dev.tidewater.spi.SqlPosition;
 import dev.tidewater.spi.TidewaterException;
 import java.io.PrintStream;
@@ -10,7 +12,9 @@ import java.util.Locale;
 
 /**
  * Runs the statements of a script one by one: a progress bar for each LOAD, a table for each
- * result, a one-line summary for each statement, and the script's line for each error.
+ * result, a one-line summary for each statement, and the script's line for each error. Statement
+ * text and error messages are printed with secret option values masked ({@link StatementRedactor}):
+ * scripts run in CI, whose logs are widely readable.
  */
 final class ScriptExecutor {
   private final StatementRunner runner;
@@ -18,6 +22,7 @@ final class ScriptExecutor {
   private final PrintStream err;
   private final ResultPrinter printer;
   private final boolean progress;
+  private final StatementRedactor redactor = Tidewater.redactor();
 
   ScriptExecutor(StatementRunner runner, PrintStream out, PrintStream err, int maxRows) {
     this.runner = runner;
@@ -47,7 +52,7 @@ final class ScriptExecutor {
     String text = statement.text();
     String verb = firstWord(text);
     out.println();
-    out.println("-- " + source + ":" + statement.line() + ": " + abbreviate(text));
+    out.println("-- " + source + ":" + statement.line() + ": " + abbreviate(redactor.redact(text)));
     long start = System.nanoTime();
     LoadProgress bar = progress && verb.equals("LOAD") ? new LoadProgress("LOAD") : null;
     LoadListener listener = bar == null ? LoadListener.NONE : bar;
@@ -68,13 +73,23 @@ final class ScriptExecutor {
       if (bar != null) {
         bar.close();
       }
-      err.println(source + ":" + where(statement, e) + ": error: " + reason(e));
+      err.println(
+          source
+              + ":"
+              + where(statement, e)
+              + ": error: "
+              + redactor.redactMessage(reason(e), text));
       return false;
     } catch (RuntimeException e) {
       if (bar != null) {
         bar.close();
       }
-      err.println(source + ":" + statement.line() + ": internal error: " + e);
+      err.println(
+          source
+              + ":"
+              + statement.line()
+              + ": internal error: "
+              + redactor.redactMessage(e.toString(), text));
       return false;
     }
   }

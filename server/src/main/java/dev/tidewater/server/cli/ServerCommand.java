@@ -41,8 +41,15 @@ final class ServerCommand implements Callable<Integer> {
     }
     config =
         config.withListen(host == null ? config.host() : host, port == null ? config.port() : port);
-    Users users = Users.from(config, System::getenv, System.out::println);
-    Tidewater tidewater = Tidewater.start(config, System::getenv);
+    Users users;
+    Tidewater tidewater;
+    try {
+      users = Users.from(config, System::getenv, System.out::println);
+      tidewater = Tidewater.start(config, System::getenv);
+    } catch (TidewaterException e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
+    }
     EndpointConfig endpointConfig =
         new EndpointConfig(
             config.host(),
@@ -54,9 +61,18 @@ final class ServerCommand implements Callable<Integer> {
             allowPlaintext
                 ? EndpointConfig.Plaintext.ANY_HOST
                 : EndpointConfig.Plaintext.LOOPBACK_ONLY);
-    FlightEndpoint endpoint =
-        FlightEndpoint.start(
-            new PlannerGateway(tidewater.engine(), users), tidewater.allocator(), endpointConfig);
+    FlightEndpoint endpoint;
+    try {
+      endpoint =
+          FlightEndpoint.start(
+              new PlannerGateway(tidewater.engine(), users, Tidewater.redactor()),
+              tidewater.allocator(),
+              endpointConfig);
+    } catch (TidewaterException e) {
+      tidewater.close();
+      System.err.println("error: " + e.getMessage());
+      return 2;
+    }
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -2,9 +2,6 @@ package dev.tidewater.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -28,10 +25,11 @@ class RunCommandTest {
             + "');\n"
             + "LOAD cities INTO geo.cities WITH DISPOSITION REPLACE;\n"
             + "SELECT city FROM geo.cities WHERE population > 1000000 ORDER BY city;\n");
-    Result result = run("run", "--data-dir", temp.resolve("data").toString(), script.toString());
-    assertThat(result.exitCode).isZero();
-    assertThat(result.out).contains("| Bras\u00edlia ", "| Lima ", "SUCCEEDED", "SELECT: 2 rows");
-    assertThat(result.out).doesNotContain("| Oslo ");
+    CommandLineRun result =
+        CommandLineRun.of("run", "--data-dir", temp.resolve("data").toString(), script.toString());
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).contains("| Bras\u00edlia ", "| Lima ", "SUCCEEDED", "SELECT: 2 rows");
+    assertThat(result.out()).doesNotContain("| Oslo ");
   }
 
   @Test
@@ -44,38 +42,52 @@ class RunCommandTest {
             + "SELECT *\n"
             + "  FROM geo.nowhere;\n"
             + "SHOW CATALOGS;\n");
-    Result result = run("run", "--data-dir", temp.resolve("data").toString(), script.toString());
-    assertThat(result.exitCode).isEqualTo(1);
-    assertThat(result.err).contains(script + ":4:8: error:").contains("nowhere");
-    assertThat(result.out).doesNotContain("catalog_name");
+    CommandLineRun result =
+        CommandLineRun.of("run", "--data-dir", temp.resolve("data").toString(), script.toString());
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err()).contains(script + ":4:8: error:").contains("nowhere");
+    assertThat(result.out()).doesNotContain("catalog_name");
 
-    Result goingOn =
-        run(
+    CommandLineRun goingOn =
+        CommandLineRun.of(
             "run",
             "--continue-on-error",
             "--data-dir",
             temp.resolve("data").toString(),
             script.toString());
-    assertThat(goingOn.exitCode).isEqualTo(1);
-    assertThat(goingOn.out).contains("catalog_name");
+    assertThat(goingOn.exitCode()).isEqualTo(1);
+    assertThat(goingOn.out()).contains("catalog_name");
   }
 
-  private record Result(int exitCode, String out, String err) {}
+  @Test
+  void neverPrintsSecretOptionValues() throws Exception {
+    Path csv = temp.resolve("cities.csv");
+    Files.writeString(csv, "city,population\nOslo,709000\n");
+    Path script = temp.resolve("secrets.sql");
+    Files.writeString(
+        script,
+        "CREATE SOURCE cities TYPE FILES WITH ('s3.secret-access-key' = 'wJalrXUtnFEMI-K7MDENG',"
+            + " location = '"
+            + csv
+            + "');\n"
+            + "CREATE SOURCE broken TYPE FILES WITH (location = '"
+            + csv
+            + "', 's3.session-token' 'FwoGZXIvYXdzEXAMPLE');\n");
 
-  private static synchronized Result run(String... args) {
-    PrintStream originalOut = System.out;
-    PrintStream originalErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.execute(args);
-      return new Result(
-          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(originalOut);
-      System.setErr(originalErr);
-    }
+    CommandLineRun result =
+        CommandLineRun.of(
+            "run",
+            "--continue-on-error",
+            "--data-dir",
+            temp.resolve("data").toString(),
+            script.toString());
+
+    // The first statement runs (the key is a FILES option), the second is a syntax error whose
+    // message would quote the token.
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out()).contains("CREATE: OK", "'s3.secret-access-key' = '***'");
+    assertThat(result.err()).contains(script + ":2:", "syntax error", "***");
+    assertThat(result.out() + result.err())
+        .doesNotContain("wJalrXUtnFEMI-K7MDENG", "FwoGZXIvYXdzEXAMPLE");
   }
 }
