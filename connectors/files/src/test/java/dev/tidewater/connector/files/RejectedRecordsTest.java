@@ -1,6 +1,8 @@
 package dev.tidewater.connector.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.tidewater.connector.files.SourceReading.Rejection;
 import java.io.IOException;
@@ -111,9 +113,7 @@ class RejectedRecordsTest {
     assertThat(reading.column("a")).containsExactly(1L, 6L);
     assertThat(reading.rejections)
         .extracting(Rejection::position, Rejection::record)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("ragged.csv:3", "4,5"),
-            org.assertj.core.groups.Tuple.tuple("ragged.csv:4", "x,y,z,w"));
+        .containsExactly(tuple("ragged.csv:3", "4,5"), tuple("ragged.csv:4", "x,y,z,w"));
   }
 
   /**
@@ -210,5 +210,190 @@ class RejectedRecordsTest {
       assertThat(reading.positions)
           .containsExactly("huge.csv:2", "huge.csv:" + (3 + 70 + 1 + 1500 + 2));
     }
+  }
+
+  @Test
+  void malformedAndNonObjectJsonLinesAreRejectedAndReadingGoesOn() throws IOException {
+    Path file =
+        write(
+            "events.jsonl",
+            "{\"id\": 1, \"n\": 5}\n"
+                + "{\"id\": 2,, \"n\": 6}\n"
+                + "tru\n"
+                + "[1, 2]\r\n"
+                + "\"text\"\n"
+                + "{\"id\": 3, \"n\": \"x\"}\n"
+                + "{\"id\": 4, \"n\": 7\n"
+                + "{\"id\": 5, \"n\": 8}\n"
+                + "{\"id\": 6, \"n\": {\"a\": [1, }\n"
+                + "{\"id\": 7, \"n\": 9}\n"
+                + "{\"id\": 8, \"n\"");
+
+    SourceReading reading = SourceReading.readRejecting(options(file, "sample_rows", "1"));
+
+    assertThat(reading.column("id")).containsExactly(1L, 5L, 7L);
+    assertThat(reading.positions)
+        .containsExactly("events.jsonl:1", "events.jsonl:8", "events.jsonl:10");
+    assertThat(reading.rejections)
+        .extracting(Rejection::position, Rejection::record)
+        .containsExactly(
+            tuple("events.jsonl:2", "{\"id\": 2,, \"n\": 6}"),
+            tuple("events.jsonl:3", "tru"),
+            tuple("events.jsonl:4", "[1, 2]"),
+            tuple("events.jsonl:5", "\"text\""),
+            tuple("events.jsonl:6", "{\"id\": 3, \"n\": \"x\"}"),
+            tuple("events.jsonl:7", "{\"id\": 4, \"n\": 7"),
+            tuple("events.jsonl:9", "{\"id\": 6, \"n\": {\"a\": [1, }"),
+            tuple("events.jsonl:11", "{\"id\": 8, \"n\""));
+    assertThat(reading.rejections.get(0).reason())
+        .startsWith("malformed JSON: Unexpected character (','");
+    assertThat(reading.rejections.get(1).reason())
+        .startsWith("malformed JSON: Unrecognized token 'tru'");
+    assertThat(reading.rejections.get(2).reason())
+        .isEqualTo("expected a JSON object as a record but found an array");
+    assertThat(reading.rejections.get(3).reason())
+        .isEqualTo("expected a JSON object as a record but found a string");
+    assertThat(reading.rejections.get(4).reason())
+        .isEqualTo("column 'n': cannot read 'x' as BIGINT");
+    assertThat(reading.rejections.get(7).reason())
+        .startsWith("malformed JSON: Unexpected end-of-input");
+  }
+
+  @Test
+  void malformedJsonLinesAreLeftOutOfInference() throws IOException {
+    Path file = write("sample.jsonl", "{\"id\": 1}\n{\"id\": x}\n{\"id\": 2, \"name\": \"b\"}\n");
+
+    SourceReading reading = SourceReading.readRejecting(options(file));
+
+    assertThat(reading.types()).containsExactly(entry("id", "BIGINT"), entry("name", "VARCHAR"));
+    assertThat(reading.column("id")).containsExactly(1L, 2L);
+    assertThat(reading.rejections)
+        .extracting(Rejection::position, Rejection::record)
+        .containsExactly(tuple("sample.jsonl:2", "{\"id\": x}"));
+  }
+
+  @Test
+  void jsonLinesRejectionsAreExactAcrossTheParsersBuffers() throws IOException {
+    for (String encoding : new String[] {"UTF-8", "ISO-8859-1"}) {
+      Random random = new Random(7);
+      StringBuilder content = new StringBuilder();
+      List<Object> ids = new ArrayList<>();
+      List<Rejection> expected = new ArrayList<>();
+      for (int id = 1; id <= 3000; id++) {
+        StringBuilder name = new StringBuilder();
+        for (int i = random.nextInt(200); i > 0; i--) {
+          name.append(i % 17 == 0 ? '\u00e9' : (char) ('a' + random.nextInt(26)));
+        }
+        int kind = id == 1 ? 0 : random.nextInt(10);
+        String line;
+        if (kind == 1) {
+          line = "{\"id\": " + id + ", \"name\": \"" + name + "\", }";
+          expected.add(
+              new Rejection(
+                  "lines.jsonl:" + id,
+                  "malformed JSON: Unexpected character ('}' (code 125)): was expecting double-quote"
+                      + " to start field name",
+                  line));
+        } else if (kind == 2) {
+          line = "{\"id\": \"x" + id + "\", \"name\": \"" + name + "\"}";
+          expected.add(
+              new Rejection(
+                  "lines.jsonl:" + id, "column 'id': cannot read 'x" + id + "' as BIGINT", line));
+        } else {
+          line = "{\"id\": " + id + ", \"name\": \"" + name + "\"}";
+          ids.add((long) id);
+        }
+        content.append(line).append('\n');
+      }
+      Path file = directory.resolve("lines.jsonl");
+      Files.write(file, content.toString().getBytes(java.nio.charset.Charset.forName(encoding)));
+
+      SourceReading reading =
+          SourceReading.readRejecting(options(file, "sample_rows", "1", "encoding", encoding));
+
+      assertThat(reading.column("id")).as(encoding).isEqualTo(ids);
+      assertThat(reading.rejections)
+          .as(encoding)
+          .usingElementComparator(
+              (a, b) ->
+                  a.position().equals(b.position())
+                          && a.record().equals(b.record())
+                          && a.reason().startsWith(b.reason())
+                      ? 0
+                      : 1)
+          .isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void aHugeJsonLineIsCutWithAMarker() throws IOException {
+    StringBuilder content = new StringBuilder("{\"id\": 1, \"s\": \"a\"}\n");
+    for (int size : new int[] {100_000, 3_000_000}) {
+      content.append("{\"id\": 2, \"s\": \"").append("x".repeat(size)).append("\",, }\n");
+    }
+    content.append("{\"id\": \"bad\"}\n{\"id\": 3, \"s\": \"b\"}\n");
+    Path file = write("huge.jsonl", content.toString());
+
+    SourceReading reading = SourceReading.readRejecting(options(file, "sample_rows", "1"));
+
+    assertThat(reading.column("id")).containsExactly(1L, 3L);
+    assertThat(reading.positions).containsExactly("huge.jsonl:1", "huge.jsonl:5");
+    assertThat(reading.rejections).hasSize(3);
+    for (int i = 0; i < 2; i++) {
+      String record = reading.rejections.get(i).record();
+      assertThat(record).hasSizeLessThanOrEqualTo(InputHistory.TEXT_LIMIT);
+      assertThat(record).startsWith("{\"id\": 2, \"s\": \"xxx").endsWith(InputHistory.TRUNCATED);
+      assertThat(reading.rejections.get(i).position()).isEqualTo("huge.jsonl:" + (i + 2));
+    }
+    assertThat(reading.rejections.get(2).record()).isEqualTo("{\"id\": \"bad\"}");
+  }
+
+  @Test
+  void jsonDocumentRejectionsCarryTheRecordsJsonText() throws IOException {
+    Path file =
+        write(
+            "page.json",
+            "{\"data\": [\n"
+                + "  {\"id\": 1, \"tags\": [\"a\"], \"address\": {\"city\": \"Kiel\", \"zip\": 1}},\n"
+                + "  {\"id\": 2,\n   \"address\": {\"city\": \"Bonn\", \"zip\": \"x\"}, \"tags\": [\"b\", 1.50]},\n"
+                + "  42,\n"
+                + "  [1, 2],\n"
+                + "  {\"id\": 3, \"address\": {\"zip\": 3}}\n"
+                + "]}");
+
+    SourceReading reading =
+        SourceReading.readRejecting(options(file, "records_path", "$.data", "sample_rows", "1"));
+
+    assertThat(reading.column("id")).containsExactly(1L, 3L);
+    // the rejected record's nested values do not show through in the record after it
+    assertThat(reading.rows.get(1).get("address")).isEqualTo(Map.of("zip", 3L));
+    assertThat(reading.rows.get(1).get("tags")).isNull();
+    assertThat(reading.positions).containsExactly("page.json record 1", "page.json record 5");
+    assertThat(reading.rejections)
+        .containsExactly(
+            new Rejection(
+                "page.json record 2",
+                "column 'address.zip': cannot read 'x' as BIGINT",
+                "{\"id\": 2,\n   \"address\": {\"city\": \"Bonn\", \"zip\": \"x\"}, \"tags\": [\"b\", 1.50]}"),
+            new Rejection(
+                "page.json record 3",
+                "expected a JSON object as a record but found a number",
+                "42"),
+            new Rejection(
+                "page.json record 4",
+                "expected a JSON object as a record but found an array",
+                "[1, 2]"));
+  }
+
+  @Test
+  void aSyntaxErrorInAJsonDocumentStaysFatalAndNamesLineAndColumn() throws IOException {
+    Path file =
+        write("broken.json", "[\n  {\"id\": 1},\n  {\"id\": 2,, \"x\": 1},\n  {\"id\": 3}\n]");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> SourceReading.readRejecting(options(file)))
+        .isInstanceOf(dev.tidewater.spi.TidewaterException.class)
+        .hasMessageStartingWith("broken.json:3: malformed JSON: Unexpected character (','")
+        .hasMessageEndingWith("(column 12)");
   }
 }
