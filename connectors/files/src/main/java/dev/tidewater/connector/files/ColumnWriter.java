@@ -384,9 +384,43 @@ abstract class ColumnWriter {
       }
       json.reset();
       try (JsonGenerator generator = JSON_FACTORY.createGenerator(json)) {
-        generator.copyCurrentStructureExact(parser); // numbers keep their digits
+        copyStructure(parser, generator);
       }
       vector.setSafe(row, json.bytes(), 0, json.size());
+    }
+  }
+
+  /**
+   * Copies the object or array at the parser's current token, compactly; numbers keep the digits
+   * the file wrote ({@code 1.50} stays {@code 1.50}).
+   */
+  static void copyStructure(JsonParser parser, JsonGenerator generator) throws IOException {
+    int depth = 0;
+    JsonToken token = parser.currentToken();
+    while (true) {
+      switch (token) {
+        case VALUE_NUMBER_INT:
+        case VALUE_NUMBER_FLOAT:
+          generator.writeNumber(
+              parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+          break;
+        case START_OBJECT:
+        case START_ARRAY:
+          depth++;
+          generator.copyCurrentEvent(parser);
+          break;
+        case END_OBJECT:
+        case END_ARRAY:
+          depth--;
+          generator.copyCurrentEvent(parser);
+          break;
+        default:
+          generator.copyCurrentEvent(parser);
+      }
+      if (depth == 0) {
+        return;
+      }
+      token = parser.nextToken();
     }
   }
 
