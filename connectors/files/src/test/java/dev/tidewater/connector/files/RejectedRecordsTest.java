@@ -260,6 +260,31 @@ class RejectedRecordsTest {
   }
 
   @Test
+  void aJsonLineThatIsNotUtf8IsRejected() throws IOException {
+    Path file = directory.resolve("latin.jsonl");
+    byte[] good = "{\"name\": \"a\"}\n".getBytes(StandardCharsets.UTF_8);
+    byte[] bad = "{\"name\": \"caf\u00e9\"}\n".getBytes(StandardCharsets.ISO_8859_1);
+    byte[] content = new byte[good.length * 2 + bad.length];
+    System.arraycopy(good, 0, content, 0, good.length);
+    System.arraycopy(bad, 0, content, good.length, bad.length);
+    System.arraycopy(good, 0, content, good.length + bad.length, good.length);
+    Files.write(file, content);
+
+    SourceReading reading = SourceReading.readRejecting(options(file));
+
+    assertThat(reading.column("name")).containsExactly("a", "a");
+    assertThat(reading.positions).containsExactly("latin.jsonl:1", "latin.jsonl:3");
+    assertThat(reading.rejections)
+        .singleElement()
+        .satisfies(
+            rejection -> {
+              assertThat(rejection.position()).isEqualTo("latin.jsonl:2");
+              assertThat(rejection.reason()).startsWith("malformed JSON: Invalid UTF-8");
+              assertThat(rejection.record()).isEqualTo("{\"name\": \"caf\ufffd\"}");
+            });
+  }
+
+  @Test
   void malformedJsonLinesAreLeftOutOfInference() throws IOException {
     Path file = write("sample.jsonl", "{\"id\": 1}\n{\"id\": x}\n{\"id\": 2, \"name\": \"b\"}\n");
 
