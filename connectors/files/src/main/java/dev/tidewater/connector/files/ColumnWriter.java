@@ -8,6 +8,7 @@ import dev.tidewater.spi.TidewaterException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
@@ -37,9 +38,12 @@ abstract class ColumnWriter {
   /** The column's SQL type name, for messages. */
   final String typeName;
 
+  private final FieldVector target;
+
   ColumnWriter(FieldVector vector, String name) {
     this.name = name;
     this.typeName = FieldTypes.sqlName(vector.getField());
+    this.target = vector;
   }
 
   /** Whether an empty value is a value (VARCHAR) rather than null. */
@@ -54,6 +58,8 @@ abstract class ColumnWriter {
   void writeJson(JsonParser parser, JsonToken token, int row) throws IOException {
     switch (token) {
       case VALUE_NULL:
+        // explicitly: a rejected record may have left a value at this position
+        target.setNull(row);
         return;
       case VALUE_STRING:
       case VALUE_NUMBER_INT:
@@ -378,9 +384,43 @@ abstract class ColumnWriter {
       }
       json.reset();
       try (JsonGenerator generator = JSON_FACTORY.createGenerator(json)) {
-        generator.copyCurrentStructure(parser);
+        copyStructure(parser, generator);
       }
       vector.setSafe(row, json.bytes(), 0, json.size());
+    }
+  }
+
+  /**
+   * Copies the object or array at the parser's current token, compactly; numbers keep the digits
+   * the file wrote ({@code 1.50} stays {@code 1.50}).
+   */
+  static void copyStructure(JsonParser parser, JsonGenerator generator) throws IOException {
+    int depth = 0;
+    JsonToken token = parser.currentToken();
+    while (true) {
+      switch (token) {
+        case VALUE_NUMBER_INT:
+        case VALUE_NUMBER_FLOAT:
+          generator.writeNumber(
+              parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+          break;
+        case START_OBJECT:
+        case START_ARRAY:
+          depth++;
+          generator.copyCurrentEvent(parser);
+          break;
+        case END_OBJECT:
+        case END_ARRAY:
+          depth--;
+          generator.copyCurrentEvent(parser);
+          break;
+        default:
+          generator.copyCurrentEvent(parser);
+      }
+      if (depth == 0) {
+        return;
+      }
+      token = parser.nextToken();
     }
   }
 
@@ -394,11 +434,13 @@ abstract class ColumnWriter {
   static final class StructWriter extends ColumnWriter {
     private final StructVector vector;
     private final Map<String, ColumnWriter> children = new HashMap<>();
+    private final List<FieldVector> childVectors;
 
     StructWriter(StructVector vector, String name) {
       super(vector, name);
       this.vector = vector;
-      for (FieldVector child : vector.getChildrenFromFields()) {
+      this.childVectors = vector.getChildrenFromFields();
+      for (FieldVector child : childVectors) {
         String childName = child.getField().getName();
         children.put(childName, create(child, name + "." + childName));
       }
@@ -415,6 +457,10 @@ abstract class ColumnWriter {
         throw new BadValueException(this, "[...]");
       }
       vector.setIndexDefined(row);
+      // keys the object lacks are null, also where a rejected record wrote at this position
+      for (FieldVector child : childVectors) {
+        child.setNull(row);
+      }
       writeFields(parser, children, row);
     }
   }

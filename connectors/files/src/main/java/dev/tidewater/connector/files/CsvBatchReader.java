@@ -183,6 +183,11 @@ final class CsvBatchReader implements BatchReader {
     }
 
     @Override
+    boolean keepsRecordText() {
+      return rejections != null;
+    }
+
+    @Override
     void field(int index, char[] text, int offset, int length) {
       if (rejectedReason != null) {
         return; // the record is rejected already
@@ -228,7 +233,7 @@ final class CsvBatchReader implements BatchReader {
         rejections.reject(
             fileName + ":" + startLine,
             reason.startsWith(prefix) ? reason.substring(prefix.length()) : reason,
-            null);
+            recordText());
         return;
       }
       if (fieldCount != expected) {

@@ -10,6 +10,10 @@ import java.util.List;
  * Receives the fields of CSV records straight from the parser's character buffer (no String per
  * field). The first record can be collected as the header; every later record goes to {@link
  * #field} and {@link #endRecord}. Empty lines are skipped.
+ *
+ * <p>When the handler {@link #keepsRecordText() keeps record text}, {@link #recordText()} gives the
+ * current record as the file holds it, for rejections: the parser's input is recorded in an {@link
+ * InputHistory}, and the record is found there from its start.
  */
 abstract class CsvRecordHandler extends CsvCallbackHandler<Object> {
   /** What {@link #buildRecord} answers for a record that counts (null skips the record). */
@@ -26,6 +30,19 @@ abstract class CsvRecordHandler extends CsvCallbackHandler<Object> {
   long startLine;
 
   private boolean empty;
+
+  /** Where the current record starts in the history, or -1. */
+  long recordStart = -1;
+
+  /** The recorded input, when record text is kept. */
+  InputHistory history;
+
+  /** FastCSV's recorded reader, whose buffer the field offsets point into; else null. */
+  InputHistory.RecordingReader recording;
+
+  private char delimiter;
+  private char quote;
+  private int escape = -1;
 
   CsvRecordHandler(String fileName, String nullValue) {
     this.fileName = fileName;
@@ -62,6 +79,61 @@ abstract class CsvRecordHandler extends CsvCallbackHandler<Object> {
     return nullValue.length == 0;
   }
 
+  /** Whether {@link #recordText()} is needed; the parser's input is then recorded. */
+  boolean keepsRecordText() {
+    return false;
+  }
+
+  /** Sets the dialect {@link #recordText()} scans with ({@code escape} -1 for none). */
+  final void dialect(char delimiter, char quote, int escape) {
+    this.delimiter = delimiter;
+    this.quote = quote;
+    this.escape = escape;
+  }
+
+  /**
+   * The current record as the file holds it, without its line break, cut after {@link
+   * InputHistory#TEXT_LIMIT} characters; null when the input is not recorded. The record ends at
+   * the first line break outside quotes.
+   */
+  final String recordText() {
+    if (history == null || recordStart < 0) {
+      return null;
+    }
+    long limit = recordStart + InputHistory.TEXT_LIMIT + 1;
+    long position = recordStart;
+    boolean inQuotes = false;
+    boolean quoteOpens = true; // at the start of a field, or right after a closing quote
+    while (position < limit) {
+      int c = history.at(position);
+      if (c < 0) {
+        if (position < history.end()) {
+          position = limit; // the middle of an overlong record is not kept: it is cut
+        }
+        break; // else the end of the file
+      }
+      if (inQuotes) {
+        if (c == escape) {
+          position++;
+        } else if (c == quote) {
+          inQuotes = false;
+          quoteOpens = true;
+        }
+      } else if (c == '\r' || c == '\n') {
+        break;
+      } else if (c == quote && quoteOpens) {
+        inQuotes = true;
+      } else {
+        if (c == escape) {
+          position++;
+        }
+        quoteOpens = c == delimiter;
+      }
+      position++;
+    }
+    return history.text(recordStart, position);
+  }
+
   /** One field of a data record; index is its position in the record. */
   abstract void field(int index, char[] text, int offset, int length);
 
@@ -95,6 +167,11 @@ abstract class CsvRecordHandler extends CsvCallbackHandler<Object> {
   @Override
   protected void addField(char[] text, int offset, int length, boolean quoted) {
     int index = fieldCount++;
+    if (index == 0 && recording != null) {
+      // a quoted field's text starts after its quote
+      recordStart = recording.base + offset - (quoted ? 1 : 0);
+      history.keepFrom(recordStart);
+    }
     if (header != null) {
       header.add(new String(text, offset, length));
       return;

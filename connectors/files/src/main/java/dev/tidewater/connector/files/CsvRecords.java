@@ -1,5 +1,10 @@
 package dev.tidewater.connector.files;
 
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import de.siegmar.fastcsv.reader.CloseableIterator;
 import de.siegmar.fastcsv.reader.CommentStrategy;
 import de.siegmar.fastcsv.reader.CsvParseException;
@@ -15,9 +20,17 @@ import java.nio.charset.CodingErrorAction;
 
 /**
  * A stream of CSV records pushed into a {@link CsvRecordHandler}: FastCSV's strict parser, or
- * {@link EscapedCsvParser} when an escape character other than the quote is set.
+ * Jackson's CSV parser when an escape character other than the quote is set (FastCSV has none).
  */
 abstract class CsvRecords implements AutoCloseable {
+  private static final CsvFactory JACKSON_CSV =
+      CsvFactory.builder()
+          .disable(CsvParser.Feature.SKIP_EMPTY_LINES) // an empty line is told apart below
+          .disable(CsvParser.Feature.TRIM_SPACES)
+          .disable(CsvParser.Feature.ALLOW_COMMENTS)
+          .disable(CsvParser.Feature.EMPTY_STRING_AS_NULL)
+          .build();
+
   final CsvRecordHandler handler;
 
   CsvRecords(CsvRecordHandler handler) {
@@ -41,9 +54,21 @@ abstract class CsvRecords implements AutoCloseable {
                 .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT));
-    if (options.escape().isPresent()) {
-      return new EscapedCsvParser(
-          reader, options.delimiter(), options.quote(), options.escape().get(), handler);
+    int escape = options.escape().isPresent() ? options.escape().get() : -1;
+    handler.dialect(options.delimiter(), options.quote(), escape);
+    if (escape >= 0) {
+      // Jackson's line numbers miss escaped line breaks: lines are counted in the history
+      InputHistory history =
+          new InputHistory(InputHistory.Unit.CHARACTERS, InputHistory.Lines.COUNTED);
+      handler.history = history;
+      return new JacksonCsv(
+          new InputHistory.RecordingReader(reader, history), options, (char) escape, handler);
+    }
+    if (handler.keepsRecordText()) {
+      handler.history =
+          new InputHistory(InputHistory.Unit.CHARACTERS, InputHistory.Lines.NOT_COUNTED);
+      handler.recording = new InputHistory.RecordingReader(reader, handler.history);
+      reader = handler.recording;
     }
     CsvReader<Object> csv =
         CsvReader.builder()
@@ -58,7 +83,7 @@ abstract class CsvRecords implements AutoCloseable {
   }
 
   /** Turns a failure of reading into a user error naming the file and line. */
-  final RuntimeException failure(RuntimeException e) {
+  final RuntimeException failure(Exception e) {
     Throwable cause = e;
     while (cause instanceof CsvParseException && cause.getCause() != null) {
       cause = cause.getCause();
@@ -74,6 +99,11 @@ abstract class CsvRecords implements AutoCloseable {
           "%s:%d: the file is not valid text in the encoding set by option 'encoding' (%s)",
           handler.fileName, handler.startLine, cause);
     }
+    if (cause instanceof StreamReadException malformed) {
+      return TidewaterException.user(
+          "%s:%d: malformed CSV: %s",
+          handler.fileName, handler.startLine, malformed.getOriginalMessage());
+    }
     if (cause instanceof IOException) {
       return TidewaterException.user(
           "%s: cannot be read: %s", handler.fileName, cause.getMessage());
@@ -82,7 +112,7 @@ abstract class CsvRecords implements AutoCloseable {
       return TidewaterException.user(
           "%s:%d: malformed CSV: %s", handler.fileName, handler.startLine, cause.getMessage());
     }
-    return e;
+    return (RuntimeException) e;
   }
 
   private static final class FastCsv extends CsvRecords {
@@ -112,6 +142,98 @@ abstract class CsvRecords implements AutoCloseable {
     public void close() {
       try {
         csv.close();
+      } catch (IOException e) {
+        throw TidewaterException.user("%s: cannot be closed: %s", handler.fileName, e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Jackson's CSV parser, for an escape character: it makes the next character literal inside and
+   * outside quotes, except that it reads {@code 0}, {@code n}, {@code r} and {@code t} after it as
+   * NUL, line feed, carriage return and tab. A doubled quote inside quotes is one quote too.
+   */
+  private static final class JacksonCsv extends CsvRecords {
+    private final InputHistory.RecordingReader reader;
+    private final InputHistory history;
+    private final CsvParser parser;
+
+    JacksonCsv(
+        InputHistory.RecordingReader reader,
+        FilesOptions options,
+        char escape,
+        CsvRecordHandler handler) {
+      super(handler);
+      this.reader = reader;
+      this.history = handler.history;
+      CsvSchema schema =
+          CsvSchema.emptySchema()
+              .withoutHeader()
+              .withColumnSeparator(options.delimiter())
+              .withEscapeChar(escape);
+      schema =
+          options.quote() == '\0'
+              ? schema.withoutQuoteChar()
+              : schema.withQuoteChar(options.quote());
+      try {
+        parser = JACKSON_CSV.createParser(reader);
+      } catch (IOException e) {
+        throw failure(e);
+      }
+      parser.setSchema(schema);
+    }
+
+    @Override
+    boolean next() {
+      try {
+        while (true) {
+          JsonToken token = parser.nextToken();
+          if (token == null) {
+            return false;
+          }
+          if (token != JsonToken.START_ARRAY) {
+            throw TidewaterException.internal(null, "expected a CSV record, found %s", token);
+          }
+          token = parser.nextToken();
+          long start = parser.currentTokenLocation().getCharOffset();
+          int first = history.at(start);
+          if (token == JsonToken.VALUE_STRING
+              && parser.getTextLength() == 0
+              && (first == '\r' || first == '\n' || first < 0)) {
+            // an empty line, which Jackson reads as one empty value: skipped, as FastCSV does
+            while (token != JsonToken.END_ARRAY) {
+              token = parser.nextToken();
+            }
+            continue;
+          }
+          long line = history.lineAt(start);
+          handler.beginRecord(line > 0 ? line : parser.currentTokenLocation().getLineNr());
+          handler.recordStart = start;
+          history.keepFrom(start);
+          for (; token == JsonToken.VALUE_STRING; token = parser.nextToken()) {
+            handler.addField(
+                parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength(), false);
+          }
+          if (token != JsonToken.END_ARRAY) {
+            throw TidewaterException.internal(
+                null, "expected the end of a CSV record, found %s", token);
+          }
+          if (handler.buildRecord() != null) {
+            return true;
+          }
+        }
+      } catch (IOException e) {
+        throw failure(e);
+      } catch (RuntimeException e) {
+        throw failure(e);
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        parser.close();
+        reader.close();
       } catch (IOException e) {
         throw TidewaterException.user("%s: cannot be closed: %s", handler.fileName, e.getMessage());
       }

@@ -55,7 +55,6 @@ final class CsvSchemaInference {
                   knownName(columns, names.get(i)), name -> new TypeInference());
         }
         handler.expected = names.size();
-        handler.expectedSource = "header";
       }
       long rows = 0;
       while (rows < limit && records.next()) {
@@ -126,13 +125,19 @@ final class CsvSchemaInference {
     return "column_" + (index + 1);
   }
 
-  /** Observes the values of sampled records. */
+  /**
+   * Observes the values of sampled records. A record with another number of fields than the header
+   * (or the first record) is left out: reading it later fails, or rejects it, naming its line.
+   */
   private static final class SampleHandler extends CsvRecordHandler {
     private final Map<String, TypeInference> union;
     private final IsoTemporal temporal = new IsoTemporal();
     TypeInference[] columns = new TypeInference[0];
     int expected = -1;
-    String expectedSource = "first record";
+    private char[] text = new char[1024];
+    private int[] starts = new int[16];
+    private int[] lengths = new int[16];
+    private int textLength;
 
     SampleHandler(String fileName, String nullValue, Map<String, TypeInference> union) {
       super(fileName, nullValue);
@@ -140,18 +145,22 @@ final class CsvSchemaInference {
     }
 
     @Override
-    void field(int index, char[] text, int offset, int length) {
-      if (index >= columns.length) {
-        if (expected >= 0) {
-          return; // too many fields: reported at the end of the record
-        }
-        columns = Arrays.copyOf(columns, index + 1);
-        columns[index] = union.computeIfAbsent(positionalName(index), name -> new TypeInference());
+    void field(int index, char[] value, int offset, int length) {
+      // kept until the record's end tells whether it has the right number of fields
+      if (index == 0) {
+        textLength = 0;
       }
-      if (length == 0 || isNullValue(text, offset, length)) {
-        return;
+      if (index == starts.length) {
+        starts = Arrays.copyOf(starts, index * 2);
+        lengths = Arrays.copyOf(lengths, index * 2);
       }
-      columns[index].observeText(text, offset, length, temporal);
+      if (textLength + length > text.length) {
+        text = Arrays.copyOf(text, Math.max(textLength + length, text.length * 2));
+      }
+      System.arraycopy(value, offset, text, textLength, length);
+      starts[index] = textLength;
+      lengths[index] = length;
+      textLength += length;
     }
 
     @Override
@@ -159,7 +168,20 @@ final class CsvSchemaInference {
       if (expected < 0) {
         expected = fieldCount;
       } else if (fieldCount != expected) {
-        throw fieldCountError(expected, expectedSource);
+        return;
+      }
+      if (fieldCount > columns.length) {
+        int known = columns.length;
+        columns = Arrays.copyOf(columns, fieldCount);
+        for (int i = known; i < fieldCount; i++) {
+          columns[i] = union.computeIfAbsent(positionalName(i), name -> new TypeInference());
+        }
+      }
+      for (int i = 0; i < fieldCount; i++) {
+        int length = lengths[i];
+        if (length > 0 && !isNullValue(text, starts[i], length)) {
+          columns[i].observeText(text, starts[i], length, temporal);
+        }
       }
     }
   }

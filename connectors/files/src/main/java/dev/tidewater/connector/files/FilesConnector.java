@@ -66,7 +66,7 @@ final class FilesConnector implements Connector {
           null, "source '%s' cannot read a split of type %s", sourceName, split.getClass());
     }
     Schema sourceSchema = schema();
-    Schema projected = project(sourceSchema, request.columns());
+    Schema projected = asText(project(sourceSchema, request.columns()), request.textColumns());
     FileFormat fileFormat = formatOf(file.path());
     if (fileFormat != format) {
       throw TidewaterException.user(
@@ -203,6 +203,26 @@ final class FilesConnector implements Connector {
       projected.add(fields.get(index));
     }
     return new Schema(projected);
+  }
+
+  /**
+   * The schema with every field named in {@code textColumns} (ignoring case) replaced by a nullable
+   * VARCHAR of the same name: the reader then delivers the value as the file wrote it.
+   */
+  static Schema asText(Schema schema, Set<String> textColumns) {
+    if (textColumns.isEmpty()) {
+      return schema;
+    }
+    Set<String> names =
+        textColumns.stream().map(name -> name.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    List<Field> fields = new ArrayList<>(schema.getFields().size());
+    for (Field field : schema.getFields()) {
+      fields.add(
+          names.contains(field.getName().toLowerCase(Locale.ROOT))
+              ? new Field(field.getName(), FieldType.nullable(ArrowType.Utf8.INSTANCE), null)
+              : field);
+    }
+    return new Schema(fields, schema.getCustomMetadata());
   }
 
   /** Exact match first, then a unique case-insensitive one; -1 when none. */

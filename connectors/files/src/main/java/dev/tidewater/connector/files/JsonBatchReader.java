@@ -1,8 +1,5 @@
 package dev.tidewater.connector.files;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.tidewater.connector.files.ColumnWriter.BadValueException;
 import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.RecordRejections;
@@ -57,7 +54,7 @@ final class JsonBatchReader implements BatchReader {
         String name = vector.getField().getName();
         writers.put(name, ColumnWriter.create(vector, name));
       }
-      records = new JsonRecords(split, format, options);
+      records = new JsonRecords(split, format, options, rejections);
     } catch (RuntimeException e) {
       root.close();
       throw e;
@@ -77,7 +74,6 @@ final class JsonBatchReader implements BatchReader {
     for (FieldVector vector : vectors) {
       vector.reset();
     }
-    JsonParser parser = records.parser();
     int row = 0;
     long batchEnd = records.bytesRead() + MAX_BATCH_BYTES;
     while (row < batchRows && records.bytesRead() < batchEnd) {
@@ -85,26 +81,20 @@ final class JsonBatchReader implements BatchReader {
         finished = true;
         break;
       }
-      JsonStreamContext record = parser.getParsingContext();
       try {
-        ColumnWriter.writeFields(parser, writers, row);
+        ColumnWriter.writeFields(records.parser(), writers, row);
       } catch (BadValueException e) {
         if (rejections == null) {
           throw TidewaterException.user(
               "%s:%d: %s", split.displayName(), records.currentLine(), e.getMessage());
         }
-        String position =
-            format == FileFormat.JSONL
-                ? split.displayName() + ":" + records.recordLine()
-                : split.displayName() + " record " + records.recordNumber();
-        skipRestOf(parser, record);
-        for (FieldVector vector : vectors) {
-          vector.setNull(row); // undo what the record wrote; the next record reuses the row
-        }
-        rejections.reject(position, e.getMessage(), null);
+        clearRow(row);
+        records.rejectRecord(e.getMessage());
         continue;
       } catch (IOException e) {
-        throw records.failure(e);
+        clearRow(row);
+        records.malformed(e); // throws unless the reader goes on after a malformed line
+        continue;
       }
       if (row == positions.length) {
         positions = Arrays.copyOf(positions, positions.length * 2);
@@ -115,18 +105,10 @@ final class JsonBatchReader implements BatchReader {
     return row > 0;
   }
 
-  /** Reads past the end of the record whose object context is {@code record}. */
-  private void skipRestOf(JsonParser parser, JsonStreamContext record) {
-    try {
-      JsonStreamContext outside = record.getParent();
-      while (!(parser.currentToken() == JsonToken.END_OBJECT
-          && parser.getParsingContext() == outside)) {
-        if (parser.nextToken() == null) {
-          return;
-        }
-      }
-    } catch (IOException e) {
-      throw records.failure(e);
+  /** Undoes what a rejected record wrote at {@code row}, which the next record reuses. */
+  private void clearRow(int row) {
+    for (FieldVector vector : vectors) {
+      vector.setNull(row);
     }
   }
 

@@ -1,11 +1,16 @@
 package dev.tidewater.connector.files;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import dev.tidewater.spi.RecordRejections;
 import dev.tidewater.spi.TidewaterException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -15,6 +20,12 @@ import java.util.List;
  * parser on each record's {@code START_OBJECT}. JSON Lines: every top-level value is a record.
  * JSON: the value at {@code records_path} (default the document itself) is an array of records or
  * one record; top-level values after the first are records too. Null records are skipped.
+ *
+ * <p>With {@link RecordRejections}, a record that is not an object is rejected, and so is a record
+ * the caller cannot read ({@link #rejectRecord}), each with its text as the file holds it. In JSON
+ * Lines a line that is not valid JSON is rejected too, and reading goes on at the next line with a
+ * new parser; in a JSON document a syntax error stays fatal, as nothing tells where the next record
+ * starts.
  */
 final class JsonRecords implements AutoCloseable {
   private enum Mode {
@@ -28,37 +39,80 @@ final class JsonRecords implements AutoCloseable {
   private final FileFormat format;
   private final FilesOptions options;
   private final FileInput.Opened input;
-  private final JsonParser parser;
+  private final RecordRejections rejections;
+
+  /** The parser's input when records are rejected (else null): bytes of UTF-8, or characters. */
+  private final InputHistory history;
+
+  private final InputHistory.RecordingInputStream recordedBytes;
+  private final InputHistory.RecordingReader recordedCharacters;
+  private JsonParser parser;
+
+  /** The position (in the history's units) of the parser's offset 0, and the lines before it. */
+  private long parserBase;
+
+  private long lineBase;
+
   private Mode mode = Mode.START;
   private long recordNumber;
   private long recordLine;
 
-  JsonRecords(FileSplit file, FileFormat format, FilesOptions options) {
+  /** The position of the current record's {@code START_OBJECT}, or -1 between records. */
+  private long recordStart = -1;
+
+  private JsonStreamContext recordContext;
+
+  JsonRecords(
+      FileSplit file, FileFormat format, FilesOptions options, RecordRejections rejections) {
     this.file = file;
     this.format = format;
     this.options = options;
+    this.rejections = rejections;
     this.input = FileInput.open(file);
     try {
-      if (!options.encoding().equals(StandardCharsets.UTF_8)) {
-        this.parser =
-            ColumnWriter.JSON_FACTORY.createParser(
-                new InputStreamReader(
-                    input.stream(),
-                    options
-                        .encoding()
-                        .newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)));
+      boolean utf8 = options.encoding().equals(StandardCharsets.UTF_8);
+      if (rejections == null) {
+        history = null;
+        recordedBytes = null;
+        recordedCharacters = null;
+      } else if (utf8) {
+        history = new InputHistory(InputHistory.Unit.UTF8_BYTES, InputHistory.Lines.NOT_COUNTED);
+        recordedBytes = new InputHistory.RecordingInputStream(input.stream(), history);
+        recordedCharacters = null;
       } else {
-        // Jackson reads UTF-8 (also detects UTF-16/32) and skips a byte order mark
-        this.parser = ColumnWriter.JSON_FACTORY.createParser(input.stream());
+        history = new InputHistory(InputHistory.Unit.CHARACTERS, InputHistory.Lines.NOT_COUNTED);
+        recordedBytes = null;
+        recordedCharacters = new InputHistory.RecordingReader(decoder(), history);
       }
+      if (recordedBytes != null) {
+        parser = ColumnWriter.JSON_FACTORY.createParser(recordedBytes);
+      } else if (recordedCharacters != null) {
+        parser = ColumnWriter.JSON_FACTORY.createParser(recordedCharacters);
+      } else if (utf8) {
+        // Jackson reads UTF-8 (also detects UTF-16/32) and skips a byte order mark
+        parser = ColumnWriter.JSON_FACTORY.createParser(input.stream());
+      } else {
+        parser = ColumnWriter.JSON_FACTORY.createParser(decoder());
+      }
+      // the input is closed by close(), also when a new parser replaced this one
+      parser.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
     } catch (IOException e) {
       closeQuietly();
       throw TidewaterException.user("%s: cannot be read: %s", file.displayName(), e.getMessage());
     }
   }
 
+  private Reader decoder() {
+    return new InputStreamReader(
+        input.stream(),
+        options
+            .encoding()
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT));
+  }
+
+  /** The parser; it changes when reading goes on after a malformed line. */
   JsonParser parser() {
     return parser;
   }
@@ -75,7 +129,7 @@ final class JsonRecords implements AutoCloseable {
 
   /** The line of the parser's current token. */
   long currentLine() {
-    return parser.currentTokenLocation().getLineNr();
+    return lineBase + parser.currentTokenLocation().getLineNr();
   }
 
   long bytesRead() {
@@ -84,53 +138,76 @@ final class JsonRecords implements AutoCloseable {
 
   /** Moves to the next record's {@code START_OBJECT}; false at the end. */
   boolean next() {
-    try {
-      while (true) {
-        JsonToken token;
-        switch (mode) {
-          case START:
-            token = start();
-            if (token == JsonToken.START_ARRAY && format == FileFormat.JSON) {
-              mode = Mode.ARRAY;
-              continue;
-            }
-            break;
-          case TOP_LEVEL:
-            token = parser.nextToken();
-            if (token == null) {
-              mode = Mode.DONE;
-              return false;
-            }
-            break;
-          case ARRAY:
-            token = parser.nextToken();
-            if (token == JsonToken.END_ARRAY) {
-              // without a records_path, more top-level values may follow
-              mode = options.recordsPath().isEmpty() ? Mode.TOP_LEVEL : Mode.DONE;
-              continue;
-            }
-            break;
-          default:
-            return false;
+    recordStart = -1;
+    while (true) {
+      try {
+        if (history != null) {
+          history.keepFrom(position(parser.currentLocation()));
         }
+        JsonToken token = nextValue();
         if (token == null) {
-          mode = Mode.DONE;
           return false;
         }
         if (token == JsonToken.VALUE_NULL) {
           continue;
         }
+        JsonLocation location = parser.currentTokenLocation();
         if (token != JsonToken.START_OBJECT) {
-          throw TidewaterException.user(
-              "%s:%d: expected a JSON object as a record but found %s",
-              file.displayName(), currentLine(), describe(token));
+          rejectNonObject(token, location);
+          continue;
         }
         recordNumber++;
-        recordLine = currentLine();
+        recordLine = lineBase + location.getLineNr();
+        recordStart = position(location);
+        recordContext = parser.getParsingContext();
         return true;
+      } catch (IOException e) {
+        malformed(e);
       }
-    } catch (IOException e) {
-      throw failure(e);
+    }
+  }
+
+  /** The next value where a record may be, or null at the end. */
+  private JsonToken nextValue() throws IOException {
+    while (true) {
+      switch (mode) {
+        case START:
+          JsonToken first = start();
+          if (first == JsonToken.START_ARRAY && format == FileFormat.JSON) {
+            mode = Mode.ARRAY;
+            continue;
+          }
+          if (first != null
+              && format == FileFormat.JSON
+              && first != JsonToken.START_OBJECT
+              && first != JsonToken.VALUE_NULL) {
+            throw TidewaterException.user(
+                "%s:%d: expected a JSON object or an array of objects %s but found %s",
+                file.displayName(),
+                currentLine(),
+                options.recordsPath().isEmpty()
+                    ? "as the document"
+                    : "at records_path '" + options.recordsPathText() + "'",
+                describe(first));
+          }
+          return first;
+        case TOP_LEVEL:
+          JsonToken token = parser.nextToken();
+          if (token == null) {
+            mode = Mode.DONE;
+          }
+          return token;
+        case ARRAY:
+          token = parser.nextToken();
+          if (token == JsonToken.END_ARRAY) {
+            // without a records_path, more top-level values may follow
+            mode = options.recordsPath().isEmpty() ? Mode.TOP_LEVEL : Mode.DONE;
+            continue;
+          }
+          return token;
+        default:
+          return null;
+      }
     }
   }
 
@@ -173,12 +250,214 @@ final class JsonRecords implements AutoCloseable {
         file.displayName(), options.recordsPathText());
   }
 
-  /** Turns a parse failure into a user error naming the file and line. */
+  /** A record that is a scalar or an array: rejected, or an error without rejections. */
+  private void rejectNonObject(JsonToken token, JsonLocation location) throws IOException {
+    long line = lineBase + location.getLineNr();
+    String reason = "expected a JSON object as a record but found " + describe(token);
+    if (rejections == null) {
+      throw TidewaterException.user("%s:%d: %s", file.displayName(), line, reason);
+    }
+    recordNumber++;
+    long start = position(location);
+    parser.skipChildren();
+    parser.finishToken();
+    long end = position(parser.currentLocation());
+    String text =
+        format == FileFormat.JSONL ? lineText(start, end) : history.text(start, end).strip();
+    rejections.reject(position(line, recordNumber), reason, text);
+  }
+
+  /**
+   * Rejects the current record, which the caller could not read for {@code reason}: reads past its
+   * end and hands it on with its text.
+   */
+  void rejectRecord(String reason) {
+    try {
+      JsonStreamContext outside = recordContext.getParent();
+      while (!(parser.currentToken() == JsonToken.END_OBJECT
+          && parser.getParsingContext() == outside)) {
+        if (parser.nextToken() == null) {
+          break;
+        }
+      }
+    } catch (IOException e) {
+      malformed(e); // the rest of the record is not even JSON: rejected as such
+      return;
+    }
+    long end = position(parser.currentLocation());
+    String text =
+        format == FileFormat.JSONL ? lineText(recordStart, end) : history.text(recordStart, end);
+    rejections.reject(position(recordLine, recordNumber), reason, text);
+    recordStart = -1;
+  }
+
+  /**
+   * Handles a failure of reading: in JSON Lines with rejections a syntax error rejects the broken
+   * record (or line) and reading goes on at the next line; anything else is thrown as a user error
+   * naming the file, line and column.
+   */
+  void malformed(IOException e) {
+    if (!(e instanceof StreamReadException parse)
+        || format != FileFormat.JSONL
+        || rejections == null
+        || parse.getLocation() == null) {
+      throw failure(e);
+    }
+    JsonLocation location = parse.getLocation();
+    long errorPosition = position(location);
+    long errorLine = lineBase + location.getLineNr();
+    boolean inRecord = recordStart >= 0;
+    long start = inRecord ? recordStart : errorPosition;
+    long line = inRecord ? recordLine : errorLine;
+    history.keepFrom(lineStart(start));
+    long errorLineStart = lineStart(errorPosition);
+    long resume;
+    long linesBefore;
+    long end;
+    if (inRecord && errorLineStart > lineStart(start) && blank(errorLineStart, errorPosition)) {
+      // the record broke off at a line break and the next line starts anew: keep that line
+      resume = errorLineStart;
+      linesBefore = errorLine - 1;
+      end = errorLineStart - 1;
+    } else {
+      resume = afterLineBreak(errorPosition);
+      linesBefore = errorLine;
+      end = errorPosition;
+    }
+    String reason = "malformed JSON: " + parse.getOriginalMessage();
+    rejections.reject(position(line, recordNumber), reason, lineText(start, end));
+    restartAt(resume, linesBefore);
+  }
+
+  /** The position of the first unit of the line that holds {@code position}. */
+  private long lineStart(long position) {
+    long at = position;
+    while (true) {
+      int previous = history.at(at - 1);
+      if (previous < 0 || previous == '\n') {
+        return at;
+      }
+      at--;
+    }
+  }
+
+  private boolean blank(long from, long to) {
+    for (long at = from; at < to; at++) {
+      int c = history.at(at);
+      if (c != ' ' && c != '\t' && c != '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The position after the line break that ends the line of {@code position}, reading on. */
+  private long afterLineBreak(long position) {
+    long at = position;
+    byte[] bytes = recordedBytes == null ? null : new byte[8192];
+    char[] characters = recordedBytes == null ? new char[8192] : null;
+    try {
+      while (true) {
+        int c = history.at(at);
+        if (c == '\n') {
+          return at + 1;
+        }
+        if (c >= 0 || at < history.end()) {
+          at++;
+          continue;
+        }
+        // the line goes on beyond what the parser read
+        int read =
+            bytes != null
+                ? recordedBytes.read(bytes, 0, bytes.length)
+                : recordedCharacters.read(characters, 0, characters.length);
+        if (read < 0) {
+          return at;
+        }
+      }
+    } catch (IOException e) {
+      throw failure(e);
+    }
+  }
+
+  /**
+   * The text of the lines from the one holding {@code from} to the one holding {@code to}, without
+   * the final line break.
+   */
+  private String lineText(long from, long to) {
+    long start = lineStart(from);
+    long end = Math.max(to, start);
+    long limit = start + InputHistory.TEXT_LIMIT + 1;
+    while (end < limit) {
+      int c = history.at(end);
+      if (c == '\n') {
+        break;
+      }
+      if (c < 0) {
+        if (end < history.end()) {
+          end = limit; // the middle of an overlong line is not kept: it is cut
+        }
+        break;
+      }
+      end++;
+    }
+    if (end > start && end < limit && history.at(end - 1) == '\r') {
+      end--;
+    }
+    return history.text(start, end);
+  }
+
+  /** Goes on reading at {@code resume} with a new parser. */
+  private void restartAt(long resume, long linesBefore) {
+    try {
+      parser.close();
+      int count = (int) Math.max(0, history.end() - resume);
+      if (recordedBytes != null) {
+        byte[] replay = new byte[count];
+        for (int i = 0; i < count; i++) {
+          replay[i] = (byte) history.at(resume + i);
+        }
+        parser =
+            ColumnWriter.JSON_FACTORY.createParser(new ReplayInputStream(replay, recordedBytes));
+      } else {
+        char[] replay = new char[count];
+        for (int i = 0; i < count; i++) {
+          replay[i] = (char) history.at(resume + i);
+        }
+        parser =
+            ColumnWriter.JSON_FACTORY.createParser(new ReplayReader(replay, recordedCharacters));
+      }
+      parser.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+    } catch (IOException e) {
+      throw failure(e);
+    }
+    parserBase = resume;
+    lineBase = linesBefore;
+    history.keepFrom(resume);
+    recordStart = -1;
+    mode = Mode.TOP_LEVEL;
+  }
+
+  private long position(JsonLocation location) {
+    long offset = location.getByteOffset();
+    return parserBase + (offset >= 0 ? offset : location.getCharOffset());
+  }
+
+  private String position(long line, long number) {
+    return format == FileFormat.JSONL
+        ? file.displayName() + ":" + line
+        : file.displayName() + " record " + number;
+  }
+
+  /** Turns a parse failure into a user error naming the file, line and column. */
   TidewaterException failure(IOException e) {
     if (e instanceof StreamReadException parse) {
-      long line = parse.getLocation() == null ? currentLine() : parse.getLocation().getLineNr();
+      JsonLocation location = parse.getLocation();
+      long line = location == null ? currentLine() : lineBase + location.getLineNr();
+      String column = location == null ? "" : " (column " + location.getColumnNr() + ")";
       return TidewaterException.user(
-          "%s:%d: malformed JSON: %s", file.displayName(), line, parse.getOriginalMessage());
+          "%s:%d: malformed JSON: %s%s",
+          file.displayName(), line, parse.getOriginalMessage(), column);
     }
     return TidewaterException.user(
         "%s:%d: cannot be read: %s", file.displayName(), currentLine(), e.getMessage());
@@ -212,10 +491,73 @@ final class JsonRecords implements AutoCloseable {
   @Override
   public void close() {
     try {
-      parser.close();
+      if (parser != null) {
+        parser.close();
+      }
       input.stream().close();
     } catch (IOException e) {
       throw TidewaterException.user("%s: cannot be closed: %s", file.displayName(), e.getMessage());
+    }
+  }
+
+  /** Bytes already read, then the rest of a stream (which stays open at its end). */
+  private static final class ReplayInputStream extends InputStream {
+    private final byte[] replay;
+    private final InputStream rest;
+    private int position;
+
+    ReplayInputStream(byte[] replay, InputStream rest) {
+      this.replay = replay;
+      this.rest = rest;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return position < replay.length ? replay[position++] & 0xFF : rest.read();
+    }
+
+    @Override
+    public int read(byte[] target, int offset, int count) throws IOException {
+      if (position < replay.length) {
+        int read = Math.min(count, replay.length - position);
+        System.arraycopy(replay, position, target, offset, read);
+        position += read;
+        return read;
+      }
+      return rest.read(target, offset, count);
+    }
+
+    @Override
+    public void close() {
+      // the input is closed by JsonRecords
+    }
+  }
+
+  /** Characters already read, then the rest of a reader. */
+  private static final class ReplayReader extends Reader {
+    private final char[] replay;
+    private final Reader rest;
+    private int position;
+
+    ReplayReader(char[] replay, Reader rest) {
+      this.replay = replay;
+      this.rest = rest;
+    }
+
+    @Override
+    public int read(char[] target, int offset, int count) throws IOException {
+      if (position < replay.length) {
+        int read = Math.min(count, replay.length - position);
+        System.arraycopy(replay, position, target, offset, read);
+        position += read;
+        return read;
+      }
+      return rest.read(target, offset, count);
+    }
+
+    @Override
+    public void close() {
+      // the input is closed by JsonRecords
     }
   }
 }

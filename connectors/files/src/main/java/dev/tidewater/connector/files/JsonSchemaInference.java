@@ -2,6 +2,7 @@ package dev.tidewater.connector.files;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.tidewater.spi.RecordRejections;
 import java.io.IOException;
 import java.util.List;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -13,6 +14,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * TypeInference}.
  */
 final class JsonSchemaInference {
+  private static final RecordRejections IGNORED = (position, reason, record) -> {};
+
   private final IsoTemporal temporal = new IsoTemporal();
 
   private JsonSchemaInference() {}
@@ -25,12 +28,14 @@ final class JsonSchemaInference {
       if (remaining <= 0) {
         break;
       }
-      try (JsonRecords cursor = new JsonRecords(file, format, options)) {
+      // records that cannot be read are left out here; reading them fails or rejects them
+      try (JsonRecords cursor = new JsonRecords(file, format, options, IGNORED)) {
         while (remaining > 0 && cursor.next()) {
           try {
             inference.observeObject(cursor.parser(), records);
           } catch (IOException e) {
-            throw cursor.failure(e);
+            cursor.malformed(e); // throws unless reading goes on at the next line
+            continue;
           }
           remaining--;
         }

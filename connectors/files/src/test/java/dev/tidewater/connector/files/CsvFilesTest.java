@@ -84,6 +84,70 @@ class CsvFilesTest {
   }
 
   @Test
+  void withAnEscapeCharacterKeepsBomQuotesLineBreaksAndLineNumbers() throws IOException {
+    Path file = directory.resolve("escaped.csv");
+    String text =
+        "id,note\r\n"
+            + "1,\"a\\\"b\"\r\n"
+            + "\r\n"
+            + "2,\"x\r\ny\"\r\n"
+            + "3,line\\\nbreak\r\n"
+            + "4,\"\"\"q\"\"\"\r\n"
+            + "5,\r\n"
+            + "6,last";
+    byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    byte[] content = text.getBytes(StandardCharsets.UTF_8);
+    byte[] withBom = new byte[bom.length + content.length];
+    System.arraycopy(bom, 0, withBom, 0, bom.length);
+    System.arraycopy(content, 0, withBom, bom.length, content.length);
+    Files.write(file, withBom);
+
+    SourceReading reading = SourceReading.read(options(file, "escape", "\\"));
+
+    assertThat(reading.types()).containsExactly(entry("id", "BIGINT"), entry("note", "VARCHAR"));
+    assertThat(reading.column("note"))
+        .containsExactly("a\"b", "x\r\ny", "line\nbreak", "\"q\"", null, "last");
+    // the escaped line feed after 'line' is a line of the file too
+    assertThat(reading.positions)
+        .containsExactly(
+            "escaped.csv:2",
+            "escaped.csv:4",
+            "escaped.csv:6",
+            "escaped.csv:8",
+            "escaped.csv:9",
+            "escaped.csv:10");
+  }
+
+  @Test
+  void anEscapeCharacterReadsCStyleEscapesAsJacksonDoes() throws IOException {
+    Path file = write("c-style.csv", "a,b\n\"x\\ty\",p\\,q\n\"\\n\\0\\r\\z\",plain\n");
+
+    SourceReading reading = SourceReading.read(options(file, "escape", "\\"));
+
+    assertThat(reading.column("a")).containsExactly("x\ty", "\n\0\rz");
+    assertThat(reading.column("b")).containsExactly("p,q", "plain");
+  }
+
+  @Test
+  void withAnEscapeCharacterBadInputNamesFileAndLine() throws IOException {
+    Path quoting = write("bad.csv", "a,b\n1,2\n1,\"x\"y\n");
+    Path unclosed = write("open.csv", "a,b\n1,2\n3,\"never\nclosed\n");
+    Path ragged = write("ragged.csv", "a,b\n1,\"x\ny\"\n2,3,4\n");
+
+    assertThatThrownBy(() -> SourceReading.read(options(quoting, "escape", "\\")))
+        .isInstanceOf(TidewaterException.class)
+        .hasMessageStartingWith("bad.csv:3: malformed CSV:")
+        .hasMessageContaining("Expected column separator");
+    assertThatThrownBy(() -> SourceReading.read(options(unclosed, "escape", "\\")))
+        .isInstanceOf(TidewaterException.class)
+        .hasMessageStartingWith("open.csv:3: malformed CSV:")
+        .hasMessageContaining("closing quote");
+    assertThatThrownBy(() -> SourceReading.read(options(ragged, "escape", "\\")))
+        .isInstanceOf(TidewaterException.class)
+        .hasMessage("ragged.csv:4: expected 2 fields (as in the header) but found 3");
+  }
+
+  @Test
   void skipsAUtf8ByteOrderMark() throws IOException {
     Path file = directory.resolve("bom.csv");
     byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};

@@ -26,7 +26,12 @@ final class SourceReading {
   final List<Map<String, Object>> rows = new ArrayList<>();
   final List<Integer> batchSizes = new ArrayList<>();
   final List<String> positions = new ArrayList<>();
+  final List<Rejection> rejections = new ArrayList<>();
+  Schema readSchema;
   long bytesRead;
+
+  /** A record the reader handed to the request's {@code RecordRejections}. */
+  record Rejection(String position, String reason, String record) {}
 
   private SourceReading(Schema schema) {
     this.schema = schema;
@@ -45,13 +50,39 @@ final class SourceReading {
    * afterwards (its close fails on a leak), also when reading fails.
    */
   static SourceReading read(Map<String, String> options, List<String> columns, int batchRows) {
+    return read(
+        options,
+        new ExtractRequest(SourceObject.SELF, columns, List.of(), batchRows),
+        RejectionsMode.FAIL);
+  }
+
+  /** Reads with rejected records collected in {@link #rejections} instead of failing. */
+  static SourceReading readRejecting(Map<String, String> options) {
+    return read(options, ExtractRequest.all(SourceObject.SELF), RejectionsMode.COLLECT);
+  }
+
+  /** Whether unreadable records fail the read or are collected. */
+  enum RejectionsMode {
+    FAIL,
+    COLLECT
+  }
+
+  static SourceReading read(
+      Map<String, String> options, ExtractRequest extract, RejectionsMode mode) {
     Connector connector = connector(options);
     SourceReading reading = new SourceReading(connector.discover(SourceObject.SELF));
-    ExtractRequest request = new ExtractRequest(SourceObject.SELF, columns, List.of(), batchRows);
+    ExtractRequest request =
+        mode == RejectionsMode.COLLECT
+            ? extract.withRejections(
+                (position, reason, record) ->
+                    reading.rejections.add(new Rejection(position, reason, record)))
+            : extract;
     try (RootAllocator allocator = new RootAllocator()) {
       try {
         for (Split split : connector.plan(request)) {
           try (BatchReader reader = connector.open(split, request, allocator)) {
+            reading.readSchema = reader.schema();
+            assertThat(reader.root().getSchema()).isEqualTo(reader.schema());
             while (reader.next()) {
               VectorSchemaRoot root = reader.root();
               assertThat(root).isSameAs(reader.root());
