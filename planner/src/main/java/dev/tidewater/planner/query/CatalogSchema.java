@@ -14,11 +14,13 @@ final class CatalogSchema extends AbstractSchema {
   private final Catalog catalog;
   private final BufferAllocator allocator;
   private final int batchRows;
+  private final ScanMetrics metrics;
 
-  CatalogSchema(Catalog catalog, BufferAllocator allocator, int batchRows) {
+  CatalogSchema(Catalog catalog, BufferAllocator allocator, int batchRows, ScanMetrics metrics) {
     this.catalog = catalog;
     this.allocator = allocator;
     this.batchRows = batchRows;
+    this.metrics = metrics;
   }
 
   @Override
@@ -28,7 +30,7 @@ final class CatalogSchema extends AbstractSchema {
       for (Namespace namespace : supports.listNamespaces()) {
         namespaces.put(
             String.join(".", namespace.levels()),
-            new NamespaceSchema(catalog, namespace, allocator, batchRows));
+            new NamespaceSchema(catalog, namespace, allocator, batchRows, metrics));
       }
     }
     return namespaces;

@@ -1,6 +1,7 @@
 package dev.tidewater.planner.query;
 
 import dev.tidewater.planner.Engine;
+import dev.tidewater.planner.TableName;
 import dev.tidewater.planner.metadata.SourceDefinition;
 import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.ErrorKind;
@@ -30,7 +31,11 @@ import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchNamespaceException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
 
 /**
  * Runs SELECT statements with Calcite over Iceberg tables and source objects, one Calcite
@@ -71,9 +76,10 @@ public final class QueryEngine implements AutoCloseable {
   /** The schema of a query's result, without running it. */
   public Schema describe(String sql) {
     refreshSchemas();
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+    String resolved = resolveTimeTravel(sql);
+    try (PreparedStatement statement = connection.prepareStatement(resolved)) {
       return JdbcToArrowUtils.jdbcToArrowSchema(statement.getMetaData(), config(scanAllocator));
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException | AssertionError e) {
       throw translate(e);
     }
   }
@@ -81,17 +87,64 @@ public final class QueryEngine implements AutoCloseable {
   /** Runs a query; the reader streams its rows and closes the statement. */
   public BatchReader execute(String sql, BufferAllocator allocator) {
     refreshSchemas();
+    String resolved = resolveTimeTravel(sql);
     PreparedStatement statement = null;
     try {
-      statement = connection.prepareStatement(sql);
+      statement = connection.prepareStatement(resolved);
       Schema schema =
           JdbcToArrowUtils.jdbcToArrowSchema(statement.getMetaData(), config(allocator));
       ResultSet rows = statement.executeQuery();
       ArrowVectorIterator batches = JdbcToArrow.sqlToArrowVectorIterator(rows, config(allocator));
       return new ResultSetReader(schema, statement, batches);
-    } catch (SQLException | IOException | RuntimeException e) {
+    } catch (SQLException | IOException | RuntimeException | AssertionError e) {
       closeQuietly(statement);
       throw translate(e);
+    }
+  }
+
+  /**
+   * Replaces each {@code FOR VERSION | TIMESTAMP AS OF} reference by a table pinned to its
+   * snapshot, registered at the root for this statement ({@link #refreshSchemas} removes it again).
+   */
+  private String resolveTimeTravel(String sql) {
+    TimeTravel.Rewrite rewrite =
+        TimeTravel.rewrite(
+            sql, catalog, namespace, Set.copyOf(engine.catalogNames()), this::loadTableOrNull);
+    SchemaPlus root = connection.getRootSchema();
+    for (Map.Entry<String, TimeTravel.Pinned> entry : rewrite.tables().entrySet()) {
+      TimeTravel.Pinned pinned = entry.getValue();
+      root.add(
+          entry.getKey(),
+          new IcebergQueryTable(
+              pinned.table(),
+              pinned.snapshotId(),
+              scanAllocator,
+              engine.config().batchRows(),
+              engine.scanMetrics()));
+      rootEntries.add(entry.getKey());
+    }
+    return rewrite.sql();
+  }
+
+  private Table loadTableOrNull(TableName name) {
+    if (!engine.catalogNames().contains(name.catalog())) {
+      return null;
+    }
+    Catalog icebergCatalog = engine.catalogs().catalog(name.catalog());
+    try {
+      return icebergCatalog.loadTable(name.identifier());
+    } catch (NoSuchTableException e) {
+      // Names are case-insensitive in SQL; Iceberg catalogs compare them exactly.
+      try {
+        for (TableIdentifier id : icebergCatalog.listTables(name.namespace())) {
+          if (id.name().equalsIgnoreCase(name.table())) {
+            return icebergCatalog.loadTable(id);
+          }
+        }
+      } catch (NoSuchNamespaceException missing) {
+        return null;
+      }
+      return null;
     }
   }
 
@@ -118,7 +171,8 @@ public final class QueryEngine implements AutoCloseable {
     int batchRows = engine.config().batchRows();
     for (String name : engine.catalogNames()) {
       Catalog icebergCatalog = engine.catalogs().catalog(name);
-      CatalogSchema schema = new CatalogSchema(icebergCatalog, scanAllocator, batchRows);
+      CatalogSchema schema =
+          new CatalogSchema(icebergCatalog, scanAllocator, batchRows, engine.scanMetrics());
       root.add(name, schema).setCacheEnabled(false);
       rootEntries.add(name);
       if (name.equals(catalog)) {
@@ -150,7 +204,7 @@ public final class QueryEngine implements AutoCloseable {
     }
   }
 
-  static TidewaterException translate(Exception e) {
+  static TidewaterException translate(Throwable e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (cause instanceof TidewaterException tidewater) {
         return tidewater;
@@ -173,6 +227,12 @@ public final class QueryEngine implements AutoCloseable {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
+    }
+    if (root instanceof AssertionError) {
+      // Calcite asserts where it meets a construct it cannot plan: a bug on our side, not the
+      // user's, and never a reason to take down the thread that serves the statement.
+      return new TidewaterException(
+          ErrorKind.INTERNAL, "query failed: cannot plan the statement: " + root.getMessage(), e);
     }
     return new TidewaterException(ErrorKind.EXTERNAL, "query failed: " + root.getMessage(), e);
   }
@@ -231,7 +291,7 @@ public final class QueryEngine implements AutoCloseable {
           }
         }
         return false;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | AssertionError e) {
         throw translate(e);
       }
     }
