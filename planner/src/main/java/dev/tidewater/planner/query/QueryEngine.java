@@ -79,7 +79,7 @@ public final class QueryEngine implements AutoCloseable {
     String resolved = resolveTimeTravel(sql);
     try (PreparedStatement statement = connection.prepareStatement(resolved)) {
       return JdbcToArrowUtils.jdbcToArrowSchema(statement.getMetaData(), config(scanAllocator));
-    } catch (SQLException | RuntimeException | AssertionError e) {
+    } catch (SQLException | AssertionError e) {
       throw translate(e);
     }
   }
