@@ -115,7 +115,7 @@ final class TimeTravel {
       String hidden = NAME_PREFIX + number;
       pinned.put(hidden, new Pinned(table, snapshotId));
       String replacement =
-          quote(hidden) + (found.aliased.containsKey(travel) ? "" : " AS " + quote(name.table()));
+          quote(hidden) + (found.aliased.contains(travel) ? "" : " AS " + quote(name.table()));
       replace(text, travel.getParserPosition(), replacement);
     }
     return new Rewrite(text.toString(), pinned);
@@ -241,7 +241,7 @@ final class TimeTravel {
   /** Collects the time-travel nodes, and which of them have an alias of their own. */
   private static final class Found extends SqlBasicVisitor<Void> {
     final List<SqlTimeTravel> travels = new ArrayList<>();
-    final Map<SqlTimeTravel, Boolean> aliased = new IdentityHashMap<>();
+    final Set<SqlTimeTravel> aliased = Collections.newSetFromMap(new IdentityHashMap<>());
 
     @Override
     public Void visit(SqlCall call) {
@@ -250,7 +250,7 @@ final class TimeTravel {
         return null; // the table name and the point hold no further time travel
       }
       if (call.getKind() == SqlKind.AS && call.operand(0) instanceof SqlTimeTravel travel) {
-        aliased.put(travel, true);
+        aliased.add(travel);
       }
       return super.visit(call);
     }
