@@ -8,6 +8,7 @@ import dev.tidewater.planner.metadata.LoadRecord;
 import dev.tidewater.planner.metadata.MetadataStore;
 import dev.tidewater.planner.metadata.Secrets;
 import dev.tidewater.planner.metadata.SourceDefinition;
+import dev.tidewater.planner.query.ScanMetrics;
 import dev.tidewater.spi.Connector;
 import dev.tidewater.spi.ConnectorFactory;
 import dev.tidewater.spi.TidewaterException;
@@ -30,6 +31,7 @@ public final class Engine implements AutoCloseable {
   private final CatalogRegistry catalogs;
   private final Map<String, ConnectorFactory> factories;
   private final BufferAllocator allocator;
+  private final ScanMetrics scanMetrics = new ScanMetrics();
 
   public Engine(
       EngineConfig config,
@@ -75,6 +77,11 @@ public final class Engine implements AutoCloseable {
 
   public BufferAllocator allocator() {
     return allocator;
+  }
+
+  /** The latest Iceberg scans of queries, with the files their filters kept. */
+  public ScanMetrics scanMetrics() {
+    return scanMetrics;
   }
 
   /** The factory of a source type; a user error names the known types. */

@@ -174,8 +174,11 @@ public final class Session implements AutoCloseable {
     if (node instanceof SqlValidateLoad validate) {
       return validateLoad(validate, allocator);
     }
-    if (node instanceof SqlPublishBranch || node instanceof SqlDropBranch) {
-      throw Positions.userError(node, "%s is not supported yet", node.getKind());
+    if (node instanceof SqlPublishBranch) {
+      throw Positions.userError(node, "PUBLISH BRANCH is not supported yet");
+    }
+    if (node instanceof SqlDropBranch) {
+      throw Positions.userError(node, "DROP BRANCH is not supported yet");
     }
     if (isQuery(node)) {
       return ExecutionResult.rows(queries.execute(sql, allocator));

@@ -1,5 +1,7 @@
 package dev.tidewater.server;
 
+import static dev.tidewater.server.JdbcRows.column;
+import static dev.tidewater.server.JdbcRows.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -13,8 +15,21 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.grpc.CredentialCallOption;
+import org.apache.arrow.flight.sql.FlightSqlClient;
+import org.apache.arrow.flight.sql.FlightSqlProducer;
+import org.apache.arrow.flight.sql.util.TableRef;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
@@ -213,43 +228,232 @@ class FlightSqlEndToEndTest {
         Statement statement = connection.createStatement()) {
       statement.execute(
           "CREATE OR REPLACE SOURCE meta_csv TYPE FILES WITH (location = '" + orders + "')");
-      statement.executeQuery("LOAD meta_csv INTO iceberg.meta.orders WITH DISPOSITION REPLACE");
+      statement.execute(
+          "CREATE CONTRACT meta_orders (order_id BIGINT NOT NULL, customer VARCHAR,"
+              + " amount DECIMAL(10,2), status VARCHAR, zip VARCHAR, ordered_at TIMESTAMP)"
+              // freeze: the table takes the contract's DECIMAL(10,2), not the source's (18,2)
+              + " WITH (data_type = 'freeze')");
+      statement
+          .executeQuery(
+              "LOAD meta_csv INTO iceberg.meta.orders WITH DISPOSITION REPLACE"
+                  + " USING CONTRACT meta_orders")
+          .close();
+      statement
+          .executeQuery("LOAD meta_csv INTO iceberg.meta_two.orders_copy WITH DISPOSITION REPLACE")
+          .close();
       DatabaseMetaData metadata = connection.getMetaData();
-      assertThat(metadata.getDatabaseProductName()).isNotBlank();
+
+      // What the server declares in GetSqlInfo.
+      assertThat(metadata.getDatabaseProductName()).isEqualTo("Tidewater");
+      assertThat(metadata.getDatabaseProductVersion()).isNotBlank();
       assertThat(metadata.getIdentifierQuoteString()).isEqualTo("\"");
-      assertThat(metadata.getSQLKeywords()).isNotNull();
-      assertThat(metadata.getMaxColumnsInTable()).isGreaterThanOrEqualTo(0);
-      // The 18.3 driver answers getTypeInfo itself (Avatica's empty, 18-column result).
+      assertThat(List.of(metadata.getSQLKeywords().split(",\\s*")))
+          .contains("LOAD", "SOURCE", "CONTRACT", "QUARANTINE", "INCREMENTAL", "DISPOSITION")
+          .doesNotContain("SELECT");
+      assertThat(metadata.getSchemaTerm()).isEqualTo("namespace");
+      assertThat(metadata.getCatalogTerm()).isEqualTo("catalog");
+      assertThat(metadata.isReadOnly()).isFalse();
+      assertThat(metadata.supportsTransactions()).isFalse();
+      assertThat(metadata.getDefaultTransactionIsolation()).isEqualTo(Connection.TRANSACTION_NONE);
+      // JDBC's 0: no limit the server knows of.
+      assertThat(metadata.getMaxColumnsInTable()).isZero();
+      assertThat(metadata.getMaxStatementLength()).isZero();
+      assertThat(metadata.getMaxTableNameLength()).isZero();
+      assertThat(metadata.getMaxConnections()).isEqualTo(1_000); // the endpoint's session limit
+      assertThat(metadata.getNumericFunctions()).contains("ABS");
+      assertThat(metadata.getStringFunctions()).contains("SUBSTRING");
+      assertThat(metadata.supportsConvert(Types.VARCHAR, Types.DECIMAL)).isTrue();
+
+      // The 18.3 driver answers getTypeInfo with Avatica's empty 18-column result and sends no
+      // RPC; the server's GetXdbcTypeInfo is checked over plain Flight SQL below.
       try (ResultSet types = metadata.getTypeInfo()) {
         assertThat(types.getMetaData().getColumnCount()).isEqualTo(18);
+        assertThat(types.next()).isFalse();
       }
-      assertThat(column(metadata.getCatalogs(), "TABLE_CAT")).contains("iceberg");
-      assertThat(column(metadata.getSchemas(), "TABLE_SCHEM")).contains("meta");
-      assertThat(column(metadata.getSchemas("iceberg", "me%"), "TABLE_SCHEM"))
-          .containsExactly("meta");
-      assertThat(column(metadata.getTables("iceberg", "meta", "%", null), "TABLE_NAME"))
-          .containsExactly("orders");
-      try (ResultSet columns = metadata.getColumns("iceberg", "meta", "orders", "%")) {
-        List<String> described = new ArrayList<>();
-        while (columns.next()) {
-          described.add(columns.getString("COLUMN_NAME") + " " + columns.getString("TYPE_NAME"));
+
+      assertThat(column(metadata.getCatalogs(), "TABLE_CAT")).containsExactly("iceberg");
+      try (ResultSet schemas = metadata.getSchemas("iceberg", "meta%")) {
+        List<String> found = new ArrayList<>();
+        while (schemas.next()) {
+          found.add(schemas.getString("TABLE_CATALOG") + "." + schemas.getString("TABLE_SCHEM"));
         }
-        assertThat(described).contains("order_id BIGINT", "zip VARCHAR");
+        assertThat(found).containsExactlyInAnyOrder("iceberg.meta", "iceberg.meta_two");
       }
-      assertThat(column(metadata.getPrimaryKeys("iceberg", "meta", "orders"), "COLUMN_NAME"))
-          .isEmpty();
-      assertThat(column(metadata.getImportedKeys("iceberg", "meta", "orders"), "PKCOLUMN_NAME"))
-          .isEmpty();
+      assertThat(column(metadata.getSchemas(), "TABLE_SCHEM")).contains("meta", "meta_two");
+      assertThat(column(metadata.getTableTypes(), "TABLE_TYPE"))
+          .containsExactlyInAnyOrder("TABLE", "SYSTEM TABLE");
+      try (ResultSet tables = metadata.getTables("iceberg", "meta%", "%", new String[] {"TABLE"})) {
+        List<String> found = new ArrayList<>();
+        while (tables.next()) {
+          found.add(
+              tables.getString("TABLE_SCHEM")
+                  + "."
+                  + tables.getString("TABLE_NAME")
+                  + " "
+                  + tables.getString("TABLE_TYPE"));
+        }
+        assertThat(found)
+            .containsExactlyInAnyOrder("meta.orders TABLE", "meta_two.orders_copy TABLE");
+      }
+
+      try (ResultSet columns = metadata.getColumns("iceberg", "meta", "orders", "%")) {
+        List<String> names = new ArrayList<>();
+        while (columns.next()) {
+          String name = columns.getString("COLUMN_NAME");
+          names.add(name);
+          assertThat(columns.getInt("ORDINAL_POSITION")).isEqualTo(names.size());
+          switch (name) {
+            case "order_id" -> {
+              assertThat(columns.getString("TYPE_NAME")).isEqualTo("BIGINT");
+              assertThat(columns.getInt("DATA_TYPE")).isEqualTo(Types.BIGINT);
+            }
+            case "amount" -> {
+              assertThat(columns.getString("TYPE_NAME")).isEqualTo("DECIMAL");
+              assertThat(columns.getInt("DATA_TYPE")).isEqualTo(Types.DECIMAL);
+              assertThat(columns.getInt("COLUMN_SIZE")).isEqualTo(10);
+              assertThat(columns.getInt("DECIMAL_DIGITS")).isEqualTo(2);
+            }
+            case "ordered_at" -> {
+              assertThat(columns.getString("TYPE_NAME")).isEqualTo("TIMESTAMP");
+              assertThat(columns.getInt("DATA_TYPE")).isEqualTo(Types.TIMESTAMP);
+              assertThat(columns.getInt("DECIMAL_DIGITS")).isEqualTo(6); // microseconds
+            }
+            default -> {
+              assertThat(columns.getString("TYPE_NAME")).isEqualTo("VARCHAR");
+              assertThat(columns.getInt("DATA_TYPE")).isEqualTo(Types.VARCHAR);
+            }
+          }
+        }
+        assertThat(names)
+            .containsExactly("order_id", "customer", "amount", "status", "zip", "ordered_at");
+      }
+      // Result set metadata carries the same precision and scale.
+      try (ResultSet result = statement.executeQuery("SELECT amount FROM meta.orders")) {
+        assertThat(result.getMetaData().getPrecision(1)).isEqualTo(10);
+        assertThat(result.getMetaData().getScale(1)).isEqualTo(2);
+      }
+
+      // Iceberg tables have no keys. The 18.3 driver shows an empty metadata answer without
+      // columns (it names them only in a batch with rows); plain Flight SQL shows the shapes.
+      try (ResultSet keys = metadata.getPrimaryKeys("iceberg", "meta", "orders")) {
+        assertThat(keys.next()).isFalse();
+      }
+      try (ResultSet keys = metadata.getImportedKeys("iceberg", "meta", "orders")) {
+        assertThat(keys.next()).isFalse();
+      }
     }
   }
 
   @Test
+  void answersMetadataOverPlainFlightSql() throws Exception {
+    try (Connection connection = server.connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE OR REPLACE SOURCE keys_csv TYPE FILES WITH (location = '" + orders + "')");
+      statement
+          .executeQuery("LOAD keys_csv INTO iceberg.keys.orders WITH DISPOSITION REPLACE")
+          .close();
+    }
+    try (BufferAllocator allocator = new RootAllocator();
+        FlightClient client =
+            FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.port()))
+                .build();
+        FlightSqlClient sql = new FlightSqlClient(client)) {
+      CredentialCallOption bearer =
+          client
+              .authenticateBasicToken(TidewaterServerFixture.USER, TidewaterServerFixture.PASSWORD)
+              .orElseThrow();
+      TableRef orders = TableRef.of("iceberg", "keys", "orders");
+
+      FlightInfo primaryKeys = sql.getPrimaryKeys(orders, bearer);
+      assertThat(primaryKeys.getSchemaOptional())
+          .contains(FlightSqlProducer.Schemas.GET_PRIMARY_KEYS_SCHEMA);
+      assertThat(values(sql, primaryKeys, bearer, "column_name")).isEmpty();
+      FlightInfo importedKeys = sql.getImportedKeys(orders, bearer);
+      assertThat(importedKeys.getSchemaOptional())
+          .contains(FlightSqlProducer.Schemas.GET_IMPORTED_KEYS_SCHEMA);
+      assertThat(values(sql, importedKeys, bearer, "pk_column_name")).isEmpty();
+
+      // The type list that the 18.3 JDBC driver never asks for.
+      FlightInfo types = sql.getXdbcTypeInfo(bearer);
+      assertThat(values(sql, types, bearer, "type_name"))
+          .contains("BIGINT", "DECIMAL", "VARCHAR", "TIMESTAMP", "BOOLEAN", "DATE");
+      assertThat(values(sql, sql.getXdbcTypeInfo(Types.DECIMAL, bearer), bearer, "type_name"))
+          .containsExactly("DECIMAL");
+    }
+  }
+
+  /** The values of one column of a Flight SQL answer, as text. */
+  private static List<String> values(
+      FlightSqlClient sql, FlightInfo info, CredentialCallOption bearer, String column)
+      throws Exception {
+    List<String> values = new ArrayList<>();
+    for (FlightEndpoint endpoint : info.getEndpoints()) {
+      try (FlightStream stream = sql.getStream(endpoint.getTicket(), bearer)) {
+        while (stream.next()) {
+          FieldVector vector = stream.getRoot().getVector(column);
+          for (int row = 0; row < stream.getRoot().getRowCount(); row++) {
+            values.add(String.valueOf(vector.getObject(row)));
+          }
+        }
+      }
+    }
+    return values;
+  }
+
+  @Test
   void rejectsAWrongPasswordAndKeepsServing() throws Exception {
-    assertThatThrownBy(() -> server.connect(TidewaterServerFixture.USER, "wrong").close())
-        .isInstanceOf(SQLException.class);
+    assertThatThrownBy(() -> server.connect(TidewaterServerFixture.USER, "wrong-Pa55").close())
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("UNAUTHENTICATED: invalid user or password")
+        .hasMessageNotContaining("wrong-Pa55");
+    assertThatThrownBy(() -> server.connect("nobody", TidewaterServerFixture.PASSWORD).close())
+        .hasMessageContaining("UNAUTHENTICATED: invalid user or password")
+        .hasMessageNotContaining(TidewaterServerFixture.PASSWORD);
     try (Connection connection = server.connect();
         Statement statement = connection.createStatement()) {
       assertThat(rows(statement.executeQuery("SELECT 1 + 1"))).containsExactly(List.of(2));
+    }
+  }
+
+  @Test
+  void clausesNotSupportedYetAnswerAUserErrorAtTheirPosition() throws Exception {
+    Path small = temp.resolve("small.csv");
+    Files.writeString(small, "id,qty\n1,5\n");
+    try (Connection connection = server.connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE SOURCE small TYPE FILES WITH (location = '" + small + "')");
+      statement.executeQuery("LOAD small INTO iceberg.later.t WITH DISPOSITION APPEND").close();
+
+      assertThatThrownBy(
+              () ->
+                  statement.executeQuery(
+                      "LOAD (SELECT * FROM later.t) INTO iceberg.later.copy"
+                          + " WITH DISPOSITION APPEND"))
+          .hasMessageContaining("LOAD from a query is not supported yet (at line 1, column 7)");
+      assertThatThrownBy(
+              () ->
+                  statement.executeQuery(
+                      "LOAD small INTO iceberg.later.t WITH DISPOSITION APPEND\nAT BRANCH 'audit'"))
+          .hasMessageContaining("AT BRANCH")
+          .hasMessageContaining("not supported yet (at line 2, column 11)");
+      assertThatThrownBy(() -> statement.execute("PUBLISH BRANCH 'audit' OF iceberg.later.t"))
+          .hasMessageContaining("PUBLISH BRANCH is not supported yet (at line 1, column 1)");
+      assertThatThrownBy(() -> statement.execute("  DROP BRANCH 'audit' OF later.t"))
+          .hasMessageContaining("DROP BRANCH is not supported yet (at line 1, column 3)");
+      assertThatThrownBy(
+              () ->
+                  statement.executeQuery(
+                      "SELECT * FROM later.t FOR SYSTEM_TIME AS OF TIMESTAMP '2024-01-01 00:00:00'"))
+          .hasMessageContaining("(at line 1, column 15)")
+          .hasMessageNotContaining("internal error");
+
+      // Nothing changed, and the server still serves.
+      assertThat(rows(statement.executeQuery("SELECT id, qty FROM later.t")))
+          .containsExactly(List.of(1L, 5L));
+      assertThat(rows(statement.executeQuery("SHOW TABLES IN iceberg.later")))
+          .extracting(row -> row.get(2))
+          .containsExactly("t");
     }
   }
 
@@ -273,8 +477,10 @@ class FlightSqlEndToEndTest {
                   statement.executeQuery(
                       "LOAD nope INTO iceberg.bad.target WITH DISPOSITION APPEND"))
           .hasMessageContaining("unknown source 'nope'");
+      // The driver's message repeats the statement, so assert the server's words and position.
       assertThatThrownBy(() -> statement.executeQuery("SELECT * FROM iceberg.bad.missing"))
-          .hasMessageContaining("missing");
+          .hasMessageContaining(
+              "Object 'missing' not found within 'iceberg.bad' (at line 1, column 15)");
 
       statement.execute(
           "CREATE SOURCE nothing TYPE FILES WITH (location = '"
@@ -302,12 +508,15 @@ class FlightSqlEndToEndTest {
           .hasMessageContaining("VARCHAR")
           .hasMessageContaining("BIGINT");
 
+      Path broken = temp.resolve("broken.jsonl");
+      Files.writeString(
+          broken, "{\"id\": 3, \"qty\": 1}\n{\"id\": 4, \"qty\": 2,,}\n{\"id\": 5, \"qty\": 3}\n");
+      statement.execute("CREATE SOURCE broken TYPE FILES WITH (location = '" + broken + "')");
       assertThatThrownBy(
               () ->
                   statement.executeQuery(
-                      "LOAD good INTO iceberg.bad.target WITH DISPOSITION APPEND"
-                          + " AT BRANCH 'audit'"))
-          .hasMessageContaining("not supported yet");
+                      "LOAD broken INTO iceberg.bad.target WITH DISPOSITION APPEND"))
+          .hasMessageContaining("broken.jsonl:2: malformed JSON");
 
       // Nothing of the failed loads landed, and the server still serves.
       assertThat(rows(statement.executeQuery("SELECT count(*), sum(qty) FROM iceberg.bad.target")))
@@ -328,31 +537,6 @@ class FlightSqlEndToEndTest {
       // parser's message quotes the unexpected token: here the secret itself.
       String answer = error.getMessage().replace(sql, "");
       assertThat(answer).contains("syntax error", "***").doesNotContain("wJalrXUtnFEMI-K7MDENG");
-    }
-  }
-
-  private static List<List<Object>> rows(ResultSet resultSet) throws SQLException {
-    try (resultSet) {
-      List<List<Object>> rows = new ArrayList<>();
-      int columns = resultSet.getMetaData().getColumnCount();
-      while (resultSet.next()) {
-        List<Object> row = new ArrayList<>();
-        for (int i = 1; i <= columns; i++) {
-          row.add(resultSet.getObject(i));
-        }
-        rows.add(row);
-      }
-      return rows;
-    }
-  }
-
-  private static List<String> column(ResultSet resultSet, String name) throws SQLException {
-    try (resultSet) {
-      List<String> values = new ArrayList<>();
-      while (resultSet.next()) {
-        values.add(resultSet.getString(name));
-      }
-      return values;
     }
   }
 }

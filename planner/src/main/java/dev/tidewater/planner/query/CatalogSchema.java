@@ -20,11 +20,14 @@ final class CatalogSchema extends AbstractSchema {
   private final BufferAllocator allocator;
   private final int batchRows;
   private volatile TidewaterException failure;
+  private final ScanMetrics metrics;
 
-  CatalogSchema(Supplier<Catalog> catalog, BufferAllocator allocator, int batchRows) {
+  CatalogSchema(
+      Supplier<Catalog> catalog, BufferAllocator allocator, int batchRows, ScanMetrics metrics) {
     this.catalogs = catalog;
     this.allocator = allocator;
     this.batchRows = batchRows;
+    this.metrics = metrics;
   }
 
   /**
@@ -47,7 +50,7 @@ final class CatalogSchema extends AbstractSchema {
       for (Namespace namespace : supports.listNamespaces()) {
         namespaces.put(
             String.join(".", namespace.levels()),
-            new NamespaceSchema(catalog, namespace, allocator, batchRows));
+            new NamespaceSchema(catalog, namespace, allocator, batchRows, metrics));
       }
     }
     return namespaces;

@@ -2,10 +2,13 @@ package dev.tidewater.planner.query;
 
 import java.math.BigDecimal;
 import java.util.List;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
@@ -17,6 +20,9 @@ import org.apache.iceberg.types.Types;
  * translate becomes {@code alwaysTrue}; Calcite applies every filter again on the rows.
  */
 final class FilterTranslator {
+  /** Expands SEARCH calls; the literals it makes keep the types of the ones it expands. */
+  private static final RexBuilder REX_BUILDER = new RexBuilder(new JavaTypeFactoryImpl());
+
   private FilterTranslator() {}
 
   static Expression translate(List<RexNode> filters, org.apache.iceberg.Schema schema) {
@@ -37,6 +43,10 @@ final class FilterTranslator {
     }
     SqlKind kind = call.getKind();
     switch (kind) {
+      case SEARCH -> {
+        // Calcite folds ranges, IN lists and ORs of comparisons into SEARCH(column, Sarg).
+        return translate(RexUtil.expandSearch(REX_BUILDER, null, call), schema);
+      }
       case AND -> {
         Expression result = Expressions.alwaysTrue();
         for (RexNode operand : call.getOperands()) {

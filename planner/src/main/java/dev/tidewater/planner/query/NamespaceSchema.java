@@ -20,12 +20,19 @@ final class NamespaceSchema extends AbstractSchema {
   private final Namespace namespace;
   private final BufferAllocator allocator;
   private final int batchRows;
+  private final ScanMetrics metrics;
 
-  NamespaceSchema(Catalog catalog, Namespace namespace, BufferAllocator allocator, int batchRows) {
+  NamespaceSchema(
+      Catalog catalog,
+      Namespace namespace,
+      BufferAllocator allocator,
+      int batchRows,
+      ScanMetrics metrics) {
     this.catalog = catalog;
     this.namespace = namespace;
     this.allocator = allocator;
     this.batchRows = batchRows;
+    this.metrics = metrics;
   }
 
   @Override
@@ -35,7 +42,10 @@ final class NamespaceSchema extends AbstractSchema {
       public Table get(String name) {
         try {
           return new IcebergQueryTable(
-              catalog.loadTable(TableIdentifier.of(namespace, name)), allocator, batchRows);
+              catalog.loadTable(TableIdentifier.of(namespace, name)),
+              allocator,
+              batchRows,
+              metrics);
         } catch (NoSuchTableException e) {
           return null;
         }

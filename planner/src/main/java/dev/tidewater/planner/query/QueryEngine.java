@@ -1,6 +1,7 @@
 package dev.tidewater.planner.query;
 
 import dev.tidewater.planner.Engine;
+import dev.tidewater.planner.TableName;
 import dev.tidewater.planner.metadata.SourceDefinition;
 import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.ErrorKind;
@@ -30,6 +31,11 @@ import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchNamespaceException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
 
 /**
  * Runs SELECT statements with Calcite over Iceberg tables and source objects. Each statement gets
@@ -57,10 +63,11 @@ public final class QueryEngine implements AutoCloseable {
     CalciteConnection connection = null;
     try {
       connection = connect(scans);
-      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      String resolved = resolveTimeTravel(sql, connection, scans);
+      try (PreparedStatement statement = connection.prepareStatement(resolved)) {
         return JdbcToArrowUtils.jdbcToArrowSchema(statement.getMetaData(), config(scans));
       }
-    } catch (SQLException e) {
+    } catch (SQLException | AssertionError e) {
       throw withCatalogFailure(translate(e));
     } finally {
       closeAll(null, connection, scans);
@@ -77,13 +84,14 @@ public final class QueryEngine implements AutoCloseable {
     PreparedStatement statement = null;
     try {
       connection = connect(scans);
-      statement = connection.prepareStatement(sql);
+      String resolved = resolveTimeTravel(sql, connection, scans);
+      statement = connection.prepareStatement(resolved);
       Schema schema =
           JdbcToArrowUtils.jdbcToArrowSchema(statement.getMetaData(), config(allocator));
       ResultSet rows = statement.executeQuery();
       ArrowVectorIterator batches = JdbcToArrow.sqlToArrowVectorIterator(rows, config(allocator));
       return new ResultSetReader(schema, batches, statement, connection, scans);
-    } catch (SQLException | IOException | RuntimeException e) {
+    } catch (SQLException | IOException | RuntimeException | AssertionError e) {
       TidewaterException error = withCatalogFailure(translate(e));
       try {
         closeAll(statement, connection, scans);
@@ -91,6 +99,52 @@ public final class QueryEngine implements AutoCloseable {
         error.addSuppressed(closing);
       }
       throw error;
+    }
+  }
+
+  /**
+   * Replaces each {@code FOR VERSION | TIMESTAMP AS OF} reference by a table pinned to its
+   * snapshot, registered at the root of this statement's connection.
+   */
+  private String resolveTimeTravel(
+      String sql, CalciteConnection connection, BufferAllocator scans) {
+    TimeTravel.Rewrite rewrite =
+        TimeTravel.rewrite(
+            sql, catalog, namespace, Set.copyOf(engine.catalogNames()), this::loadTableOrNull);
+    SchemaPlus root = connection.getRootSchema();
+    for (Map.Entry<String, TimeTravel.Pinned> entry : rewrite.tables().entrySet()) {
+      TimeTravel.Pinned pinned = entry.getValue();
+      root.add(
+          entry.getKey(),
+          new IcebergQueryTable(
+              pinned.table(),
+              pinned.snapshotId(),
+              scans,
+              engine.config().batchRows(),
+              engine.scanMetrics()));
+    }
+    return rewrite.sql();
+  }
+
+  private Table loadTableOrNull(TableName name) {
+    if (!engine.catalogNames().contains(name.catalog())) {
+      return null;
+    }
+    Catalog icebergCatalog = engine.catalogs().catalog(name.catalog());
+    try {
+      return icebergCatalog.loadTable(name.identifier());
+    } catch (NoSuchTableException e) {
+      // Names are case-insensitive in SQL; Iceberg catalogs compare them exactly.
+      try {
+        for (TableIdentifier id : icebergCatalog.listTables(name.namespace())) {
+          if (id.name().equalsIgnoreCase(name.table())) {
+            return icebergCatalog.loadTable(id);
+          }
+        }
+      } catch (NoSuchNamespaceException missing) {
+        return null;
+      }
+      return null;
     }
   }
 
@@ -127,7 +181,8 @@ public final class QueryEngine implements AutoCloseable {
       catalogSchemas = schemas;
       for (String name : engine.catalogNames()) {
         CatalogSchema schema =
-            new CatalogSchema(() -> engine.catalogs().catalog(name), scans, batchRows);
+            new CatalogSchema(
+                () -> engine.catalogs().catalog(name), scans, batchRows, engine.scanMetrics());
         schemas.put(name, schema);
         root.add(name, schema).setCacheEnabled(false);
         rootEntries.add(name);
@@ -183,7 +238,7 @@ public final class QueryEngine implements AutoCloseable {
     return error;
   }
 
-  static TidewaterException translate(Exception e) {
+  static TidewaterException translate(Throwable e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (cause instanceof TidewaterException tidewater) {
         return tidewater;
@@ -206,6 +261,12 @@ public final class QueryEngine implements AutoCloseable {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
+    }
+    if (root instanceof AssertionError) {
+      // Calcite asserts where it meets a construct it cannot plan: a bug on our side, not the
+      // user's, and never a reason to take down the thread that serves the statement.
+      return new TidewaterException(
+          ErrorKind.INTERNAL, "query failed: cannot plan the statement: " + root.getMessage(), e);
     }
     return new TidewaterException(ErrorKind.EXTERNAL, "query failed: " + root.getMessage(), e);
   }
@@ -281,7 +342,7 @@ public final class QueryEngine implements AutoCloseable {
           }
         }
         return false;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | AssertionError e) {
         throw translate(e);
       }
     }
