@@ -362,6 +362,80 @@ class LoadCorrectnessTest {
         .hasMessageContaining("applies when the load creates the table");
   }
 
+  @Test
+  void typesWidenAlongIcebergPromotionsAndOtherChangesFailLeavingTheSchema() throws Exception {
+    Path csv = csv("widen.csv", "id,qty,ratio,price\n1,5,0.5,1.25\n");
+    execute(
+        "CREATE SOURCE narrow TYPE FILES WITH (location = '"
+            + csv
+            + "', columns = 'qty INTEGER, ratio REAL, price DECIMAL(5,2)')");
+    rows("LOAD narrow INTO app.widen WITH DISPOSITION APPEND");
+    assertThat(rows("DESCRIBE TABLE app.widen"))
+        .extracting(row -> row.get(0) + " " + row.get(1))
+        .containsExactly("id BIGINT", "qty INTEGER", "ratio REAL", "price DECIMAL(5, 2)");
+    Files.writeString(csv, "id,qty,ratio,price\n2,3000000000,0.25,12345.67\n");
+    execute(
+        "CREATE OR REPLACE SOURCE narrow TYPE FILES WITH (location = '"
+            + csv
+            + "', columns = 'qty BIGINT, ratio DOUBLE, price DECIMAL(9,2)')");
+    assertThat(rows("EXPLAIN LOAD narrow INTO app.widen WITH DISPOSITION APPEND"))
+        .extracting(row -> (String) row.get(0))
+        .anyMatch(line -> line.contains("Evolve schema (same commit)"));
+    rows("LOAD narrow INTO app.widen WITH DISPOSITION APPEND");
+    assertThat(rows("DESCRIBE TABLE app.widen"))
+        .extracting(row -> row.get(0) + " " + row.get(1))
+        .containsExactly("id BIGINT", "qty BIGINT", "ratio DOUBLE", "price DECIMAL(9, 2)");
+    assertThat(rows("SELECT qty FROM app.widen ORDER BY id"))
+        .containsExactly(List.of(5L), List.of(3_000_000_000L));
+    org.apache.iceberg.Schema before = table("app", "widen").schema();
+    long snapshot = table("app", "widen").currentSnapshot().snapshotId();
+
+    // Text into a number column, and a scale change: errors that name the column and both types.
+    Files.writeString(csv, "id,qty,ratio,price,extra\n3,many,0.1,1.5,x\n");
+    execute(
+        "CREATE OR REPLACE SOURCE narrow TYPE FILES WITH (location = '"
+            + csv
+            + "', columns = 'qty VARCHAR, price DECIMAL(9,3)')");
+    assertThatThrownBy(() -> rows("LOAD narrow INTO app.widen WITH DISPOSITION APPEND"))
+        .hasMessageContaining("qty")
+        .hasMessageContaining("VARCHAR")
+        .hasMessageContaining("BIGINT");
+    // Nothing moved: not the schema (the new column 'extra' was not added), not the data.
+    assertThat(table("app", "widen").schema().sameSchema(before)).isTrue();
+    assertThat(table("app", "widen").currentSnapshot().snapshotId()).isEqualTo(snapshot);
+  }
+
+  @Test
+  void mergeBackfillsAreIdempotentAndDisjointOnesCanRunTogether() throws Exception {
+    Path csv = csv("facts.csv", "id,d,v\n1,1,a\n2,2,b\n3,3,c\n4,4,d\n5,5,e\n6,6,f\n");
+    execute("CREATE SOURCE facts TYPE FILES WITH (location = '" + csv + "')");
+    String base = "LOAD facts INTO app.facts WITH DISPOSITION MERGE ON (id) INCREMENTAL ON d";
+    rows(base + " INITIAL 4");
+    assertThat(rows("SELECT id FROM app.facts ORDER BY id"))
+        .containsExactly(List.of(4L), List.of(5L), List.of(6L));
+    // Two backfills of disjoint ranges, both planned before either commits.
+    LoadPlan low = plan(base + " BACKFILL FROM 1 TO 2");
+    LoadPlan high = plan(base + " BACKFILL FROM 2 TO 4");
+    try (low;
+        high) {
+      executor().execute(low, allocator, LoadListener.NONE);
+      executor().execute(high, allocator, LoadListener.NONE);
+    }
+    // Again: a MERGE backfill replaces the same rows, adding nothing.
+    rows(base + " BACKFILL FROM 1 TO 4");
+    assertThat(rows("SELECT id, v FROM app.facts ORDER BY id"))
+        .containsExactly(
+            List.of(1L, "a"),
+            List.of(2L, "b"),
+            List.of(3L, "c"),
+            List.of(4L, "d"),
+            List.of(5L, "e"),
+            List.of(6L, "f"));
+    assertThat(readBack(table("app", "facts"))).hasSize(6);
+    // The backfills did not move the cursor.
+    assertThat(Cursors.last(table("app", "facts"), "facts")).contains("6");
+  }
+
   private static LoadRecord running(LoadRecord like, String loadId, String owner) {
     return new LoadRecord(
         loadId,
