@@ -170,6 +170,7 @@ class ContractsEndToEndTest {
       byPosition.put((String) row.get(0), row.subList(1, 4));
     }
     // The line that is not JSON keeps its text, and has no values.
+    assertThat((String) byPosition.get("products.jsonl:7").get(0)).startsWith("malformed JSON");
     assertThat(byPosition.get("products.jsonl:7").get(1)).isNull();
     assertThat(byPosition.get("products.jsonl:7").get(2)).isEqualTo("this line is not JSON at all");
     // A row keeps its values as the load read them, before casts.
