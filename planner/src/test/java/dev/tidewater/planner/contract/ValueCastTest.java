@@ -71,6 +71,11 @@ class ValueCastTest {
   void displayTextQuotesOnlyWhatNeedsQuotes() {
     assertThat(SqlText.display("\"amount\" >= 0 AND \"year\" < 2000 AND \"Release Date\" IS NULL"))
         .isEqualTo("amount >= 0 AND \"year\" < 2000 AND \"Release Date\" IS NULL");
+    // Calcite writes BETWEEN ASYMMETRIC, the default nobody types; SYMMETRIC stays.
+    assertThat(SqlText.display("\"qty\" BETWEEN 0 AND 10 OR \"qty\" NOT BETWEEN (1 AND 2) AND 3"))
+        .isEqualTo("qty BETWEEN 0 AND 10 OR qty NOT BETWEEN (1 AND 2) AND 3");
+    assertThat(SqlText.display("\"qty\" BETWEEN SYMMETRIC 10 AND 0"))
+        .isEqualTo("qty BETWEEN SYMMETRIC 10 AND 0");
     assertThat(Rules.notNull("Amount")).isEqualTo("not_null(\"Amount\")");
     assertThat(Rules.unique(java.util.List.of("a", "b c"))).isEqualTo("unique(a, \"b c\")");
   }
