@@ -26,7 +26,8 @@ import org.apache.arrow.vector.BigIntVector;
  * The load benchmark of docs/benchmarks.md: LOAD ... WITH DISPOSITION APPEND of a generated CSV
  * into Iceberg, against DuckDB writing the same CSV to zstd Parquet, in the same run.
  *
- * <p>Usage: {@code bench/run [rows] [runs]} (defaults 5,000,000 rows, 3 runs each).
+ * <p>Usage: {@code bench/run [rows] [runs]} (defaults 5,000,000 rows, 3 runs each, after one
+ * warm-up round that is not counted).
  */
 public final class LoadBenchmark {
   private LoadBenchmark() {}
@@ -48,13 +49,27 @@ public final class LoadBenchmark {
     List<Double> contracted = new ArrayList<>();
     List<Double> duckdb = new ArrayList<>();
     long peakHeap = 0;
+    // One round to warm the JIT of every path, not counted.
+    System.out.printf(
+        Locale.ROOT,
+        "warm-up: tidewater %.2f s, duckdb %.2f s, with the contract %.2f s%n",
+        tidewater(csv, work.resolve("warm-up"), rows, false),
+        duckdb(csv, work.resolve("duckdb.parquet")),
+        tidewater(csv, work.resolve("warm-up"), rows, true));
     for (int run = 1; run <= runs; run++) {
       double duck = duckdb(csv, work.resolve("duckdb.parquet"));
       duckdb.add(duck);
+      // Alternate which variant runs first, so that neither always gets the warmer machine.
+      double contract = 0;
+      if (run % 2 == 0) {
+        contract = tidewater(csv, work.resolve("contract-" + run), rows, true);
+      }
       resetPeaks();
       double tide = tidewater(csv, work.resolve("tidewater-" + run), rows, false);
       peakHeap = Math.max(peakHeap, peakHeapBytes());
-      double contract = tidewater(csv, work.resolve("contract-" + run), rows, true);
+      if (run % 2 == 1) {
+        contract = tidewater(csv, work.resolve("contract-" + run), rows, true);
+      }
       tidewater.add(tide);
       contracted.add(contract);
       System.out.printf(

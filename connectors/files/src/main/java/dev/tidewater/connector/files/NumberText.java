@@ -81,7 +81,7 @@ final class NumberText {
   /**
    * A decimal number {@code [sign] digits [. digits] [e [sign] digits]}, or NaN / Infinity in any
    * case. Uses Clinger's exact fast path when the digits fit in 53 bits and the power of ten is
-   * small, else {@link Double#parseDouble}.
+   * small, else Jackson's FastDoubleParser (correctly rounded, like {@link Double#parseDouble}).
    */
   boolean parseDouble(char[] text, int offset, int length) {
     int position = offset;
@@ -163,7 +163,10 @@ final class NumberText {
       value = exponent >= 0 ? value * POWERS_OF_TEN[exponent] : value / POWERS_OF_TEN[-exponent];
       doubleValue = negative ? -value : value;
     } else {
-      doubleValue = Double.parseDouble(new String(text, offset, length));
+      // Jackson's copy of FastDoubleParser: correctly rounded like Double.parseDouble, without
+      // the String and several times faster (17-digit prices take this path on every row).
+      doubleValue =
+          com.fasterxml.jackson.core.io.NumberInput.parseDouble(text, offset, length, true);
     }
     return true;
   }

@@ -44,6 +44,26 @@ class TextParsingTest {
   }
 
   @Test
+  void longDoublesMatchTheJdkBitForBit() {
+    java.util.Random random = new java.util.Random(42);
+    for (int i = 0; i < 200_000; i++) {
+      String text =
+          switch (i % 4) {
+            case 0 -> Double.toString(random.nextDouble() * 1000);
+            case 1 -> Double.toString(Double.longBitsToDouble(random.nextLong()));
+            case 2 -> (random.nextLong() % 100_000_000_000L) + "." + Math.abs(random.nextLong());
+            default -> Math.abs(random.nextLong()) + "e" + (random.nextInt(600) - 300);
+          };
+      if (text.contains("NaN") || text.contains("Infinity")) {
+        continue;
+      }
+      assertThat(Double.doubleToRawLongBits(parseDouble(text)))
+          .as(text)
+          .isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(text)));
+    }
+  }
+
+  @Test
   void doublesMatchTheJdk() {
     for (String text :
         new String[] {
