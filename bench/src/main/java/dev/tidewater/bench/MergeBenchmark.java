@@ -13,6 +13,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.apache.arrow.memory.BufferAllocator;
@@ -22,7 +24,9 @@ import org.apache.arrow.memory.BufferAllocator;
  * (half updates of existing keys, half new keys) with each merge mode, against DuckDB's native
  * {@code MERGE INTO} on the same data, in the same run; then time an aggregate over the result.
  *
- * <p>Usage: {@code bench/run-merge [rows] [changes]} (defaults 5,000,000 and 500,000).
+ * <p>Usage: {@code bench/run-merge [rows] [changes] [work-dir] [runs]} (defaults 5,000,000,
+ * 500,000, bench-data and 3). After one warm-up merge that is not counted, each run times DuckDB
+ * and both Tidewater modes on fresh tables; the results are the medians.
  */
 public final class MergeBenchmark {
   private MergeBenchmark() {}
@@ -31,6 +35,7 @@ public final class MergeBenchmark {
     long rows = args.length > 0 ? Long.parseLong(args[0]) : 5_000_000L;
     int changes = args.length > 1 ? Integer.parseInt(args[1]) : 500_000;
     Path work = Path.of(args.length > 2 ? args[2] : "bench-data").toAbsolutePath();
+    int runs = args.length > 3 ? Integer.parseInt(args[3]) : 3;
     Path base = work.resolve("orders-" + rows + ".csv");
     CsvGenerator.generate(base, rows);
     Path delta = work.resolve("changes-" + rows + "-" + changes + ".csv");
@@ -42,20 +47,47 @@ public final class MergeBenchmark {
         Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20);
 
-    double duck = duckdb(work, base, delta);
-    for (String mode : new String[] {"merge-on-read", "copy-on-write"}) {
-      double[] tide =
-          tidewater(work.resolve("merge-" + mode), base, delta, mode, rows + changes / 2);
+    long expected = rows + changes / 2;
+    double[] warmUp =
+        tidewater(work.resolve("merge-warm-up"), base, delta, "merge-on-read", expected);
+    System.out.printf(Locale.ROOT, "warm-up: tidewater merge-on-read %.2f s%n", warmUp[0]);
+    String[] modes = {"merge-on-read", "copy-on-write"};
+    List<Double> duck = new ArrayList<>();
+    List<List<Double>> merges = List.of(new ArrayList<>(), new ArrayList<>());
+    List<List<Double>> aggregates = List.of(new ArrayList<>(), new ArrayList<>());
+    for (int run = 1; run <= runs; run++) {
+      duck.add(duckdb(work, base, delta));
+      StringBuilder line = new StringBuilder();
+      for (int m = 0; m < modes.length; m++) {
+        double[] tide =
+            tidewater(work.resolve("merge-" + modes[m]), base, delta, modes[m], expected);
+        merges.get(m).add(tide[0]);
+        aggregates.get(m).add(tide[1]);
+        line.append(String.format(Locale.ROOT, ", %s %.2f s", modes[m], tide[0]));
+      }
+      System.out.printf(
+          Locale.ROOT, "run %d: duckdb %.2f s%s%n", run, duck.get(duck.size() - 1), line);
+    }
+    double duckMedian = median(duck);
+    for (int m = 0; m < modes.length; m++) {
+      double merge = median(merges.get(m));
       System.out.printf(
           Locale.ROOT,
           "RESULT mode=%s tidewater_merge_s=%.2f duckdb_merge_s=%.2f ratio=%.2f"
-              + " tidewater_aggregate_after_merge_s=%.2f%n",
-          mode,
-          tide[0],
-          duck,
-          tide[0] / duck,
-          tide[1]);
+              + " tidewater_aggregate_after_merge_s=%.2f (medians of %d runs)%n",
+          modes[m],
+          merge,
+          duckMedian,
+          merge / duckMedian,
+          median(aggregates.get(m)),
+          runs);
     }
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    java.util.Collections.sort(sorted);
+    return sorted.get(sorted.size() / 2);
   }
 
   /** Half of the rows update random existing keys, half insert new keys. */
@@ -162,7 +194,9 @@ public final class MergeBenchmark {
       double seconds = (System.nanoTime() - start) / 1e9;
       try (ResultSet check = statement.executeQuery("SELECT count(*) FROM orders")) {
         check.next();
-        System.out.printf("duckdb table after merge: %,d rows%n", check.getLong(1));
+        if (check.getLong(1) <= 0) {
+          throw new IllegalStateException("DuckDB's table is empty after the merge");
+        }
       }
       return seconds;
     } finally {
