@@ -462,12 +462,7 @@ public final class LoadExecutor {
     if (!plan.cursorOnExtract()) {
       return plan.cursor().column();
     }
-    return plan.normalizer().mappings().stream()
-        .filter(each -> each.output().getName().equals(plan.cursor().column()))
-        .findFirst()
-        .orElseThrow()
-        .source()
-        .getName();
+    return plan.normalizer().sourceColumn(plan.cursor().column());
   }
 
   private static DedupSpill dedupSpill(LoadPlan plan, BufferAllocator allocator) {

@@ -322,13 +322,7 @@ public final class LoadPlanner {
 
   /** The window as predicates on the source's column, for sources that can filter. */
   private static List<ColumnPredicate> predicates(CursorWindow cursor, Normalizer normalizer) {
-    String sourceColumn =
-        normalizer.mappings().stream()
-            .filter(each -> each.output().getName().equals(cursor.column()))
-            .findFirst()
-            .orElseThrow()
-            .source()
-            .getName();
+    String sourceColumn = normalizer.sourceColumn(cursor.column());
     List<ColumnPredicate> predicates = new ArrayList<>();
     if (cursor.lower() != null) {
       predicates.add(
@@ -396,13 +390,7 @@ public final class LoadPlanner {
   /** Whether the cursor window can compare the cursor column as the readers deliver it. */
   private static boolean comparableAsExtracted(
       CursorWindow cursor, Normalizer normalizer, Schema extractSchema) {
-    String sourceColumn =
-        normalizer.mappings().stream()
-            .filter(each -> each.output().getName().equals(cursor.column()))
-            .findFirst()
-            .orElseThrow()
-            .source()
-            .getName();
+    String sourceColumn = normalizer.sourceColumn(cursor.column());
     for (Field field : extractSchema.getFields()) {
       if (field.getName().equals(sourceColumn)) {
         try {

@@ -164,6 +164,16 @@ public final class Normalizer {
     return mappings;
   }
 
+  /** The name of the source column that feeds table column {@code outputColumn}. */
+  public String sourceColumn(String outputColumn) {
+    return mappings.stream()
+        .filter(each -> each.output().getName().equals(outputColumn))
+        .findFirst()
+        .orElseThrow()
+        .source()
+        .getName();
+  }
+
   public Schema outputSchema() {
     return outputSchema;
   }
