@@ -117,10 +117,11 @@ public final class Engine implements AutoCloseable {
     }
     LoadRecord settled =
         LoadHistory.settle(load, catalogs, config.defaultCatalog(), config.defaultNamespace());
-    if (!settled.equals(load)) {
-      metadata.putLoad(settled);
+    if (settled.equals(load) || metadata.replaceLoadIfStatus(settled, load.status())) {
+      return settled;
     }
-    return settled;
+    // Its process recorded the outcome meanwhile: that record is the better one.
+    return metadata.load(load.loadId()).orElse(settled);
   }
 
   /** Option values as users may see them: secrets masked. */

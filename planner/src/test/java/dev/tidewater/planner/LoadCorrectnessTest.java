@@ -436,6 +436,54 @@ class LoadCorrectnessTest {
     assertThat(Cursors.last(table("app", "facts"), "facts")).contains("6");
   }
 
+  @Test
+  void theCursorIsComparedAsTheContractTypesItEvenWhenTheFileSaysOtherwise() throws Exception {
+    // The file's timestamps have no zone; the contract's cursor column is zoned. The window still
+    // applies before the contract: the old version of key 1 is neither validated again nor does
+    // it claim the key that the new version needs.
+    Path csv =
+        csv("versions.csv", "id,amount,ts\n1,5,2024-01-01 00:00:00\n2,-1,2024-01-02 00:00:00\n");
+    execute("CREATE SOURCE versions TYPE FILES WITH (location = '" + csv + "')");
+    execute(
+        "CREATE CONTRACT versions_v1 (id BIGINT NOT NULL, amount BIGINT CHECK (amount >= 0),"
+            + " ts TIMESTAMP WITH LOCAL TIME ZONE NOT NULL, UNIQUE (id))");
+    String load =
+        "LOAD versions INTO app.versions WITH DISPOSITION MERGE ON (id) INCREMENTAL ON ts"
+            + " USING CONTRACT versions_v1 ON ERROR QUARANTINE";
+    assertThat(rows(load).get(0).subList(2, 5)).containsExactly(2L, 1L, 1L);
+    Files.writeString(
+        csv,
+        "id,amount,ts\n1,5,2024-01-01 00:00:00\n2,-1,2024-01-02 00:00:00\n"
+            + "1,7,2024-01-03 00:00:00\n");
+    assertThat(rows(load).get(0).subList(2, 5)).containsExactly(3L, 1L, 0L);
+    assertThat(rows("SELECT id, amount FROM app.versions ORDER BY id"))
+        .containsExactly(List.of(1L, 7L));
+    assertThat(rows("SELECT count(*) FROM app.versions__rejected")).containsExactly(List.of(1L));
+  }
+
+  @Test
+  void aWriterFailingWhileDedupDrainsFailsTheLoadInsteadOfHanging() throws Exception {
+    StringBuilder text = new StringBuilder("id,version\n,1\n");
+    for (int i = 0; i < 300; i++) {
+      text.append(i).append(',').append(i % 7).append('\n');
+    }
+    Path csv = csv("nullkey.csv", text.toString());
+    execute("CREATE SOURCE nullkey TYPE FILES WITH (location = '" + csv + "')");
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(60),
+        () ->
+            assertThatThrownBy(
+                    () ->
+                        rows(
+                            "LOAD nullkey INTO app.nullkey WITH DISPOSITION MERGE ON (id)"
+                                + " DEDUP BY version"))
+                .isInstanceOf(TidewaterException.class)
+                .hasMessageContaining("key column 'id' is null"));
+    assertThat(
+            engine.catalogs().catalog("iceberg").tableExists(TableIdentifier.of("app", "nullkey")))
+        .isFalse();
+  }
+
   private static LoadRecord running(LoadRecord like, String loadId, String owner) {
     return new LoadRecord(
         loadId,

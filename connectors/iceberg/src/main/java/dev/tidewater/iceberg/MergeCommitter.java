@@ -85,7 +85,7 @@ final class MergeCommitter implements TableCommitter {
           LOG.info("MERGE into {} conflicts and cannot be re-planned: {}", table, replay.reason());
           throw conflict;
         }
-        if (conflict instanceof ValidationException && !historyStillValid(replay, validator)) {
+        if (!historyStillValid(replay, validator)) {
           // The caller's check of the history (e.g. an unmoved cursor) failed: re-planning the
           // rows cannot help.
           throw conflict;

@@ -498,6 +498,9 @@ public final class ContractValidator {
         try {
           check.predicate().evaluate(evaluation, result);
         } catch (TidewaterException | ArithmeticException e) {
+          if (!isValueError(e)) {
+            throw e;
+          }
           // A value the check cannot take (a division by zero, a bad cast): find its rows.
           checkRowByRow(check, evaluation, rows, problems);
           continue;
@@ -533,6 +536,9 @@ public final class ContractValidator {
         try {
           check.predicate().evaluate(one, result);
         } catch (TidewaterException | ArithmeticException e) {
+          if (!isValueError(e)) {
+            throw e;
+          }
           problems.add(
               row,
               check.rule(),
@@ -549,6 +555,12 @@ public final class ContractValidator {
         }
       }
     }
+  }
+
+  /** An error of the values (the user's data), not of Tidewater: only those reject a row. */
+  private static boolean isValueError(RuntimeException e) {
+    return e instanceof ArithmeticException
+        || e instanceof TidewaterException tidewater && tidewater.kind() == ErrorKind.USER;
   }
 
   private List<FieldVector> incomingVectors(VectorSchemaRoot batch) {

@@ -20,6 +20,8 @@ import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFiles;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
@@ -27,7 +29,10 @@ import org.apache.iceberg.Transaction;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.types.Types;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a load's rejected rows into a quarantine Iceberg table ({@code <table>__rejected} by
@@ -40,6 +45,8 @@ import org.apache.iceberg.types.Types;
  * batches of {@value #BATCH_ROWS} and written as Parquet, so memory stays bounded.
  */
 public final class QuarantineWriter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(QuarantineWriter.class);
+
   /** The columns of a quarantine table. */
   public static final Schema SCHEMA =
       new Schema(
@@ -67,6 +74,8 @@ public final class QuarantineWriter implements AutoCloseable {
   private final boolean ownsAllocator;
   private final List<Pending> pending = new ArrayList<>();
   private Transaction transaction;
+  private boolean isCreate;
+  private List<DataFile> committedFiles = List.of();
   private Table table;
   private ParquetBatchSink sink;
   private long rows;
@@ -147,7 +156,21 @@ public final class QuarantineWriter implements AutoCloseable {
       summary.put("tidewater.source", source);
       summary.put("tidewater.rows-rejected", Long.toString(rows));
       try {
-        return TableCommitters.append().commit(transaction, written, summary);
+        long snapshot;
+        try {
+          snapshot = TableCommitters.append().commit(transaction, written, summary);
+        } catch (RuntimeException e) {
+          if (!createdMeanwhile(e)) {
+            throw e;
+          }
+          // Another load created the quarantine table since this one staged it: the schema is
+          // fixed, so the files fit that table.
+          snapshot =
+              TableCommitters.append()
+                  .commit(catalog.loadTable(tableId).newTransaction(), written, summary);
+        }
+        committedFiles = List.copyOf(written.dataFiles());
+        return snapshot;
       } catch (RuntimeException e) {
         if (!TableCommitters.commitStateUnknown(e)) {
           sink.abort(); // nothing was committed: delete the files
@@ -156,6 +179,43 @@ public final class QuarantineWriter implements AutoCloseable {
       }
     } finally {
       finish();
+    }
+  }
+
+  private boolean createdMeanwhile(RuntimeException error) {
+    if (transaction == null || table == null || !isCreate) {
+      return false;
+    }
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof AlreadyExistsException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Takes the committed rows out again (one more snapshot that deletes their files), when the
+   * load's own commit failed after them: nothing of a failed load should stay. Best effort — a
+   * failure is logged, and the rows stay identifiable by their load id.
+   */
+  public synchronized void undo() {
+    if (committedFiles.isEmpty()) {
+      return;
+    }
+    try {
+      DeleteFiles delete = catalog.loadTable(tableId).newDelete();
+      committedFiles.forEach(file -> delete.deleteFile(file.location()));
+      delete.set("tidewater.load-id", loadId);
+      delete.set("tidewater.undo", "the load's own commit failed");
+      delete.commit();
+      committedFiles = List.of();
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "cannot take the rejected rows of failed load {} out of {} again: {}",
+          loadId,
+          tableId,
+          e.toString());
     }
   }
 
@@ -250,6 +310,7 @@ public final class QuarantineWriter implements AutoCloseable {
         // A staged create needs its namespace (REST catalogs check it when staging).
         Tables.createNamespace(catalog, tableId.namespace());
         Map<String, String> properties = new HashMap<>(Tables.DEFAULT_PROPERTIES);
+        isCreate = true;
         transaction =
             catalog
                 .buildTable(tableId, SCHEMA)

@@ -17,12 +17,18 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 final class CursorFilter {
   private final CursorWindow window;
   private final String column;
+  private final CursorType readType;
   private Comparable<?> max;
 
-  /** A filter of batches whose cursor column is {@code column}. */
-  CursorFilter(CursorWindow window, String column) {
+  /**
+   * A filter of batches whose cursor column is {@code column}, of cursor type {@code readType}
+   * (converted to the window's type to be compared; a value that has no such value — text that is
+   * not a timestamp, say — is kept, for the contract to judge, and does not move the cursor).
+   */
+  CursorFilter(CursorWindow window, String column, CursorType readType) {
     this.window = window;
     this.column = column;
+    this.readType = readType;
   }
 
   /** A batch and where its rows came from. */
@@ -40,7 +46,12 @@ final class CursorFilter {
     int count = 0;
     Comparable<?> batchMax = null;
     for (int row = 0; row < rows; row++) {
-      Comparable<?> value = window.type().read(cursor, row);
+      Comparable<?> read = readType.read(cursor, row);
+      if (read != null && window.type().from(read, readType) == null) {
+        kept[count++] = row;
+        continue;
+      }
+      Comparable<?> value = window.type().from(read, readType);
       if (value == null) {
         batch.close();
         throw TidewaterException.user(

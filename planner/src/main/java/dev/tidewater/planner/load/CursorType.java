@@ -127,6 +127,51 @@ public enum CursorType {
     };
   }
 
+  /**
+   * A value of cursor type {@code source} as a value of this type — e.g. a TIMESTAMP read from a
+   * file for a TIMESTAMP WITH LOCAL TIME ZONE cursor (values without a zone are UTC), an integer
+   * for a decimal cursor, ISO text for a timestamp cursor — or null when it has none.
+   */
+  Comparable<?> from(Comparable<?> value, CursorType source) {
+    if (value == null || source == this) {
+      return value;
+    }
+    if (source == VARCHAR) {
+      try {
+        return parse(value.toString());
+      } catch (TidewaterException e) {
+        return null;
+      }
+    }
+    try {
+      return switch (this) {
+        case BIGINT -> source == DECIMAL ? ((BigDecimal) value).setScale(0).longValueExact() : null;
+        case DOUBLE ->
+            switch (source) {
+              case BIGINT -> (double) (Long) value;
+              case DECIMAL -> ((BigDecimal) value).doubleValue();
+              default -> null;
+            };
+        case DECIMAL ->
+            switch (source) {
+              case BIGINT -> BigDecimal.valueOf((Long) value);
+              case DOUBLE -> BigDecimal.valueOf((Double) value);
+              default -> null;
+            };
+        case DATE -> null;
+        case TIMESTAMP, TIMESTAMP_WITH_ZONE ->
+            switch (source) {
+              case TIMESTAMP, TIMESTAMP_WITH_ZONE -> value;
+              case DATE -> Math.multiplyExact((Long) value, 86_400_000_000L);
+              default -> null;
+            };
+        case VARCHAR -> source.format(value);
+      };
+    } catch (ArithmeticException e) {
+      return null;
+    }
+  }
+
   /** Reads row {@code row} of a vector of this type; null for a null value. */
   Comparable<?> read(FieldVector vector, int row) {
     if (vector.isNull(row)) {

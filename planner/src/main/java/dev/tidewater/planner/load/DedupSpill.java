@@ -43,6 +43,12 @@ import org.slf4j.LoggerFactory;
 final class DedupSpill implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DedupSpill.class);
   static final long PARTITION_BYTES = 64L << 20;
+
+  /** The most rows one partition's winner map is built over; a larger partition is split. */
+  static final long MAX_PARTITION_ROWS = 1_000_000;
+
+  private static final int SPLIT = 16;
+  private static final int MAX_LEVELS = 4;
   private static final int UNKNOWN_SIZE_PARTITIONS = 16;
   private static final int MAX_PARTITIONS = 512;
 
@@ -53,6 +59,8 @@ final class DedupSpill implements AutoCloseable {
   private final BufferAllocator allocator;
   private final Path directory;
   private final Partition[] partitions;
+  private final long maxPartitionRows;
+  private final List<Partition> opened = new ArrayList<>();
 
   private record Winner(Comparable<Object> value, long row) {}
 
@@ -82,6 +90,30 @@ final class DedupSpill implements AutoCloseable {
       SortDirection direction,
       long estimatedBytes,
       BufferAllocator allocator) {
+    this(
+        parent,
+        loadId,
+        schema,
+        keys,
+        column,
+        direction,
+        estimatedBytes,
+        allocator,
+        MAX_PARTITION_ROWS);
+  }
+
+  /** As above, with the row count past which a partition is split. */
+  DedupSpill(
+      Path parent,
+      String loadId,
+      Schema schema,
+      List<String> keys,
+      String column,
+      SortDirection direction,
+      long estimatedBytes,
+      BufferAllocator allocator,
+      long maxPartitionRows) {
+    this.maxPartitionRows = maxPartitionRows;
     this.schema = schema;
     this.keys = List.copyOf(keys);
     this.column = column;
@@ -111,38 +143,49 @@ final class DedupSpill implements AutoCloseable {
   /** Spills a batch (and closes it). */
   void add(VectorSchemaRoot batch) {
     try (batch) {
-      int rows = batch.getRowCount();
-      if (rows == 0) {
-        return;
+      route(batch, partitions, 0);
+    }
+  }
+
+  /** Appends the rows of {@code batch} to the partitions their keys hash to at {@code level}. */
+  private void route(VectorSchemaRoot batch, Partition[] targets, int level) {
+    int rows = batch.getRowCount();
+    if (rows == 0) {
+      return;
+    }
+    if (targets.length == 1) {
+      write(targets[0], batch);
+      return;
+    }
+    List<FieldVector> keyVectors = keyVectors(batch);
+    int[] counts = new int[targets.length];
+    int[] partitionOf = new int[rows];
+    for (int row = 0; row < rows; row++) {
+      int partition = Math.floorMod(mix(key(keyVectors, row).hashCode(), level), targets.length);
+      partitionOf[row] = partition;
+      counts[partition]++;
+    }
+    for (int p = 0; p < targets.length; p++) {
+      if (counts[p] == 0) {
+        continue;
       }
-      if (partitions.length == 1) {
-        write(partitions[0], batch);
-        return;
-      }
-      List<FieldVector> keyVectors = keyVectors(batch);
-      int[] counts = new int[partitions.length];
-      int[] partitionOf = new int[rows];
+      int[] selected = new int[counts[p]];
+      int n = 0;
       for (int row = 0; row < rows; row++) {
-        int partition = Math.floorMod(key(keyVectors, row).hashCode(), partitions.length);
-        partitionOf[row] = partition;
-        counts[partition]++;
+        if (partitionOf[row] == p) {
+          selected[n++] = row;
+        }
       }
-      for (int p = 0; p < partitions.length; p++) {
-        if (counts[p] == 0) {
-          continue;
-        }
-        int[] selected = new int[counts[p]];
-        int n = 0;
-        for (int row = 0; row < rows; row++) {
-          if (partitionOf[row] == p) {
-            selected[n++] = row;
-          }
-        }
-        try (VectorSchemaRoot part = copy(batch, selected, n)) {
-          write(partitions[p], part);
-        }
+      try (VectorSchemaRoot part = copy(batch, selected, n)) {
+        write(targets[p], part);
       }
     }
+  }
+
+  /** A different spread of the keys at each level of re-partitioning. */
+  private static int mix(int hash, int level) {
+    int mixed = hash * 0x9E3779B9 + level * 0x85EBCA6B;
+    return mixed ^ (mixed >>> 16);
   }
 
   private VectorSchemaRoot copy(VectorSchemaRoot batch, int[] rows, int count) {
@@ -165,6 +208,7 @@ final class DedupSpill implements AutoCloseable {
   private void write(Partition partition, VectorSchemaRoot batch) {
     try {
       if (partition.writer == null) {
+        opened.add(partition);
         partition.root = VectorSchemaRoot.create(schema, allocator);
         partition.out = Files.newOutputStream(partition.file);
         partition.writer =
@@ -191,40 +235,69 @@ final class DedupSpill implements AutoCloseable {
    */
   void drain(Consumer<VectorSchemaRoot> out) {
     for (Partition partition : partitions) {
-      if (partition.rows == 0) {
-        continue;
+      drain(partition, 0, out);
+    }
+  }
+
+  private void drain(Partition partition, int level, Consumer<VectorSchemaRoot> out) {
+    if (partition.rows == 0) {
+      return;
+    }
+    closeWriter(partition);
+    if (partition.rows > maxPartitionRows && level < MAX_LEVELS) {
+      // More keys than one map should hold (the source's size said otherwise, or it had none):
+      // split the partition by another hash of the key, keeping the rows' order, and go on.
+      Partition[] parts = new Partition[SPLIT];
+      for (int p = 0; p < SPLIT; p++) {
+        parts[p] =
+            new Partition(
+                partition.file.resolveSibling(
+                    partition.file.getFileName() + "." + (level + 1) + "-" + p));
       }
-      closeWriter(partition);
-      Map<List<Object>, Winner> winners = new HashMap<>();
-      long row = 0;
       try (InputStream in = Files.newInputStream(partition.file);
           ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
         VectorSchemaRoot root = reader.getVectorSchemaRoot();
         while (reader.loadNextBatch()) {
-          observe(root, row, winners);
-          row += root.getRowCount();
-        }
-      } catch (IOException e) {
-        throw failure(partition, e);
-      }
-      row = 0;
-      try (InputStream in = Files.newInputStream(partition.file);
-          ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
-        VectorSchemaRoot root = reader.getVectorSchemaRoot();
-        while (reader.loadNextBatch()) {
-          VectorSchemaRoot kept = keepWinners(root, row, winners);
-          row += root.getRowCount();
-          if (kept.getRowCount() == 0) {
-            kept.close();
-          } else {
-            out.accept(kept);
-          }
+          route(root, parts, level + 1);
         }
       } catch (IOException e) {
         throw failure(partition, e);
       }
       deleteQuietly(partition.file);
+      for (Partition part : parts) {
+        drain(part, level + 1, out);
+      }
+      return;
     }
+    Map<List<Object>, Winner> winners = new HashMap<>();
+    long row = 0;
+    try (InputStream in = Files.newInputStream(partition.file);
+        ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
+      VectorSchemaRoot root = reader.getVectorSchemaRoot();
+      while (reader.loadNextBatch()) {
+        observe(root, row, winners);
+        row += root.getRowCount();
+      }
+    } catch (IOException e) {
+      throw failure(partition, e);
+    }
+    row = 0;
+    try (InputStream in = Files.newInputStream(partition.file);
+        ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
+      VectorSchemaRoot root = reader.getVectorSchemaRoot();
+      while (reader.loadNextBatch()) {
+        VectorSchemaRoot kept = keepWinners(root, row, winners);
+        row += root.getRowCount();
+        if (kept.getRowCount() == 0) {
+          kept.close();
+        } else {
+          out.accept(kept);
+        }
+      }
+    } catch (IOException e) {
+      throw failure(partition, e);
+    }
+    deleteQuietly(partition.file);
   }
 
   private static RuntimeException failure(Partition partition, IOException e) {
@@ -288,9 +361,15 @@ final class DedupSpill implements AutoCloseable {
     return key;
   }
 
-  /** Arrow's Text is mutable and compares by identity in maps: use Strings. */
+  /** Arrow's Text is mutable and byte arrays compare by identity: use Strings and buffers. */
   private static Object normalize(Object value) {
-    return value instanceof org.apache.arrow.vector.util.Text text ? text.toString() : value;
+    if (value instanceof org.apache.arrow.vector.util.Text text) {
+      return text.toString();
+    }
+    if (value instanceof byte[] bytes) {
+      return java.nio.ByteBuffer.wrap(bytes.clone());
+    }
+    return value;
   }
 
   private static void closeWriter(Partition partition) {
@@ -314,7 +393,7 @@ final class DedupSpill implements AutoCloseable {
   /** Closes every writer and deletes the spill directory. */
   @Override
   public void close() {
-    for (Partition partition : partitions) {
+    for (Partition partition : opened) {
       try {
         closeWriter(partition);
       } catch (RuntimeException e) {

@@ -121,7 +121,11 @@ public final class LoadExecutor {
       return runAndRecord(plan, allocator, listener, counters, started, startNanos);
     } finally {
       if (!counters.rules.isEmpty()) {
-        engine.metadata().putLoadErrors(plan.loadId(), new TreeMap<>(counters.rules));
+        try {
+          engine.metadata().putLoadErrors(plan.loadId(), new TreeMap<>(counters.rules));
+        } catch (RuntimeException e) {
+          LOG.warn("cannot record the rule counts of load {}: {}", plan.loadId(), e.toString());
+        }
       }
     }
   }
@@ -133,22 +137,10 @@ public final class LoadExecutor {
       Counters counters,
       Instant started,
       long startNanos) {
+    long snapshotId;
     try {
-      long snapshotId = run(plan, allocator, listener, counters);
-      Failpoints.reach(Failpoints.AFTER_COMMIT);
-      long millis = (System.nanoTime() - startNanos) / 1_000_000;
-      engine
-          .metadata()
-          .putLoad(record(plan, LoadStatus.SUCCEEDED, counters, snapshotId, started, millis, null));
-      return new LoadOutcome(
-          plan.loadId(),
-          LoadStatus.SUCCEEDED.name(),
-          counters.rowsRead.get(),
-          counters.rowsWritten.get(),
-          counters.rowsRejected.get(),
-          snapshotId,
-          millis / 1000.0);
-    } catch (RuntimeException e) {
+      snapshotId = run(plan, allocator, listener, counters);
+    } catch (RuntimeException | Error e) {
       if (counters.quarantine != null && !counters.quarantineCommitted) {
         try {
           counters.quarantine.abort();
@@ -157,17 +149,43 @@ public final class LoadExecutor {
         }
       }
       long millis = (System.nanoTime() - startNanos) / 1_000_000;
-      LoadStatus status =
-          TableCommitters.commitStateUnknown(e) ? LoadStatus.UNKNOWN : LoadStatus.FAILED;
+      LoadStatus status = counters.dataCommitUnknown ? LoadStatus.UNKNOWN : LoadStatus.FAILED;
       if (status == LoadStatus.FAILED) {
         counters.rowsWritten.set(0);
         counters.cursorAfter = counters.cursorBefore;
       }
-      engine
-          .metadata()
-          .putLoad(record(plan, status, counters, null, started, millis, e.getMessage()));
+      try {
+        engine
+            .metadata()
+            .putLoad(record(plan, status, counters, null, started, millis, e.getMessage()));
+      } catch (RuntimeException recordFailure) {
+        e.addSuppressed(recordFailure);
+      }
       throw e;
     }
+    Failpoints.reach(Failpoints.AFTER_COMMIT);
+    long millis = (System.nanoTime() - startNanos) / 1_000_000;
+    try {
+      engine
+          .metadata()
+          .putLoad(record(plan, LoadStatus.SUCCEEDED, counters, snapshotId, started, millis, null));
+    } catch (RuntimeException e) {
+      // The data is committed: the load succeeded whatever the history says. The record stays
+      // RUNNING, and LoadHistory settles it from the table's snapshot once this process is gone.
+      LOG.warn(
+          "load {} committed snapshot {} but its history could not be recorded: {}",
+          plan.loadId(),
+          snapshotId,
+          e.toString());
+    }
+    return new LoadOutcome(
+        plan.loadId(),
+        LoadStatus.SUCCEEDED.name(),
+        counters.rowsRead.get(),
+        counters.rowsWritten.get(),
+        counters.rowsRejected.get(),
+        snapshotId,
+        millis / 1000.0);
   }
 
   private static LoadRecord record(
@@ -209,7 +227,7 @@ public final class LoadExecutor {
     Table committed = target.existing();
     Table table = transaction.table();
     if (plan.cursor() != null) {
-      counters.cursorFilter = new CursorFilter(plan.cursor(), cursorColumn(plan));
+      counters.cursorFilter = cursorFilter(plan);
     }
     counters.request = plan.request();
     if (plan.validation() != null && plan.validation().onError() != SqlLoad.OnError.ABORT) {
@@ -263,6 +281,11 @@ public final class LoadExecutor {
           && plan.cursor().movement() == CursorWindow.Movement.MOVES
           && !target.creates()) {
         cursorCheck = new CursorCheck(plan.sourceName(), plan.cursor());
+        // Checked once before the quarantine commits too: a load that cannot commit should not
+        // leave rejected rows behind. The commit checks it again, atomically.
+        if (!cursorCheck.validate(ancestors(catalog.loadTable(plan.target().identifier())))) {
+          throw cursorMoved(plan, counters, cursorCheck, null);
+        }
       }
       TableCommitter committer =
           switch (plan.disposition()) {
@@ -276,26 +299,16 @@ public final class LoadExecutor {
         counters.quarantineCommitted = true;
       }
       try {
-        return cursorCheck == null
-            ? committer.commit(transaction, written, summary)
-            : committer.commit(transaction, written, summary, cursorCheck);
-      } catch (RuntimeException e) {
-        if (cursorCheck != null && cursorCheck.failed()) {
-          throw new TidewaterException(
-              ErrorKind.EXTERNAL,
-              String.format(
-                  "another load of source '%s' into %s moved the cursor from %s to %s meanwhile;"
-                      + " nothing was committed, run the load again",
-                  plan.sourceName(), plan.target(), counters.cursorBefore, cursorCheck.found()),
-              e);
-        }
-        if (target.creates() && causedBy(e, AlreadyExistsException.class)) {
-          return commitToTableCreatedMeanwhile(plan, catalog, written, summary, committer, e);
+        return commitData(
+            plan, catalog, target, committer, written, summary, cursorCheck, counters);
+      } catch (RuntimeException | Error e) {
+        if (!counters.dataCommitUnknown && counters.quarantineCommitted) {
+          counters.quarantine.undo();
         }
         throw e;
       }
-    } catch (RuntimeException e) {
-      if (!TableCommitters.commitStateUnknown(e)) {
+    } catch (RuntimeException | Error e) {
+      if (!counters.dataCommitUnknown) {
         deleteFiles(table, written);
         for (BatchSink sink : sinks) {
           // A merge sink keeps its keys, spill files and re-plan files until the commit ends.
@@ -306,6 +319,60 @@ public final class LoadExecutor {
       }
       throw e;
     }
+  }
+
+  /** The target's commit, with its ways out of a lost race; notes an unknown outcome. */
+  private static long commitData(
+      LoadPlan plan,
+      Catalog catalog,
+      Target target,
+      TableCommitter committer,
+      WriteResult written,
+      Map<String, String> summary,
+      CursorCheck cursorCheck,
+      Counters counters) {
+    try {
+      return cursorCheck == null
+          ? committer.commit(target.transaction(), written, summary)
+          : committer.commit(target.transaction(), written, summary, cursorCheck);
+    } catch (RuntimeException e) {
+      if (TableCommitters.commitStateUnknown(e)) {
+        counters.dataCommitUnknown = true;
+        throw e;
+      }
+      if (cursorCheck != null && cursorCheck.failed()) {
+        throw cursorMoved(plan, counters, cursorCheck, e);
+      }
+      if (target.creates() && causedBy(e, AlreadyExistsException.class)) {
+        try {
+          return commitToTableCreatedMeanwhile(plan, catalog, written, summary, committer, e);
+        } catch (RuntimeException late) {
+          if (TableCommitters.commitStateUnknown(late)) {
+            counters.dataCommitUnknown = true;
+          }
+          throw late;
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static TidewaterException cursorMoved(
+      LoadPlan plan, Counters counters, CursorCheck check, Throwable cause) {
+    return new TidewaterException(
+        ErrorKind.EXTERNAL,
+        String.format(
+            "another load of source '%s' into %s moved the cursor from %s to %s meanwhile;"
+                + " nothing was committed, run the load again",
+            plan.sourceName(), plan.target(), counters.cursorBefore, check.found()),
+        cause);
+  }
+
+  private static Iterable<org.apache.iceberg.Snapshot> ancestors(Table table) {
+    return table.currentSnapshot() == null
+        ? List.of()
+        : org.apache.iceberg.util.SnapshotUtil.ancestorsOf(
+            table.currentSnapshot().snapshotId(), table::snapshot);
   }
 
   /** The table a load writes to, in the transaction its commit publishes. */
@@ -350,9 +417,23 @@ public final class LoadExecutor {
     Table existing = catalog.loadTable(plan.target().identifier());
     Transaction transaction = existing.newTransaction();
     if (!plan.evolution().isEmpty()) {
-      UpdateSchema update = transaction.updateSchema();
-      plan.evolution().applyTo(update);
-      update.commit();
+      // Planned against the schema of planning time; another load may have evolved it since.
+      SchemaEvolution evolution = SchemaEvolution.plan(plan.sourceSchema(), existing.schema());
+      if (!evolution.isEmpty()) {
+        try {
+          UpdateSchema update = transaction.updateSchema();
+          evolution.applyTo(update);
+          update.commit();
+        } catch (IllegalArgumentException e) {
+          throw new TidewaterException(
+              ErrorKind.EXTERNAL,
+              String.format(
+                  "the schema of %s changed while this load was planned (%s); nothing was"
+                      + " written, run the load again",
+                  plan.target(), e.getMessage()),
+              e);
+        }
+      }
     }
     return new Target(transaction, existing, false);
   }
@@ -457,12 +538,18 @@ public final class LoadExecutor {
     return summary;
   }
 
-  /** The name of the cursor column in the batches the cursor stage filters. */
-  private static String cursorColumn(LoadPlan plan) {
+  /** The cursor stage: on the extracted batches when it can compare them, else normalized. */
+  private static CursorFilter cursorFilter(LoadPlan plan) {
     if (!plan.cursorOnExtract()) {
-      return plan.cursor().column();
+      return new CursorFilter(plan.cursor(), plan.cursor().column(), plan.cursor().type());
     }
-    return plan.normalizer().sourceColumn(plan.cursor().column());
+    String column = plan.normalizer().sourceColumn(plan.cursor().column());
+    for (org.apache.arrow.vector.types.pojo.Field field : plan.extractSchema().getFields()) {
+      if (field.getName().equals(column)) {
+        return new CursorFilter(plan.cursor(), column, CursorType.of(field));
+      }
+    }
+    throw TidewaterException.internal(null, "the cursor column %s is not extracted", column);
   }
 
   private static DedupSpill dedupSpill(LoadPlan plan, BufferAllocator allocator) {
@@ -532,19 +619,24 @@ public final class LoadExecutor {
       for (Future<?> future : readerFutures) {
         await(future);
       }
+      // This thread is not in the pool that a failing writer stops: it must not wait on a full
+      // queue that no writer drains any more.
       if (dedup != null) {
-        dedup.drain(batch -> put(queue, markDeletes(plan, batch, allocator)));
+        dedup.drain(batch -> hand(queue, markDeletes(plan, batch, allocator), firstFailure));
       }
       for (int i = 0; i < writers; i++) {
-        put(queue, END_OF_DATA);
+        hand(queue, END_OF_DATA, firstFailure);
       }
       List<WriteResult> results = new ArrayList<>();
       for (Future<WriteResult> future : writerFutures) {
         results.add(await(future));
       }
       return WriteResult.merge(results);
-    } catch (RuntimeException thrown) {
-      RuntimeException e = firstFailure.get() == null ? thrown : translate(firstFailure.get());
+    } catch (RuntimeException | Error thrown) {
+      RuntimeException e =
+          firstFailure.get() != null
+              ? translate(firstFailure.get())
+              : thrown instanceof RuntimeException runtime ? runtime : translate(thrown);
       writerFutures.forEach(future -> future.cancel(true));
       threads.shutdownNow();
       awaitQuietly(threads);
@@ -645,6 +737,7 @@ public final class LoadExecutor {
         batch = selected.batch();
         positions = selected.positions();
       }
+      counters.rowsTaken.addAndGet(batch.getRowCount());
       if (plan.validation() != null) {
         batch = validate(batch, positions);
       }
@@ -724,7 +817,7 @@ public final class LoadExecutor {
       return rows;
     }
     if (plan.cursor() != null) {
-      counters.cursorFilter = new CursorFilter(plan.cursor(), cursorColumn(plan));
+      counters.cursorFilter = cursorFilter(plan);
     }
     ExtractRequest request =
         plan.request()
@@ -769,6 +862,7 @@ public final class LoadExecutor {
   /** A record the reader could not read, under ON ERROR SKIP or QUARANTINE. */
   private static void unreadable(LoadPlan plan, Counters counters, Violation violation) {
     counters.rowsRead.incrementAndGet();
+    counters.rowsTaken.incrementAndGet();
     counters.rowsRejected.incrementAndGet();
     long errors = counters.errors.incrementAndGet();
     counters.countRules(List.of(violation));
@@ -797,8 +891,8 @@ public final class LoadExecutor {
   }
 
   /**
-   * ERROR LIMIT n PERCENT: a share of all the rows the load read, so it is checked once every row
-   * is read, before the commit.
+   * ERROR LIMIT n PERCENT: a share of all the rows the load took (those in its cursor window, and
+   * the records it could not read), so it is checked once every row is read, before the commit.
    */
   private static void checkPercentLimit(LoadPlan.Validation validation, Counters counters) {
     if (validation == null
@@ -807,7 +901,7 @@ public final class LoadExecutor {
       return;
     }
     long errors = counters.errors.get();
-    long read = counters.rowsRead.get();
+    long read = counters.rowsTaken.get();
     if (errors == 0 || errors * 100.0 <= validation.errorLimit() * read) {
       return;
     }
@@ -837,6 +931,33 @@ public final class LoadExecutor {
         sink.append(batch);
         counters.rowsWritten.addAndGet(batch.getRowCount());
       }
+    }
+  }
+
+  /**
+   * Puts a batch on the queue from the coordinating thread, giving up (and closing the batch) as
+   * soon as a reader or writer has failed.
+   */
+  private static void hand(
+      BlockingQueue<VectorSchemaRoot> queue,
+      VectorSchemaRoot batch,
+      AtomicReference<Throwable> firstFailure) {
+    try {
+      while (!queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+        Throwable failure = firstFailure.get();
+        if (failure != null) {
+          if (batch != END_OF_DATA) {
+            batch.close();
+          }
+          throw translate(failure);
+        }
+      }
+    } catch (InterruptedException e) {
+      if (batch != END_OF_DATA) {
+        batch.close();
+      }
+      Thread.currentThread().interrupt();
+      throw new TidewaterException(ErrorKind.USER, "the load was cancelled", e);
     }
   }
 
@@ -934,6 +1055,10 @@ public final class LoadExecutor {
     final AtomicLong rowsRead = new AtomicLong();
     final AtomicLong rowsWritten = new AtomicLong();
     final AtomicLong rowsRejected = new AtomicLong();
+
+    /** Rows in the cursor window (all rows without one), and records the reader could not read. */
+    final AtomicLong rowsTaken = new AtomicLong();
+
     final Map<String, Long> rules = new ConcurrentHashMap<>();
     final AtomicLong errors = new AtomicLong();
     final List<Violation> sample = new ArrayList<>();
@@ -941,6 +1066,10 @@ public final class LoadExecutor {
     volatile CursorFilter cursorFilter;
     volatile QuarantineWriter quarantine;
     volatile boolean quarantineCommitted;
+
+    /** The target's commit was attempted and its outcome is unknown. */
+    volatile boolean dataCommitUnknown;
+
     volatile ExtractRequest request;
     volatile String cursorBefore;
     volatile String cursorAfter;

@@ -7,6 +7,7 @@ import dev.tidewater.planner.metadata.LoadRecord.LoadStatus;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.iceberg.Snapshot;
@@ -33,6 +34,12 @@ public final class LoadHistory {
           + ProcessHandle.current().pid()
           + "/"
           + ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
+
+  /**
+   * How long after its commit a load whose process may still run is left to record its outcome
+   * itself (it does so milliseconds after the commit).
+   */
+  private static final long RECORDING_GRACE_MILLIS = 60_000;
 
   private LoadHistory() {}
 
@@ -65,12 +72,30 @@ public final class LoadHistory {
     }
     if (committed.isPresent()) {
       Snapshot snapshot = committed.get();
-      String cursor = snapshot.summary().get(Cursors.summaryKey(load.source()));
-      return load.withOutcome(
+      if (!ownerGone
+          && System.currentTimeMillis() - snapshot.timestampMillis() < RECORDING_GRACE_MILLIS) {
+        // Its process may be about to record the outcome itself, with the full counts.
+        return load;
+      }
+      Map<String, String> summary = snapshot.summary();
+      String cursor = summary.get(Cursors.summaryKey(load.source()));
+      return new LoadRecord(
+          load.loadId(),
+          load.source(),
+          load.target(),
+          load.disposition(),
           LoadStatus.SUCCEEDED,
+          count(summary, "tidewater.rows-read", load.rowsRead()),
+          count(summary, "tidewater.rows-written", load.rowsWritten()),
+          count(summary, "tidewater.rows-rejected", load.rowsRejected()),
           snapshot.snapshotId(),
+          load.cursorBefore(),
           cursor == null ? load.cursorBefore() : cursor,
-          null);
+          load.startedAt(),
+          Math.max(0, snapshot.timestampMillis() - load.startedAt().toEpochMilli()),
+          null,
+          load.owner(),
+          load.contract());
     }
     if (!ownerGone) {
       return load;
@@ -85,6 +110,15 @@ public final class LoadHistory {
                 + load.owner()
                 + ") ended before the load committed; nothing was committed";
     return load.withOutcome(LoadStatus.FAILED, null, load.cursorBefore(), error);
+  }
+
+  private static long count(Map<String, String> summary, String key, long otherwise) {
+    String value = summary.get(key);
+    try {
+      return value == null ? otherwise : Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return otherwise;
+    }
   }
 
   private static Optional<Snapshot> committedSnapshot(

@@ -193,6 +193,18 @@ public final class LoadPlanner {
                       () ->
                           Positions.userError(
                               load.dedupBy, "DEDUP BY column '%s' is not a column", name));
+          org.apache.arrow.vector.types.pojo.Field dedupField =
+              normalizer.outputSchema().findField(dedupColumn);
+          if (!isScalar(dedupField.getType())
+              || dedupField.getType() instanceof ArrowType.Binary
+              || dedupField.getType() instanceof ArrowType.LargeBinary) {
+            throw Positions.userError(
+                load.dedupBy,
+                "DEDUP BY column '%s' is of type %s, which has no order; use a number, date,"
+                    + " timestamp, string or boolean column",
+                name,
+                dedupField.getType());
+          }
         }
       } else if (load.dedupBy != null) {
         throw Positions.userError(load.dedupBy, "DEDUP BY needs WITH DISPOSITION MERGE");
@@ -387,14 +399,18 @@ public final class LoadPlanner {
     return new Schema(fields);
   }
 
-  /** Whether the cursor window can compare the cursor column as the readers deliver it. */
+  /**
+   * Whether the cursor window can compare the cursor column as the readers deliver it: when its
+   * extracted type is one a cursor can have (values are converted to the cursor's type).
+   */
   private static boolean comparableAsExtracted(
       CursorWindow cursor, Normalizer normalizer, Schema extractSchema) {
     String sourceColumn = normalizer.sourceColumn(cursor.column());
     for (Field field : extractSchema.getFields()) {
       if (field.getName().equals(sourceColumn)) {
         try {
-          return CursorType.of(field) == cursor.type();
+          CursorType.of(field);
+          return true;
         } catch (TidewaterException e) {
           return false;
         }

@@ -199,6 +199,37 @@ public final class MetadataStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Replaces a load's history row with {@code load} only if the stored row still has status {@code
+   * expected} (a compare-and-set: the load's own process may record its outcome at the same time);
+   * returns whether it did.
+   */
+  public synchronized boolean replaceLoadIfStatus(LoadRecord load, LoadRecord.LoadStatus expected) {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE tw_loads SET status = ?, rows_read = ?, rows_written = ?, rows_rejected = ?,"
+                + " snapshot_id = ?, duration_ms = ?, error = ?, cursor_after = ?"
+                + " WHERE load_id = ? AND status = ?")) {
+      update.setString(1, load.status().name());
+      update.setLong(2, load.rowsRead());
+      update.setLong(3, load.rowsWritten());
+      update.setLong(4, load.rowsRejected());
+      if (load.snapshotId() == null) {
+        update.setNull(5, Types.BIGINT);
+      } else {
+        update.setLong(5, load.snapshotId());
+      }
+      update.setLong(6, load.durationMillis());
+      update.setString(7, load.error());
+      update.setString(8, load.cursorAfter());
+      update.setString(9, load.loadId());
+      update.setString(10, expected.name());
+      return update.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw TidewaterException.external(e, "cannot record load '%s'", load.loadId());
+    }
+  }
+
   /** Records how many rows of a load broke each rule. */
   public synchronized void putLoadErrors(String loadId, Map<String, Long> countsByRule) {
     try (PreparedStatement delete =

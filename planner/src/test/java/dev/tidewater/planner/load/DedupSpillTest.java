@@ -34,6 +34,17 @@ class DedupSpillTest {
 
   @Test
   void keepsOneWinnerPerKeyAcrossPartitionsAndBatches() throws Exception {
+    winnersAreRight(10 * DedupSpill.PARTITION_BYTES, DedupSpill.MAX_PARTITION_ROWS, 11);
+  }
+
+  @Test
+  void splitsAPartitionTooLargeForOneMap() throws Exception {
+    // One partition (a small source), but more rows than a map may take: split 16 ways, twice.
+    winnersAreRight(1000, 200, 1);
+  }
+
+  private void winnersAreRight(long estimatedBytes, long maxPartitionRows, int partitions)
+      throws Exception {
     try (BufferAllocator allocator = new RootAllocator()) {
       Map<Long, long[]> expected = new TreeMap<>();
       List<VectorSchemaRoot> emitted = new ArrayList<>();
@@ -46,9 +57,10 @@ class DedupSpillTest {
               List.of("id"),
               "version",
               SortDirection.DESC,
-              10 * DedupSpill.PARTITION_BYTES,
-              allocator)) {
-        assertThat(spill.partitionCount()).isEqualTo(11);
+              estimatedBytes,
+              allocator,
+              maxPartitionRows)) {
+        assertThat(spill.partitionCount()).isEqualTo(partitions);
         long sequence = 0;
         for (int batch = 0; batch < 5; batch++) {
           try (VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator)) {
