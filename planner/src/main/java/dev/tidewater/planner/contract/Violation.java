@@ -46,12 +46,6 @@ public record Violation(
     requireNonNull(severity, "severity is null");
   }
 
-  /** A violation of one rule. */
-  public static Violation of(
-      int row, String position, String rule, String reason, String rowJson, Severity severity) {
-    return new Violation(row, position, rule, List.of(rule), reason, rowJson, null, severity);
-  }
-
   /** A record the reader could not read: rule {@value #PARSE_RULE}, no values, its source text. */
   public static Violation unreadable(String position, String reason, String rawRecord) {
     return new Violation(

@@ -34,21 +34,31 @@ final class Batches {
       return batch;
     }
     try (batch) {
-      List<FieldVector> vectors = new ArrayList<>();
+      return copy(batch, rows, count, allocator);
+    }
+  }
+
+  /** A new root holding copies of the rows {@code rows[0..count)} of {@code batch}. */
+  static VectorSchemaRoot copy(
+      VectorSchemaRoot batch, int[] rows, int count, BufferAllocator allocator) {
+    List<FieldVector> vectors = new ArrayList<>();
+    try {
       for (FieldVector from : batch.getFieldVectors()) {
         FieldVector to = from.getField().createVector(allocator);
+        vectors.add(to);
         to.setInitialCapacity(Math.max(count, 1));
         to.allocateNew();
         for (int i = 0; i < count; i++) {
           to.copyFromSafe(rows[i], i, from);
         }
         to.setValueCount(count);
-        vectors.add(to);
       }
-      VectorSchemaRoot selected =
-          new VectorSchemaRoot(batch.getSchema().getFields(), vectors, count);
-      selected.setRowCount(count);
-      return selected;
+    } catch (RuntimeException e) {
+      vectors.forEach(FieldVector::close);
+      throw e;
     }
+    VectorSchemaRoot copy = new VectorSchemaRoot(batch.getSchema().getFields(), vectors, count);
+    copy.setRowCount(count);
+    return copy;
   }
 }

@@ -47,11 +47,11 @@ final class CursorFilter {
     Comparable<?> batchMax = null;
     for (int row = 0; row < rows; row++) {
       Comparable<?> read = readType.read(cursor, row);
-      if (read != null && window.type().from(read, readType) == null) {
-        kept[count++] = row;
+      Comparable<?> value = window.type().from(read, readType);
+      if (read != null && value == null) {
+        kept[count++] = row; // no cursor value of the window's type: the contract judges the row
         continue;
       }
-      Comparable<?> value = window.type().from(read, readType);
       if (value == null) {
         batch.close();
         throw TidewaterException.user(

@@ -176,7 +176,7 @@ final class DedupSpill implements AutoCloseable {
           selected[n++] = row;
         }
       }
-      try (VectorSchemaRoot part = copy(batch, selected, n)) {
+      try (VectorSchemaRoot part = Batches.copy(batch, selected, n, allocator)) {
         write(targets[p], part);
       }
     }
@@ -186,23 +186,6 @@ final class DedupSpill implements AutoCloseable {
   private static int mix(int hash, int level) {
     int mixed = hash * 0x9E3779B9 + level * 0x85EBCA6B;
     return mixed ^ (mixed >>> 16);
-  }
-
-  private VectorSchemaRoot copy(VectorSchemaRoot batch, int[] rows, int count) {
-    List<FieldVector> vectors = new ArrayList<>();
-    for (FieldVector from : batch.getFieldVectors()) {
-      FieldVector to = from.getField().createVector(allocator);
-      to.setInitialCapacity(count);
-      to.allocateNew();
-      for (int i = 0; i < count; i++) {
-        to.copyFromSafe(rows[i], i, from);
-      }
-      to.setValueCount(count);
-      vectors.add(to);
-    }
-    VectorSchemaRoot copy = new VectorSchemaRoot(batch.getSchema().getFields(), vectors, count);
-    copy.setRowCount(count);
-    return copy;
   }
 
   private void write(Partition partition, VectorSchemaRoot batch) {
@@ -254,15 +237,7 @@ final class DedupSpill implements AutoCloseable {
                 partition.file.resolveSibling(
                     partition.file.getFileName() + "." + (level + 1) + "-" + p));
       }
-      try (InputStream in = Files.newInputStream(partition.file);
-          ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
-        VectorSchemaRoot root = reader.getVectorSchemaRoot();
-        while (reader.loadNextBatch()) {
-          route(root, parts, level + 1);
-        }
-      } catch (IOException e) {
-        throw failure(partition, e);
-      }
+      forEachBatch(partition, batch -> route(batch, parts, level + 1));
       deleteQuietly(partition.file);
       for (Partition part : parts) {
         drain(part, level + 1, out);
@@ -270,34 +245,39 @@ final class DedupSpill implements AutoCloseable {
       return;
     }
     Map<List<Object>, Winner> winners = new HashMap<>();
-    long row = 0;
-    try (InputStream in = Files.newInputStream(partition.file);
-        ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
-      VectorSchemaRoot root = reader.getVectorSchemaRoot();
-      while (reader.loadNextBatch()) {
-        observe(root, row, winners);
-        row += root.getRowCount();
-      }
-    } catch (IOException e) {
-      throw failure(partition, e);
-    }
-    row = 0;
-    try (InputStream in = Files.newInputStream(partition.file);
-        ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
-      VectorSchemaRoot root = reader.getVectorSchemaRoot();
-      while (reader.loadNextBatch()) {
-        VectorSchemaRoot kept = keepWinners(root, row, winners);
-        row += root.getRowCount();
-        if (kept.getRowCount() == 0) {
-          kept.close();
-        } else {
-          out.accept(kept);
-        }
-      }
-    } catch (IOException e) {
-      throw failure(partition, e);
-    }
+    long[] row = {0};
+    forEachBatch(
+        partition,
+        batch -> {
+          observe(batch, row[0], winners);
+          row[0] += batch.getRowCount();
+        });
+    row[0] = 0;
+    forEachBatch(
+        partition,
+        batch -> {
+          VectorSchemaRoot kept = keepWinners(batch, row[0], winners);
+          row[0] += batch.getRowCount();
+          if (kept.getRowCount() == 0) {
+            kept.close();
+          } else {
+            out.accept(kept);
+          }
+        });
     deleteQuietly(partition.file);
+  }
+
+  /** Reads a spill file's batches in the order they were written. */
+  private void forEachBatch(Partition partition, Consumer<VectorSchemaRoot> action) {
+    try (InputStream in = Files.newInputStream(partition.file);
+        ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
+      VectorSchemaRoot root = reader.getVectorSchemaRoot();
+      while (reader.loadNextBatch()) {
+        action.accept(root);
+      }
+    } catch (IOException e) {
+      throw failure(partition, e);
+    }
   }
 
   private static RuntimeException failure(Partition partition, IOException e) {
@@ -327,7 +307,7 @@ final class DedupSpill implements AutoCloseable {
         kept[count++] = row;
       }
     }
-    return copy(batch, kept, count);
+    return Batches.copy(batch, kept, count, allocator);
   }
 
   /** The later row wins a tie: rows are observed in source order. */

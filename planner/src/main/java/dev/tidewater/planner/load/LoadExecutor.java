@@ -309,12 +309,12 @@ public final class LoadExecutor {
       }
     } catch (RuntimeException | Error e) {
       if (!counters.dataCommitUnknown) {
-        deleteFiles(table, written);
-        for (BatchSink sink : sinks) {
-          // A merge sink keeps its keys, spill files and re-plan files until the commit ends.
-          if (sink instanceof MergeSink merge) {
-            merge.abort();
-          }
+        if (sinks.get(0) instanceof MergeSink merge) {
+          // It keeps its keys, spill files and re-plan files until the commit ends; its abort
+          // deletes every file it wrote.
+          merge.abort();
+        } else {
+          deleteFiles(table, written);
         }
       }
       throw e;
@@ -824,9 +824,7 @@ public final class LoadExecutor {
             .withRejections(
                 (position, reason, record) -> {
                   Violation violation = Violation.unreadable(position, reason, record);
-                  counters.rowsRead.incrementAndGet();
-                  counters.rowsRejected.incrementAndGet();
-                  counters.countRules(List.of(violation));
+                  counters.unreadable(violation);
                   counters.sample(List.of(violation));
                 });
     Stages stages = new Stages(plan, counters, allocator, Stages.Mode.VALIDATE);
@@ -861,11 +859,7 @@ public final class LoadExecutor {
 
   /** A record the reader could not read, under ON ERROR SKIP or QUARANTINE. */
   private static void unreadable(LoadPlan plan, Counters counters, Violation violation) {
-    counters.rowsRead.incrementAndGet();
-    counters.rowsTaken.incrementAndGet();
-    counters.rowsRejected.incrementAndGet();
-    long errors = counters.errors.incrementAndGet();
-    counters.countRules(List.of(violation));
+    long errors = counters.unreadable(violation);
     if (counters.quarantine != null) {
       counters.quarantine.add(List.of(violation));
     }
@@ -1073,6 +1067,15 @@ public final class LoadExecutor {
     volatile ExtractRequest request;
     volatile String cursorBefore;
     volatile String cursorAfter;
+
+    /** Counts a record the reader could not read; returns the errors so far. */
+    long unreadable(Violation violation) {
+      rowsRead.incrementAndGet();
+      rowsTaken.incrementAndGet();
+      rowsRejected.incrementAndGet();
+      countRules(List.of(violation));
+      return errors.incrementAndGet();
+    }
 
     /** Counts each rule a rejected row broke (a row breaking three rules counts for each). */
     void countRules(List<Violation> violations) {

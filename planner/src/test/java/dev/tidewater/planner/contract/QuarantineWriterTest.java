@@ -57,12 +57,14 @@ class QuarantineWriterTest {
   }
 
   private static Violation violation(int line, String rule) {
-    return Violation.of(
+    return new Violation(
         line - 2,
         "orders.csv:" + line,
         rule,
+        List.of(rule),
         "reason " + line,
         "{\"id\":" + line + "}",
+        null,
         Severity.ERROR);
   }
 

@@ -1,8 +1,14 @@
 package dev.tidewater.server.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** One run of the {@code tidewater} command line in this JVM, through {@link Main#execute}. */
 record CommandLineRun(int exitCode, String out, String err) {
@@ -22,5 +28,27 @@ record CommandLineRun(int exitCode, String out, String err) {
       System.setOut(originalOut);
       System.setErr(originalErr);
     }
+  }
+
+  /**
+   * The output of the one statement of {@code script} whose echoed text contains {@code
+   * statementText}.
+   */
+  String section(String script, String statementText) {
+    List<String> sections =
+        Arrays.stream(out.split("\n-- " + Pattern.quote(script) + ":"))
+            .filter(section -> section.lines().findFirst().orElse("").contains(statementText))
+            .toList();
+    assertThat(sections).as("statements echoed as containing '%s'", statementText).hasSize(1);
+    return sections.get(0);
+  }
+
+  /** A printed result row holding these cells ({@code .*} matches any cell). */
+  static Pattern row(String... cells) {
+    String inner =
+        Arrays.stream(cells)
+            .map(cell -> cell.equals(".*") ? "[^|]*" : " " + Pattern.quote(cell) + " +")
+            .collect(Collectors.joining("\\|"));
+    return Pattern.compile("(?m)^\\|" + inner + "\\|");
   }
 }

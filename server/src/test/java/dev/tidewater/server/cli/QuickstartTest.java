@@ -1,5 +1,6 @@
 package dev.tidewater.server.cli;
 
+import static dev.tidewater.server.cli.CommandLineRun.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +47,7 @@ class QuickstartTest {
     // REPLACE with orders.csv, then APPEND orders_update.csv: both files' rows, per status.
     List<Order> appended = new ArrayList<>(orders);
     appended.addAll(updates);
-    String totals = section(run.out(), "FROM iceberg.sales.orders GROUP BY status");
+    String totals = run.section(SCRIPT, "FROM iceberg.sales.orders GROUP BY status");
     byStatus(appended)
         .forEach(
             (status, group) ->
@@ -65,7 +65,7 @@ class QuickstartTest {
     Map<Long, Order> merged = new LinkedHashMap<>();
     orders.forEach(order -> merged.put(order.id(), order));
     updates.forEach(order -> merged.put(order.id(), order));
-    String current = section(run.out(), "FROM sales.orders_current GROUP BY status");
+    String current = run.section(SCRIPT, "FROM sales.orders_current GROUP BY status");
     byStatus(new ArrayList<>(merged.values()))
         .forEach(
             (status, group) ->
@@ -73,7 +73,7 @@ class QuickstartTest {
 
     // The second incremental load reads past the stored cursor and writes nothing.
     String maxId = Long.toString(orders.stream().mapToLong(Order::id).max().orElseThrow());
-    String cursors = section(run.out(), "FROM system.loads WHERE");
+    String cursors = run.section(SCRIPT, "FROM system.loads WHERE");
     assertThat(cursors)
         .containsPattern(row(".*", Integer.toString(orders.size()), "0", maxId, maxId))
         .containsPattern(
@@ -84,10 +84,10 @@ class QuickstartTest {
                 "NULL",
                 maxId));
 
-    assertThat(section(run.out(), "LOAD customers_files INTO"))
+    assertThat(run.section(SCRIPT, "LOAD customers_files INTO"))
         .containsPattern(
             row(".*", "SUCCEEDED", Long.toString(customers), Long.toString(customers)));
-    assertThat(section(run.out(), "SELECT id, name, address, tags FROM sales.customers"))
+    assertThat(run.section(SCRIPT, "SELECT id, name, address, tags FROM sales.customers"))
         .contains("| Ada Lovelace ", "\"city\":\"Boston\"", "[\"vip\",\"newsletter\"]");
   }
 
@@ -115,24 +115,5 @@ class QuickstartTest {
   private static Map<String, List<Order>> byStatus(List<Order> orders) {
     return orders.stream()
         .collect(Collectors.groupingBy(Order::status, TreeMap::new, Collectors.toList()));
-  }
-
-  /** The output of the statement whose echoed text contains {@code statementText}. */
-  private static String section(String out, String statementText) {
-    List<String> sections =
-        Arrays.stream(out.split("\n-- " + Pattern.quote(SCRIPT) + ":"))
-            .filter(section -> section.lines().findFirst().orElse("").contains(statementText))
-            .toList();
-    assertThat(sections).as("statements echoed as containing '%s'", statementText).hasSize(1);
-    return sections.get(0);
-  }
-
-  /** A printed result row holding these cells ({@code .*} matches any cell). */
-  private static Pattern row(String... cells) {
-    String inner =
-        Arrays.stream(cells)
-            .map(cell -> cell.equals(".*") ? "[^|]*" : " " + Pattern.quote(cell) + " +")
-            .collect(Collectors.joining("\\|"));
-    return Pattern.compile("(?m)^\\|" + inner + "\\|");
   }
 }
