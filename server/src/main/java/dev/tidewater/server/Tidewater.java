@@ -35,7 +35,11 @@ public final class Tidewater implements AutoCloseable {
     CatalogRegistry registry = null;
     MetadataStore metadata = null;
     try {
-      metadata = MetadataStore.openSqlite(config.dataDir());
+      metadata =
+          config.metadata() == null
+              ? MetadataStore.openSqlite(config.dataDir())
+              : MetadataStore.open(
+                  config.metadata().url(), config.metadata().user(), config.metadata().password());
       registry = CatalogRegistry.create(catalogs);
       EngineConfig defaults = EngineConfig.defaults();
       EngineConfig engineConfig =
