@@ -35,7 +35,14 @@ final class ConfigFileReader {
       YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   private static final Set<String> TOP_LEVEL_KEYS =
       Set.of(
-          "data-dir", "memory-limit", "default-catalog", "server", "users", "catalogs", "metadata");
+          "data-dir",
+          "memory-limit",
+          "default-catalog",
+          "server",
+          "users",
+          "catalogs",
+          "metadata",
+          "plugins-dir");
   private static final Set<String> METADATA_KEYS = Set.of("url", "user", "password");
   private static final Set<String> SERVER_KEYS = Set.of("host", "port", "tls");
   private static final Set<String> TLS_KEYS = Set.of("cert", "key");
@@ -87,6 +94,7 @@ final class ConfigFileReader {
     String dataDir = value(root, top, "data-dir");
     String memory = value(root, top, "memory-limit");
     String defaultCatalog = value(root, top, "default-catalog");
+    String pluginsDir = value(root, top, "plugins-dir");
     String host = value(server, serverAt, "host");
     String port = value(server, serverAt, "port");
     String cert = value(tls, tlsAt, "cert");
@@ -103,7 +111,8 @@ final class ConfigFileReader {
         defaultCatalog == null ? defaults.defaultCatalog() : defaultCatalog,
         catalogs(root, top),
         users(root, top),
-        metadata(root, top));
+        metadata(root, top),
+        pluginsDir == null ? null : Path.of(pluginsDir));
   }
 
   private Map<String, Map<String, String>> catalogs(JsonNode root, JsonPointer top) {

@@ -21,7 +21,8 @@ public record TidewaterConfig(
     String defaultCatalog,
     Map<String, Map<String, String>> catalogs,
     List<UserEntry> users,
-    MetadataLocation metadata) {
+    MetadataLocation metadata,
+    Path pluginsDir) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 31337;
   public static final Path DEFAULT_DATA_DIR = Path.of("tidewater-data");
@@ -64,6 +65,7 @@ public record TidewaterConfig(
         "iceberg",
         Map.of(),
         List.of(),
+        null,
         null);
   }
 
@@ -83,7 +85,8 @@ public record TidewaterConfig(
         defaultCatalog,
         catalogs,
         users,
-        metadata);
+        metadata,
+        pluginsDir);
   }
 
   public TidewaterConfig withListen(String host, int port) {
@@ -97,7 +100,8 @@ public record TidewaterConfig(
         defaultCatalog,
         catalogs,
         users,
-        metadata);
+        metadata,
+        pluginsDir);
   }
 
   /**

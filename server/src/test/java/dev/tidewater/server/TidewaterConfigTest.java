@@ -174,7 +174,7 @@ class TidewaterConfigTest {
     assertLoadFails(
         "data-dir: ./data\nuser:\n  - name: etl\n",
         "line 2 (user): unknown key 'user' (known here: [catalogs, data-dir, default-catalog,"
-            + " memory-limit, metadata, server, users])");
+            + " memory-limit, metadata, plugins-dir, server, users])");
     assertLoadFails(
         "server:\n  host: 0.0.0.0\n  port: lots\n",
         "line 3 (server.port): a port is a number from 0 to 65535, not 'lots'");

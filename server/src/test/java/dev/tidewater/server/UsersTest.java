@@ -146,6 +146,7 @@ class UsersTest {
         defaults.defaultCatalog(),
         Map.of(),
         List.of(users),
+        null,
         null);
   }
 }
