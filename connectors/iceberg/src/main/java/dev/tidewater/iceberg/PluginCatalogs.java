@@ -28,11 +28,16 @@ final class PluginCatalogs {
 
   /**
    * What a catalog plugin sees of the server: Iceberg (its API, core and bundled Guava) and
-   * Hadoop's client API, so that its tables are the server's tables; its own copies of everything
-   * else.
+   * Hadoop's client API, so that its tables are the server's tables, and Jackson, which Iceberg's
+   * API exposes (JsonUtil); its own copies of everything else.
    */
   static final List<String> SHARED_PACKAGES =
-      List.of("org.apache.iceberg.", "org.apache.hadoop.", "org.slf4j.", "dev.tidewater.spi.");
+      List.of(
+          "org.apache.iceberg.",
+          "org.apache.hadoop.",
+          "com.fasterxml.jackson.",
+          "org.slf4j.",
+          "dev.tidewater.spi.");
 
   /** The catalog types whose implementation ships as a plugin, by the plugin's default name. */
   private static final Map<String, String> PLUGIN_TYPES =
