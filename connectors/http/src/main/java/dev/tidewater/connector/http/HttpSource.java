@@ -9,23 +9,13 @@ import java.util.Optional;
 final class HttpSource {
   private final String name;
   private final HttpOptions options;
-  private final HttpClient client;
+  private HttpClient client;
   private final Masking masking;
 
   HttpSource(String name, HttpOptions options) {
     this.name = requireNonNull(name, "name is null");
     this.options = requireNonNull(options, "options is null");
     this.masking = new Masking(options.authentication().secrets());
-    this.client =
-        HttpClient.newBuilder()
-            .connectTimeout(options.connectTimeout())
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            // plain http: HTTP/1.1 without an upgrade attempt; https negotiates HTTP/2
-            .version(
-                options.url().getScheme().equalsIgnoreCase("https")
-                    ? HttpClient.Version.HTTP_2
-                    : HttpClient.Version.HTTP_1_1)
-            .build();
   }
 
   String name() {
@@ -42,7 +32,28 @@ final class HttpSource {
 
   /** A fetcher of pages that sends {@code cursorValue} in the cursor parameter, when present. */
   PageFetcher fetcher(Optional<String> cursorValue) {
-    return new PageFetcher(name, options, client, masking, cursorValue);
+    return new PageFetcher(name, options, client(), masking, cursorValue);
+  }
+
+  /**
+   * The client, made on first use (CREATE SOURCE only checks the options). It follows no redirect
+   * by itself: the fetcher follows those within the same origin, so that credentials never go to
+   * another host.
+   */
+  private synchronized HttpClient client() {
+    if (client == null) {
+      client =
+          HttpClient.newBuilder()
+              .connectTimeout(options.connectTimeout())
+              .followRedirects(HttpClient.Redirect.NEVER)
+              // plain http: HTTP/1.1 without an upgrade attempt; https negotiates HTTP/2
+              .version(
+                  options.url().getScheme().equalsIgnoreCase("https")
+                      ? HttpClient.Version.HTTP_2
+                      : HttpClient.Version.HTTP_1_1)
+              .build();
+    }
+    return client;
   }
 
   /** A new paginator, for one read from the first page on. */

@@ -17,6 +17,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
 final class PageFetcher {
   private static final Logger LOG = LoggerFactory.getLogger(PageFetcher.class);
   private static final int BODY_EXCERPT = 200;
+  private static final int MAX_REDIRECTS = 5;
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
   /** One fetched page. */
   record FetchedPage(int number, URI uri, HttpHeaders headers, byte[] body) {}
@@ -56,8 +59,59 @@ final class PageFetcher {
     return masking.mask(uri.toString());
   }
 
-  /** Fetches page {@code number} (1-based) at {@code uri}. */
+  /**
+   * Fetches page {@code number} (1-based) at {@code uri}, following redirects within the same
+   * origin (scheme, host and port), at most {@value #MAX_REDIRECTS}.
+   */
   FetchedPage fetch(int number, URI uri) {
+    URI current = uri;
+    for (int redirects = 0; ; redirects++) {
+      Fetched fetched = fetchOnce(number, current);
+      if (fetched.page() != null) {
+        return fetched.page();
+      }
+      URI location = current.resolve(fetched.location());
+      if (!sameOrigin(current, location)) {
+        throw TidewaterException.external(
+            null,
+            "HTTP source '%s': page %d (GET %s) redirects to another origin (%s); credentials are"
+                + " not sent there: set option 'url' to it",
+            sourceName,
+            number,
+            display(current),
+            display(location));
+      }
+      if (redirects >= MAX_REDIRECTS) {
+        throw TidewaterException.external(
+            null,
+            "HTTP source '%s': page %d (GET %s): more than %d redirects",
+            sourceName,
+            number,
+            display(uri),
+            MAX_REDIRECTS);
+      }
+      current = location;
+    }
+  }
+
+  private static boolean sameOrigin(URI a, URI b) {
+    return a.getScheme().equalsIgnoreCase(b.getScheme())
+        && a.getHost() != null
+        && a.getHost().equalsIgnoreCase(b.getHost())
+        && port(a) == port(b);
+  }
+
+  private static int port(URI uri) {
+    if (uri.getPort() >= 0) {
+      return uri.getPort();
+    }
+    return uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+  }
+
+  /** A page, or the location a redirect points to. */
+  private record Fetched(FetchedPage page, String location) {}
+
+  private Fetched fetchOnce(int number, URI uri) {
     URI target = uri;
     if (cursorValue.isPresent()) {
       target = QueryParameters.with(target, options.cursorParam().orElseThrow(), cursorValue.get());
@@ -81,7 +135,12 @@ final class PageFetcher {
             client.send(request, HttpResponse.BodyHandlers.ofByteArray());
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
-          return new FetchedPage(number, uri, response.headers(), response.body());
+          return new Fetched(
+              new FetchedPage(number, uri, response.headers(), response.body()), null);
+        }
+        Optional<String> location = response.headers().firstValue("Location");
+        if (REDIRECTS.contains(status) && location.isPresent()) {
+          return new Fetched(null, location.get());
         }
         lastFailure = "status " + status + excerpt(response.body());
         if (!RetryPolicy.retried(status)) {

@@ -167,6 +167,29 @@ class AuthenticationTest {
   }
 
   @Test
+  void redirectsAreFollowedWithinTheOriginOnly() throws Exception {
+    server.handle(
+        "/moved",
+        (exchange, query) -> new ApiServer.Answer(301, Map.of("Location", "/bearer"), ""));
+    assertThat(Reading.read(Map.of("url", server.url("/moved"), "auth", "bearer", "token", TOKEN)))
+        .hasSize(2);
+    try (ApiServer other = new ApiServer()) {
+      other.handle("/elsewhere", (exchange, query) -> ApiServer.Answer.json(RECORDS));
+      server.handle(
+          "/away",
+          (exchange, query) ->
+              new ApiServer.Answer(302, Map.of("Location", other.url("/elsewhere")), ""));
+      assertThatThrownBy(
+              () ->
+                  Reading.read(
+                      Map.of("url", server.url("/away"), "auth", "bearer", "token", TOKEN)))
+          .hasMessageContaining("redirects to another origin (" + other.url("/elsewhere") + ")")
+          .hasMessageNotContaining(TOKEN);
+      assertThat(other.requests).isEmpty();
+    }
+  }
+
+  @Test
   void theSecretOptionsAreNamedSecret() {
     assertThat(new HttpConnectorFactory().secretOptionNames())
         .containsExactlyInAnyOrder("token", "password", "api_key");
