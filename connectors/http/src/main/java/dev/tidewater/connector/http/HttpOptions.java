@@ -24,6 +24,7 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  * @param headers extra request headers (options {@code header.<name>})
  * @param maxPages the most pages one read fetches, or empty for no limit
  * @param cursorParam the query parameter that carries the incremental cursor, or empty
+ * @param maxPageBytes the largest page body held in memory
  */
 record HttpOptions(
     URI url,
@@ -38,6 +39,7 @@ record HttpOptions(
     CursorFormat cursorFormat,
     int samplePages,
     int sampleRows,
+    int maxPageBytes,
     Map<String, ArrowType> columns) {
   static final String URL = "url";
   static final String RECORDS_PATH = "records_path";
@@ -59,6 +61,7 @@ record HttpOptions(
   static final String CURSOR_FORMAT = "cursor_format";
   static final String SAMPLE_PAGES = "sample_pages";
   static final String SAMPLE_ROWS = "sample_rows";
+  static final String MAX_PAGE_BYTES = "max_page_bytes";
   static final String COLUMNS = "columns";
   static final String HEADER_PREFIX = "header.";
 
@@ -91,6 +94,7 @@ record HttpOptions(
                 CURSOR_FORMAT,
                 SAMPLE_PAGES,
                 SAMPLE_ROWS,
+                MAX_PAGE_BYTES,
                 COLUMNS));
     known.addAll(Paginator.Config.OPTIONS);
     KNOWN = Set.copyOf(known);
@@ -141,6 +145,7 @@ record HttpOptions(
         CursorFormat.parse(values.text(CURSOR_FORMAT, CursorFormat.ISO)),
         values.positive(SAMPLE_PAGES, 1),
         values.positive(SAMPLE_ROWS, 10_000),
+        values.positive(MAX_PAGE_BYTES, 64 << 20),
         columns == null || columns.isBlank() ? Map.of() : FieldTypes.parseColumns(columns));
   }
 

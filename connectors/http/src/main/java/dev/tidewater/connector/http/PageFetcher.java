@@ -18,6 +18,11 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,18 +136,17 @@ final class PageFetcher {
     for (int attempt = 0; ; attempt++) {
       Duration retryAfter = null;
       try {
-        HttpResponse<byte[]> response =
-            client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = send(request, number, target);
         int status = response.statusCode();
+        byte[] body = response.body();
         if (status >= 200 && status < 300) {
-          return new Fetched(
-              new FetchedPage(number, uri, response.headers(), response.body()), null);
+          return new Fetched(new FetchedPage(number, uri, response.headers(), body), null);
         }
         Optional<String> location = response.headers().firstValue("Location");
         if (REDIRECTS.contains(status) && location.isPresent()) {
           return new Fetched(null, location.get());
         }
-        lastFailure = "status " + status + excerpt(response.body());
+        lastFailure = "status " + status + excerpt(body);
         if (!RetryPolicy.retried(status)) {
           throw TidewaterException.external(
               null,
@@ -184,6 +188,43 @@ final class PageFetcher {
           retries.maxRetries(),
           delay.toMillis());
       sleep(delay, number);
+    }
+  }
+
+  /**
+   * Sends a request and waits for the whole answer, body included, at most the request timeout; a
+   * body larger than {@code max_page_bytes} is an error.
+   */
+  private HttpResponse<byte[]> send(HttpRequest request, int number, URI target)
+      throws IOException, InterruptedException {
+    int limit = options.maxPageBytes();
+    CompletableFuture<HttpResponse<byte[]>> answer =
+        client.sendAsync(request, info -> new LimitedBody(limit));
+    Duration timeout = options.retries().requestTimeout();
+    try {
+      return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      answer.cancel(true);
+      throw new HttpTimeoutException("timed out");
+    } catch (InterruptedException e) {
+      answer.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      while (cause instanceof CompletionException && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof LimitedBody.TooLarge
+          || cause.getCause() instanceof LimitedBody.TooLarge) {
+        throw TidewaterException.user(
+            "HTTP source '%s': page %d (GET %s) is larger than max_page_bytes (%d bytes); ask the"
+                + " API for smaller pages or raise the option",
+            sourceName, number, display(target), limit);
+      }
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(cause.getMessage(), cause);
     }
   }
 

@@ -119,6 +119,22 @@ class PagesTest {
   }
 
   @Test
+  void aPageLargerThanTheLimitIsAnError() {
+    assertThatThrownBy(
+            () ->
+                Reading.read(
+                    Map.of(
+                        "url", server.url("/mixed"),
+                        "records_path", "$.items",
+                        "max_page_bytes", "20")))
+        .hasMessage(
+            "HTTP source 'api': page 1 (GET "
+                + server.url("/mixed")
+                + ") is larger than max_page_bytes (20 bytes); ask the API for smaller pages or"
+                + " raise the option");
+  }
+
+  @Test
   void aSingleObjectAtTheRecordsPathIsOneRecord() {
     List<Map<String, Object>> rows =
         Reading.read(Map.of("url", server.url("/single"), "records_path", "$.result"));

@@ -152,6 +152,25 @@ class PaginationTest {
   }
 
   @Test
+  void theNextLinkIsFoundAmongSeveralLinksAndRelations() {
+    java.net.http.HttpHeaders headers =
+        java.net.http.HttpHeaders.of(
+            Map.of(
+                "Link",
+                List.of(
+                    "<https://a.example/x?page=1>; rel=\"prev first\"",
+                    "<https://a.example/x?page=3>; title=\"more\"; REL=\"last next\"")),
+            (name, value) -> true);
+    assertThat(Paginator.nextLink(headers)).contains("https://a.example/x?page=3");
+    assertThat(
+            Paginator.nextLink(
+                java.net.http.HttpHeaders.of(
+                    Map.of("Link", List.of("<https://a.example/x?page=1>; rel=prev")),
+                    (name, value) -> true)))
+        .isEmpty();
+  }
+
+  @Test
   void offsetStopsOnAShortPage() {
     List<Map<String, Object>> rows =
         Reading.read(

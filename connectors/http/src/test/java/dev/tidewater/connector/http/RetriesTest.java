@@ -3,6 +3,7 @@ package dev.tidewater.connector.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -40,12 +41,35 @@ class RetriesTest {
             });
     server.handle("/down", (exchange, query) -> ApiServer.Answer.status(503, "maintenance"));
     server.handle("/broken", (exchange, query) -> ApiServer.Answer.status(500, "oops"));
+    // the headers and half the body, then nothing
+    server.handle(
+        "/half",
+        (exchange, query) -> {
+          exchange.sendResponseHeaders(200, 100);
+          exchange.getResponseBody().write("[{\"id\": 1}, ".getBytes(StandardCharsets.UTF_8));
+          exchange.getResponseBody().flush();
+          release.await(30, TimeUnit.SECONDS);
+          throw new IllegalStateException("released");
+        });
     server.handle(
         "/hang",
         (exchange, query) -> {
           release.await(30, TimeUnit.SECONDS);
           return ApiServer.Answer.json(RECORDS);
         });
+  }
+
+  @Test
+  void aBodyThatStopsHalfWayTimesOut() {
+    assertThatThrownBy(
+            () ->
+                Reading.read(
+                    Map.of(
+                        "url", server.url("/half"),
+                        "timeout_seconds", "1",
+                        "max_retries", "0")))
+        .hasMessageContaining("page 1 (GET " + server.url("/half") + ") failed after 1 attempts")
+        .hasMessageContaining("no answer within 1 s (timeout)");
   }
 
   @AfterAll
