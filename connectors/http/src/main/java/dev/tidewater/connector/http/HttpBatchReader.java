@@ -138,7 +138,7 @@ final class HttpBatchReader implements BatchReader {
       page = fetcher.fetch(pages, nextPage.get());
     }
     bytesRead += page.body().length;
-    walker = source.walker(page, fetcher);
+    walker = source.walker(page, fetcher, rejections);
     return true;
   }
 

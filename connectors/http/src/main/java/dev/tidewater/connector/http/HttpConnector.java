@@ -132,7 +132,8 @@ final class HttpConnector implements Connector {
       if (pages == 1) {
         firstPage = page;
       }
-      try (PageWalker walker = source.walker(page, fetcher)) {
+      // records that are not objects are left out here; reading them fails or rejects them
+      try (PageWalker walker = source.walker(page, fetcher, (position, reason, text) -> {})) {
         while (remaining > 0 && walker.nextRecord()) {
           try {
             inference.observeRecord(walker.parser());

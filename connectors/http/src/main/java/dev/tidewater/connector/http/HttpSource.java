@@ -2,6 +2,7 @@ package dev.tidewater.connector.http;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tidewater.spi.RecordRejections;
 import java.net.http.HttpClient;
 import java.util.Optional;
 
@@ -61,15 +62,17 @@ final class HttpSource {
     return new Paginator(options.paginator(), options.url());
   }
 
-  /** A walker over a fetched page. */
-  PageWalker walker(PageFetcher.FetchedPage page, PageFetcher fetcher) {
+  /** A walker over a fetched page; records that are not objects go to {@code rejections}. */
+  PageWalker walker(
+      PageFetcher.FetchedPage page, PageFetcher fetcher, RecordRejections rejections) {
     return new PageWalker(
         page.body(),
         options.recordsPath(),
         options.paginator().paths(),
         String.format(
-            "HTTP source '%s': page %d (GET %s)",
-            name, page.number(), fetcher.display(page.uri())));
+            "HTTP source '%s': page %d (GET %s)", name, page.number(), fetcher.display(page.uri())),
+        rejections,
+        record -> recordPosition(page.number(), record));
   }
 
   /** Where a record came from, for errors and quarantine. */

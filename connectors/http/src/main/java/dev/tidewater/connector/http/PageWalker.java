@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import dev.tidewater.connector.text.ColumnWriter;
 import dev.tidewater.connector.text.JsonKeyPath;
+import dev.tidewater.spi.RecordRejections;
 import dev.tidewater.spi.TidewaterException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Walks one page with Jackson's streaming parser in a single pass: it stops on each record's {@code
@@ -36,6 +38,8 @@ final class PageWalker implements AutoCloseable {
   private final JsonKeyPath recordsPath;
   private final List<JsonKeyPath> wanted;
   private final String where;
+  private final RecordRejections rejections;
+  private final IntFunction<String> positions;
   private final JsonParser parser;
   private final List<String> path = new ArrayList<>();
   private final Map<JsonKeyPath, String> values = new HashMap<>();
@@ -47,9 +51,19 @@ final class PageWalker implements AutoCloseable {
 
   /**
    * @param where the page as messages name it, e.g. {@code HTTP source 'gh': page 3 (GET url)}
+   * @param rejections where records that are not objects go, or null to fail on them
+   * @param positions the position of record {@code n} of the page, for rejections
    */
-  PageWalker(byte[] body, JsonKeyPath recordsPath, List<JsonKeyPath> wanted, String where) {
+  PageWalker(
+      byte[] body,
+      JsonKeyPath recordsPath,
+      List<JsonKeyPath> wanted,
+      String where,
+      RecordRejections rejections,
+      IntFunction<String> positions) {
     this.body = body;
+    this.rejections = rejections;
+    this.positions = positions;
     this.recordsPath = recordsPath;
     this.wanted = List.copyOf(wanted);
     this.where = where;
@@ -113,8 +127,8 @@ final class PageWalker implements AutoCloseable {
               continue;
             }
             if (token != JsonToken.START_OBJECT) {
-              throw TidewaterException.user(
-                  "%s: record %d is %s, not a JSON object", where, records + 1, describe(token));
+              rejectNonObject(token);
+              continue;
             }
             return atRecord();
           case SINGLE:
@@ -130,6 +144,28 @@ final class PageWalker implements AutoCloseable {
     } catch (IOException e) {
       throw failure(e);
     }
+  }
+
+  /**
+   * A record that is a scalar or an array: rejected with its text, or an error without rejections.
+   */
+  private void rejectNonObject(JsonToken token) throws IOException {
+    String reason = "expected a JSON object as a record but found " + describe(token);
+    if (rejections == null) {
+      throw TidewaterException.user("%s: record %d: %s", where, records + 1, reason);
+    }
+    records++;
+    long start = parser.currentTokenLocation().getByteOffset();
+    parser.skipChildren();
+    parser.finishToken();
+    long end = parser.currentLocation().getByteOffset();
+    rejections.reject(positions.apply(records), reason, text(start, end));
+  }
+
+  private String text(long start, long end) {
+    int from = (int) Math.max(0, start);
+    int to = (int) Math.min(body.length, Math.max(from, end));
+    return new String(body, from, to - from, StandardCharsets.UTF_8);
   }
 
   private boolean atRecord() {
@@ -268,10 +304,7 @@ final class PageWalker implements AutoCloseable {
           break;
         }
       }
-      long end = parser.currentLocation().getByteOffset();
-      int from = (int) Math.max(0, recordStart);
-      int to = (int) Math.min(body.length, Math.max(from, end));
-      return new String(body, from, to - from, StandardCharsets.UTF_8);
+      return text(recordStart, parser.currentLocation().getByteOffset());
     } catch (IOException e) {
       throw failure(e);
     }

@@ -45,6 +45,10 @@ class PagesTest {
                 "{\"items\": [{\"id\": 1, \"n\": 5}, {\"id\": 2, \"n\": \"many\"}, {\"id\": 3,"
                     + " \"n\": 7}]}"));
     server.handle(
+        "/scalars",
+        (exchange, query) ->
+            ApiServer.Answer.json("{\"items\": [{\"id\": 1}, 42, null, [1, 2], {\"id\": 3}]}"));
+    server.handle(
         "/since",
         (exchange, query) ->
             ApiServer.Answer.json(
@@ -132,6 +136,26 @@ class PagesTest {
                 + server.url("/mixed")
                 + ") is larger than max_page_bytes (20 bytes); ask the API for smaller pages or"
                 + " raise the option");
+  }
+
+  @Test
+  void recordsThatAreNotObjectsAreAnErrorOrRejected() {
+    Map<String, String> options = Map.of("url", server.url("/scalars"), "records_path", "$.items");
+    assertThatThrownBy(() -> Reading.read(options))
+        .hasMessage(
+            "HTTP source 'api': page 1 (GET "
+                + server.url("/scalars")
+                + "): record 2: expected a JSON object as a record but found a number");
+    List<String> rejected = new ArrayList<>();
+    List<Map<String, Object>> rows =
+        Reading.read(
+            options,
+            List.of(),
+            (position, reason, record) -> rejected.add(position + " | " + record),
+            1000);
+    assertThat(rows).extracting(row -> row.get("id")).containsExactly(1L, 3L);
+    assertThat(rejected)
+        .containsExactly("api page 1 record 2 | 42", "api page 1 record 3 | [1, 2]");
   }
 
   @Test
