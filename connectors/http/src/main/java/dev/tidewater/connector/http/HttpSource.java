@@ -27,10 +27,6 @@ final class HttpSource {
     return options;
   }
 
-  Masking masking() {
-    return masking;
-  }
-
   /** A fetcher of pages that sends {@code cursorValue} in the cursor parameter, when present. */
   PageFetcher fetcher(Optional<String> cursorValue) {
     return new PageFetcher(name, options, client(), masking, cursorValue);
@@ -78,9 +74,5 @@ final class HttpSource {
   /** Where a record came from, for errors and quarantine. */
   String recordPosition(int page, int record) {
     return name + " page " + page + " record " + record;
-  }
-
-  void close() {
-    // HttpClient of Java 17 has no close(); its threads end when it is unreachable
   }
 }
