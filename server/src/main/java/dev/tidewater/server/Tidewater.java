@@ -1,6 +1,7 @@
 package dev.tidewater.server;
 
 import dev.tidewater.connector.files.FilesConnectorFactory;
+import dev.tidewater.connector.http.HttpConnectorFactory;
 import dev.tidewater.iceberg.CatalogRegistry;
 import dev.tidewater.planner.Engine;
 import dev.tidewater.planner.EngineConfig;
@@ -91,7 +92,7 @@ public final class Tidewater implements AutoCloseable {
 
   /** The source types this process knows: what {@code CREATE SOURCE ... TYPE} accepts. */
   public static List<ConnectorFactory> connectorFactories() {
-    return List.of(new FilesConnectorFactory());
+    return List.of(new FilesConnectorFactory(), new HttpConnectorFactory());
   }
 
   /**
