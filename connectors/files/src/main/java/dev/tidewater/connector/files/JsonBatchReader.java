@@ -82,7 +82,7 @@ final class JsonBatchReader implements BatchReader {
         break;
       }
       try {
-        ColumnWriter.writeFields(records.parser(), writers, row);
+        StructuredWriters.writeFields(records.parser(), writers, row);
       } catch (BadValueException e) {
         if (rejections == null) {
           throw TidewaterException.user(
