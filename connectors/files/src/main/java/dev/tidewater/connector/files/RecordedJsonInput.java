@@ -1,6 +1,7 @@
 package dev.tidewater.connector.files;
 
 import com.fasterxml.jackson.core.JsonParser;
+import dev.tidewater.connector.text.ColumnWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;

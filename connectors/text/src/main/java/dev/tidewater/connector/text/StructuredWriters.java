@@ -1,9 +1,9 @@
-package dev.tidewater.connector.files;
+package dev.tidewater.connector.text;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.tidewater.connector.files.ColumnWriter.BadValueException;
+import dev.tidewater.connector.text.ColumnWriter.BadValueException;
 import dev.tidewater.spi.TidewaterException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,7 +19,7 @@ import org.apache.arrow.vector.complex.StructVector;
  * The column writers that take JSON structure: VARCHAR (which keeps a nested value as its JSON
  * text), struct and list columns, and the walk over an object's fields that JSON readers share.
  */
-final class StructuredWriters {
+public final class StructuredWriters {
   private StructuredWriters() {}
 
   /** Encodes UTF-16 text to UTF-8 into a reused buffer, with an ASCII fast path. */
@@ -34,12 +34,12 @@ final class StructuredWriters {
     }
 
     @Override
-    boolean keepsEmpty() {
+    public boolean keepsEmpty() {
       return true;
     }
 
     @Override
-    void writeText(int row, char[] text, int offset, int length) {
+    public void writeText(int row, char[] text, int offset, int length) {
       if (buffer.length < length * 3) {
         buffer = new byte[Math.max(length * 3, buffer.length * 2)];
       }
@@ -159,7 +159,7 @@ final class StructuredWriters {
     }
 
     @Override
-    void writeText(int row, char[] text, int offset, int length) {
+    public void writeText(int row, char[] text, int offset, int length) {
       throw bad(text, offset, length);
     }
 
@@ -178,7 +178,7 @@ final class StructuredWriters {
   }
 
   /** Writes the fields of the object the parser is in until its end; skips unknown keys. */
-  static void writeFields(JsonParser parser, Map<String, ColumnWriter> writers, int row)
+  public static void writeFields(JsonParser parser, Map<String, ColumnWriter> writers, int row)
       throws IOException {
     JsonToken token;
     while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
@@ -206,7 +206,7 @@ final class StructuredWriters {
     }
 
     @Override
-    void writeText(int row, char[] text, int offset, int length) {
+    public void writeText(int row, char[] text, int offset, int length) {
       throw bad(text, offset, length);
     }
 
