@@ -57,6 +57,13 @@ class WriteAuditPublishEndToEndTest {
               org.assertj.core.groups.Tuple.tuple("audit", "events=20", 2L),
               org.assertj.core.groups.Tuple.tuple("main", "events=10", 0L));
 
+      assertThat(
+              rows(
+                  statement.executeQuery(
+                      "SELECT coalesce(branch, 'main'), count(*) FROM system.loads"
+                          + " WHERE status = 'SUCCEEDED' GROUP BY branch ORDER BY 1")))
+          .containsExactly(List.of("audit", 2L), List.of("main", 1L));
+
       // Publishing a branch that does not exist: named, with the branches there are.
       assertThatThrownBy(() -> statement.execute("PUBLISH BRANCH 'nope' OF lake_ns.events"))
           .hasMessageContaining("table iceberg.lake_ns.events has no branch 'nope'")

@@ -198,26 +198,27 @@ public final class LoadExecutor {
       long millis,
       String error) {
     return new LoadRecord(
-        plan.loadId(),
-        plan.sourceName(),
-        plan.target().toString(),
-        plan.disposition().name(),
-        status,
-        counters.rowsRead.get(),
-        counters.rowsWritten.get(),
-        counters.rowsRejected.get(),
-        snapshotId,
-        counters.cursorBefore,
-        counters.cursorAfter,
-        started,
-        millis,
-        error,
-        LoadHistory.currentProcess(),
-        plan.validation() == null
-            ? null
-            : plan.validation().validator().contract().name()
-                + " v"
-                + plan.validation().validator().contract().version());
+            plan.loadId(),
+            plan.sourceName(),
+            plan.target().toString(),
+            plan.disposition().name(),
+            status,
+            counters.rowsRead.get(),
+            counters.rowsWritten.get(),
+            counters.rowsRejected.get(),
+            snapshotId,
+            counters.cursorBefore,
+            counters.cursorAfter,
+            started,
+            millis,
+            error,
+            LoadHistory.currentProcess(),
+            plan.validation() == null
+                ? null
+                : plan.validation().validator().contract().name()
+                    + " v"
+                    + plan.validation().validator().contract().version())
+        .withBranch(plan.branch());
   }
 
   private long run(
