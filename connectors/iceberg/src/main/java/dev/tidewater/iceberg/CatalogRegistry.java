@@ -196,7 +196,7 @@ public final class CatalogRegistry implements AutoCloseable {
         PluginCatalogs.withContextLoader(
             loader, () -> buildIceberg(name, icebergProps, pluginConf));
     LOG.info("catalog '{}' built by plugin '{}'", name, loader.pluginName());
-    return PluginCatalogs.wrap(catalog, loader);
+    return PluginCatalogs.wrap(name, catalog, loader);
   }
 
   private static Catalog buildIceberg(String name, Map<String, String> props, Configuration conf) {

@@ -44,6 +44,9 @@ public final class HiveMetastoreService implements BeforeAllCallback, AfterAllCa
     // that be the test's (SQLite, PostgreSQL); Derby, in the metastore's loader, registers itself
     // when its class loads.
     java.sql.DriverManager.getDrivers();
+    // Derby's log goes to the build directory, not the working directory (the repository root).
+    System.setProperty(
+        "derby.stream.error.file", Path.of("server", "target", "derby.log").toString());
     Class.forName("org.apache.derby.jdbc.EmbeddedDriver", true, loader);
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
