@@ -118,6 +118,10 @@ final class JdbcTypes {
       case Types.REAL:
         return Mapping.of(FLOAT, ValueKind.FLOAT);
       case Types.FLOAT:
+        // JDBC's FLOAT is a double, but DuckDB's FLOAT is 4 bytes.
+        return dialect == Dialect.DUCKDB && lower.equals("float")
+            ? Mapping.of(FLOAT, ValueKind.FLOAT)
+            : Mapping.of(DOUBLE, ValueKind.DOUBLE);
       case Types.DOUBLE:
         return Mapping.of(DOUBLE, ValueKind.DOUBLE);
       case Types.NUMERIC:
@@ -152,6 +156,8 @@ final class JdbcTypes {
             : Mapping.of(TIMESTAMP, ValueKind.TIMESTAMP);
       case Types.TIMESTAMP_WITH_TIMEZONE:
         return Mapping.of(TIMESTAMP_TZ, ValueKind.TIMESTAMP_TZ);
+      case Types.ARRAY:
+        return lower.endsWith("[]") ? array(lower.substring(0, lower.length() - 2), isEnum) : null;
       case Types.BINARY:
       case Types.VARBINARY:
       case Types.LONGVARBINARY:
@@ -186,29 +192,33 @@ final class JdbcTypes {
         break;
     }
     if (jdbcType == Types.ARRAY && lower.startsWith("_")) {
-      String element = lower.substring(1);
-      Mapping mapping =
-          switch (element) {
-            case "int2", "int4" -> Mapping.of(INT, ValueKind.INT);
-            case "int8" -> Mapping.of(LONG, ValueKind.LONG);
-            case "float4" -> Mapping.of(FLOAT, ValueKind.FLOAT);
-            case "float8" -> Mapping.of(DOUBLE, ValueKind.DOUBLE);
-            case "bool" -> Mapping.of(ArrowType.Bool.INSTANCE, ValueKind.BOOLEAN);
-            case "numeric" -> Mapping.of(ArrowType.Utf8.INSTANCE, ValueKind.DECIMAL_TEXT);
-            case "text", "varchar", "bpchar", "uuid", "json", "jsonb" -> TEXT;
-            case "date" -> Mapping.of(DATE, ValueKind.DATE);
-            case "timestamp" -> Mapping.of(TIMESTAMP, ValueKind.TIMESTAMP);
-            case "timestamptz" -> Mapping.of(TIMESTAMP_TZ, ValueKind.TIMESTAMP_TZ);
-            default -> isEnum.test(element) ? TEXT : null;
-          };
-      return mapping == null
-          ? null
-          : new Mapping(ArrowType.List.INSTANCE, ValueKind.ARRAY, mapping);
+      return array(lower.substring(1), isEnum);
     }
     if (jdbcType == Types.OTHER || jdbcType == Types.VARCHAR) {
       return isEnum.test(lower) ? TEXT : null;
     }
     return null;
+  }
+
+  /** An array (PostgreSQL's {@code _int4}, DuckDB's {@code INTEGER[]}) of scalar elements. */
+  private static Mapping array(String element, Predicate<String> isEnum) {
+    Mapping mapping =
+        switch (element) {
+          case "int2", "int4", "smallint", "integer", "int", "tinyint" ->
+              Mapping.of(INT, ValueKind.INT);
+          case "int8", "bigint" -> Mapping.of(LONG, ValueKind.LONG);
+          case "float4", "real", "float" -> Mapping.of(FLOAT, ValueKind.FLOAT);
+          case "float8", "double", "double precision" -> Mapping.of(DOUBLE, ValueKind.DOUBLE);
+          case "bool", "boolean" -> Mapping.of(ArrowType.Bool.INSTANCE, ValueKind.BOOLEAN);
+          case "numeric", "decimal" -> Mapping.of(ArrowType.Utf8.INSTANCE, ValueKind.DECIMAL_TEXT);
+          case "text", "varchar", "bpchar", "uuid", "json", "jsonb" -> TEXT;
+          case "date" -> Mapping.of(DATE, ValueKind.DATE);
+          case "timestamp" -> Mapping.of(TIMESTAMP, ValueKind.TIMESTAMP);
+          case "timestamptz", "timestamp with time zone" ->
+              Mapping.of(TIMESTAMP_TZ, ValueKind.TIMESTAMP_TZ);
+          default -> isEnum.test(element) ? TEXT : null;
+        };
+    return mapping == null ? null : new Mapping(ArrowType.List.INSTANCE, ValueKind.ARRAY, mapping);
   }
 
   /**

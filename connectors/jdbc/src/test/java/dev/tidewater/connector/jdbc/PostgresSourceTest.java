@@ -40,8 +40,7 @@ class PostgresSourceTest {
     java.nio.file.Path data = java.nio.file.Files.createTempDirectory("pg-source");
     postgres =
         Services.start(
-            "embedded PostgreSQL",
-            () -> EmbeddedPostgres.builder().setDataDirectory(data).start());
+            "embedded PostgreSQL", () -> EmbeddedPostgres.builder().setDataDirectory(data).start());
     // User etl must give its password; everyone else is trusted (the zonky default).
     java.nio.file.Path hba = data.resolve("pg_hba.conf");
     java.nio.file.Files.writeString(
