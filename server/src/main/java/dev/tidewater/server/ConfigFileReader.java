@@ -34,7 +34,16 @@ final class ConfigFileReader {
   private static final YAMLFactory YAML =
       YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   private static final Set<String> TOP_LEVEL_KEYS =
-      Set.of("data-dir", "memory-limit", "default-catalog", "server", "users", "catalogs");
+      Set.of(
+          "data-dir",
+          "memory-limit",
+          "default-catalog",
+          "server",
+          "users",
+          "catalogs",
+          "metadata",
+          "plugins-dir");
+  private static final Set<String> METADATA_KEYS = Set.of("url", "user", "password");
   private static final Set<String> SERVER_KEYS = Set.of("host", "port", "tls");
   private static final Set<String> TLS_KEYS = Set.of("cert", "key");
   private static final Set<String> USER_KEYS = Set.of("name", "password-hash");
@@ -85,6 +94,7 @@ final class ConfigFileReader {
     String dataDir = value(root, top, "data-dir");
     String memory = value(root, top, "memory-limit");
     String defaultCatalog = value(root, top, "default-catalog");
+    String pluginsDir = value(root, top, "plugins-dir");
     String host = value(server, serverAt, "host");
     String port = value(server, serverAt, "port");
     String cert = value(tls, tlsAt, "cert");
@@ -100,7 +110,9 @@ final class ConfigFileReader {
             : size(memory, top.appendProperty("memory-limit")),
         defaultCatalog == null ? defaults.defaultCatalog() : defaultCatalog,
         catalogs(root, top),
-        users(root, top));
+        users(root, top),
+        metadata(root, top),
+        pluginsDir == null ? null : Path.of(pluginsDir));
   }
 
   private Map<String, Map<String, String>> catalogs(JsonNode root, JsonPointer top) {
@@ -123,6 +135,38 @@ final class ConfigFileReader {
       }
     }
     return result;
+  }
+
+  /**
+   * {@code metadata: jdbc:postgresql://...}, or a mapping with {@code url}, {@code user} and {@code
+   * password}; absent means the data directory's SQLite file.
+   */
+  private TidewaterConfig.MetadataLocation metadata(JsonNode root, JsonPointer top) {
+    JsonNode metadata = root.path("metadata");
+    JsonPointer metadataAt = top.appendProperty("metadata");
+    if (metadata.isMissingNode() || metadata.isNull()) {
+      return null;
+    }
+    if (metadata.isValueNode()) {
+      return location(value(root, top, "metadata"), null, null, metadataAt);
+    }
+    checkKeys(metadata, metadataAt, METADATA_KEYS);
+    return location(
+        value(metadata, metadataAt, "url"),
+        value(metadata, metadataAt, "user"),
+        value(metadata, metadataAt, "password"),
+        metadataAt.appendProperty("url"));
+  }
+
+  private TidewaterConfig.MetadataLocation location(
+      String url, String user, String password, JsonPointer at) {
+    if (url == null || !(url.startsWith("jdbc:postgresql:") || url.startsWith("jdbc:sqlite:"))) {
+      throw error(
+          at,
+          "the metadata store is a JDBC URL, jdbc:postgresql://host:port/database (or"
+              + " jdbc:sqlite:file)");
+    }
+    return new TidewaterConfig.MetadataLocation(url, user, password);
   }
 
   private List<TidewaterConfig.UserEntry> users(JsonNode root, JsonPointer top) {

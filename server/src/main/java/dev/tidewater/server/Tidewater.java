@@ -1,12 +1,16 @@
 package dev.tidewater.server;
 
 import dev.tidewater.connector.files.FilesConnectorFactory;
+import dev.tidewater.connector.http.HttpConnectorFactory;
 import dev.tidewater.iceberg.CatalogRegistry;
 import dev.tidewater.planner.Engine;
 import dev.tidewater.planner.EngineConfig;
 import dev.tidewater.planner.metadata.MetadataStore;
 import dev.tidewater.planner.metadata.StatementRedactor;
 import dev.tidewater.spi.ConnectorFactory;
+import dev.tidewater.spi.plugin.Plugins;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +25,26 @@ import org.apache.arrow.memory.RootAllocator;
 public final class Tidewater implements AutoCloseable {
   private final BufferAllocator allocator;
   private final Engine engine;
+  private final Plugins plugins;
 
-  private Tidewater(BufferAllocator allocator, Engine engine) {
+  private Tidewater(BufferAllocator allocator, Engine engine, Plugins plugins) {
     this.allocator = allocator;
     this.engine = engine;
+    this.plugins = plugins;
+  }
+
+  /**
+   * The plugin directory of this installation: {@code plugins/} beside the directory of {@code
+   * tidewater.jar} (in a build, {@code server/target/plugins}).
+   */
+  public static Path defaultPluginsDir() {
+    try {
+      Path code =
+          Path.of(Tidewater.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return code.getParent().resolve("plugins");
+    } catch (URISyntaxException | RuntimeException e) {
+      return Path.of("plugins");
+    }
   }
 
   public static Tidewater start(TidewaterConfig config, Function<String, String> environment) {
@@ -32,11 +52,21 @@ public final class Tidewater implements AutoCloseable {
     catalogs.put("iceberg", CatalogRegistry.embeddedDefault(config.dataDir().toAbsolutePath()));
     catalogs.putAll(config.catalogs());
     BufferAllocator allocator = new RootAllocator(config.memoryLimitBytes());
+    // A broken plugin is logged with its file and left out; the server starts without it.
+    Plugins plugins =
+        Plugins.load(
+            config.pluginsDir() == null ? defaultPluginsDir() : config.pluginsDir(),
+            Tidewater.class.getClassLoader(),
+            CatalogRegistry.pluginSharedPackages());
     CatalogRegistry registry = null;
     MetadataStore metadata = null;
     try {
-      metadata = MetadataStore.openSqlite(config.dataDir());
-      registry = CatalogRegistry.create(catalogs);
+      metadata =
+          config.metadata() == null
+              ? MetadataStore.openSqlite(config.dataDir())
+              : MetadataStore.open(
+                  config.metadata().url(), config.metadata().user(), config.metadata().password());
+      registry = CatalogRegistry.create(catalogs, plugins);
       EngineConfig defaults = EngineConfig.defaults();
       EngineConfig engineConfig =
           new EngineConfig(
@@ -46,7 +76,7 @@ public final class Tidewater implements AutoCloseable {
               defaults.batchRows(),
               environment);
       Engine engine = new Engine(engineConfig, metadata, registry, connectorFactories(), allocator);
-      return new Tidewater(allocator, engine);
+      return new Tidewater(allocator, engine, plugins);
     } catch (RuntimeException e) {
       if (registry != null) {
         registry.close();
@@ -55,13 +85,14 @@ public final class Tidewater implements AutoCloseable {
         metadata.close();
       }
       allocator.close();
+      plugins.close();
       throw e;
     }
   }
 
   /** The source types this process knows: what {@code CREATE SOURCE ... TYPE} accepts. */
   public static List<ConnectorFactory> connectorFactories() {
-    return List.of(new FilesConnectorFactory());
+    return List.of(new FilesConnectorFactory(), new HttpConnectorFactory());
   }
 
   /**
@@ -80,12 +111,18 @@ public final class Tidewater implements AutoCloseable {
     return allocator;
   }
 
+  /** The plugins this process loaded, and those it could not. */
+  public Plugins plugins() {
+    return plugins;
+  }
+
   @Override
   public void close() {
     try {
       engine.close();
     } finally {
       allocator.close();
+      plugins.close();
     }
   }
 }

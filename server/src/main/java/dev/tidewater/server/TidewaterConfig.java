@@ -20,7 +20,9 @@ public record TidewaterConfig(
     long memoryLimitBytes,
     String defaultCatalog,
     Map<String, Map<String, String>> catalogs,
-    List<UserEntry> users) {
+    List<UserEntry> users,
+    MetadataLocation metadata,
+    Path pluginsDir) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 31337;
   public static final Path DEFAULT_DATA_DIR = Path.of("tidewater-data");
@@ -31,6 +33,16 @@ public record TidewaterConfig(
     requireNonNull(defaultCatalog, "defaultCatalog is null");
     catalogs = Map.copyOf(catalogs);
     users = List.copyOf(users);
+  }
+
+  /**
+   * Where the metadata store is when it is not the data directory's SQLite file: a JDBC URL ({@code
+   * jdbc:postgresql://...}) with an optional user and password.
+   */
+  public record MetadataLocation(String url, String user, String password) {
+    public MetadataLocation {
+      requireNonNull(url, "url is null");
+    }
   }
 
   /** A configured user: a name and a password hash ({@link PasswordHashes}). */
@@ -52,7 +64,9 @@ public record TidewaterConfig(
         defaultMemoryLimit(),
         "iceberg",
         Map.of(),
-        List.of());
+        List.of(),
+        null,
+        null);
   }
 
   private static long defaultMemoryLimit() {
@@ -62,12 +76,32 @@ public record TidewaterConfig(
 
   public TidewaterConfig withDataDir(Path dataDir) {
     return new TidewaterConfig(
-        dataDir, host, port, tlsCert, tlsKey, memoryLimitBytes, defaultCatalog, catalogs, users);
+        dataDir,
+        host,
+        port,
+        tlsCert,
+        tlsKey,
+        memoryLimitBytes,
+        defaultCatalog,
+        catalogs,
+        users,
+        metadata,
+        pluginsDir);
   }
 
   public TidewaterConfig withListen(String host, int port) {
     return new TidewaterConfig(
-        dataDir, host, port, tlsCert, tlsKey, memoryLimitBytes, defaultCatalog, catalogs, users);
+        dataDir,
+        host,
+        port,
+        tlsCert,
+        tlsKey,
+        memoryLimitBytes,
+        defaultCatalog,
+        catalogs,
+        users,
+        metadata,
+        pluginsDir);
   }
 
   /**

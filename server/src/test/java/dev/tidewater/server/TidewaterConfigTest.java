@@ -87,6 +87,37 @@ class TidewaterConfigTest {
   }
 
   @Test
+  void theMetadataStoreIsAUrlOrAMappingWithUserAndPassword() throws Exception {
+    Map<String, String> environment = Map.of("PGPASSWORD", "pg-s3cret");
+    TidewaterConfig short_ =
+        TidewaterConfig.load(
+            write("metadata: jdbc:postgresql://db:5432/tidewater\n"), environment::get);
+    TidewaterConfig mapping =
+        TidewaterConfig.load(
+            write(
+                "metadata:\n"
+                    + "  url: jdbc:postgresql://db:5432/tidewater\n"
+                    + "  user: tidewater\n"
+                    + "  password: ${env:PGPASSWORD}\n"),
+            environment::get);
+
+    assertThat(TidewaterConfig.defaults().metadata()).isNull();
+    assertThat(short_.metadata())
+        .isEqualTo(
+            new TidewaterConfig.MetadataLocation(
+                "jdbc:postgresql://db:5432/tidewater", null, null));
+    assertThat(mapping.metadata())
+        .isEqualTo(
+            new TidewaterConfig.MetadataLocation(
+                "jdbc:postgresql://db:5432/tidewater", "tidewater", "pg-s3cret"));
+    assertThatThrownBy(
+            () -> TidewaterConfig.load(write("metadata: postgres://db\n"), environment::get))
+        .isInstanceOf(TidewaterException.class)
+        .hasMessageContaining("line 1 (metadata)")
+        .hasMessageContaining("jdbc:postgresql://host:port/database");
+  }
+
+  @Test
   void unsetSettingsKeepTheirDefaultsAndAnEmptyFileIsTheEmbeddedDefault() throws Exception {
     TidewaterConfig defaults = TidewaterConfig.defaults();
 
@@ -143,7 +174,7 @@ class TidewaterConfigTest {
     assertLoadFails(
         "data-dir: ./data\nuser:\n  - name: etl\n",
         "line 2 (user): unknown key 'user' (known here: [catalogs, data-dir, default-catalog,"
-            + " memory-limit, server, users])");
+            + " memory-limit, metadata, plugins-dir, server, users])");
     assertLoadFails(
         "server:\n  host: 0.0.0.0\n  port: lots\n",
         "line 3 (server.port): a port is a number from 0 to 65535, not 'lots'");

@@ -145,6 +145,8 @@ class UsersTest {
         defaults.memoryLimitBytes(),
         defaults.defaultCatalog(),
         Map.of(),
-        List.of(users));
+        List.of(users),
+        null,
+        null);
   }
 }

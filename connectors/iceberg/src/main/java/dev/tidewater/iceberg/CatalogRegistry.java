@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.TidewaterException;
+import dev.tidewater.spi.plugin.PluginClassLoader;
+import dev.tidewater.spi.plugin.Plugins;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogProperties;
@@ -34,12 +37,14 @@ public final class CatalogRegistry implements AutoCloseable {
   public static final String DEFAULT_CATALOG = "iceberg";
 
   private final Map<String, Map<String, String>> properties;
+  private final Plugins plugins;
   private final Map<String, Catalog> catalogs = new HashMap<>();
   private final Configuration hadoopConf;
   private boolean closed;
 
-  private CatalogRegistry(Map<String, Map<String, String>> properties) {
+  private CatalogRegistry(Map<String, Map<String, String>> properties, Plugins plugins) {
     this.properties = properties;
+    this.plugins = plugins;
     this.hadoopConf = new Configuration();
     // Local warehouses: Hadoop's default local file system writes a .crc file next to every data
     // file and checksums every byte; object stores and Iceberg's own metadata make that redundant.
@@ -52,7 +57,17 @@ public final class CatalogRegistry implements AutoCloseable {
    * {@code warehouse}, {@code io-impl}, ...). Names are case-insensitive.
    */
   public static CatalogRegistry create(Map<String, Map<String, String>> catalogs) {
+    return create(catalogs, Plugins.none());
+  }
+
+  /**
+   * A registry of {@code catalogs} whose classes may come from {@code plugins}: {@code type: hive}
+   * from plugin {@code hive}, a {@code catalog-impl} the server does not have from the plugin that
+   * holds it, or the plugin a catalog's {@code plugin} property names.
+   */
+  public static CatalogRegistry create(Map<String, Map<String, String>> catalogs, Plugins plugins) {
     requireNonNull(catalogs, "catalogs is null");
+    requireNonNull(plugins, "plugins is null");
     Map<String, Map<String, String>> byName = new TreeMap<>();
     for (Map.Entry<String, Map<String, String>> entry : catalogs.entrySet()) {
       String name = entry.getKey().toLowerCase(Locale.ROOT);
@@ -63,7 +78,7 @@ public final class CatalogRegistry implements AutoCloseable {
           name);
       byName.put(name, Map.copyOf(requireNonNull(entry.getValue(), "catalog properties")));
     }
-    return new CatalogRegistry(byName);
+    return new CatalogRegistry(byName, plugins);
   }
 
   /**
@@ -160,17 +175,26 @@ public final class CatalogRegistry implements AutoCloseable {
     }
   }
 
+  /** The classes shared with catalog plugins (Iceberg's, Hadoop's client API, the SPI). */
+  public static List<String> pluginSharedPackages() {
+    return PluginCatalogs.SHARED_PACKAGES;
+  }
+
   private Catalog build(String name, Map<String, String> props) {
-    String type = props.get(CatalogUtil.ICEBERG_CATALOG_TYPE);
-    if (CatalogUtil.ICEBERG_CATALOG_TYPE_HIVE.equalsIgnoreCase(type)
-        && !props.containsKey(CatalogProperties.CATALOG_IMPL)) {
-      // Iceberg would say only that it cannot find the class.
-      throw TidewaterException.user(
-          "catalog '%s' is of type 'hive', but Tidewater does not ship the Hive Metastore catalog"
-              + " (its client needs Hive's own dependency tree); serve the metastore's tables"
-              + " through an Iceberg REST catalog and configure 'type: rest'",
-          name);
+    Optional<PluginClassLoader> plugin = PluginCatalogs.pluginFor(name, props, plugins);
+    Map<String, String> icebergProps = new HashMap<>(props);
+    icebergProps.remove(PluginCatalogs.PLUGIN);
+    if (plugin.isEmpty()) {
+      return buildIceberg(name, icebergProps);
     }
+    PluginClassLoader loader = plugin.get();
+    Catalog catalog =
+        PluginCatalogs.withContextLoader(loader, () -> buildIceberg(name, icebergProps));
+    LOG.info("catalog '{}' built by plugin '{}'", name, loader.pluginName());
+    return PluginCatalogs.wrap(catalog, loader);
+  }
+
+  private Catalog buildIceberg(String name, Map<String, String> props) {
     try {
       return CatalogUtil.buildIcebergCatalog(name, props, hadoopConf);
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
@@ -178,7 +202,7 @@ public final class CatalogRegistry implements AutoCloseable {
           ErrorKind.USER,
           String.format("catalog '%s' is misconfigured: %s", name, e.getMessage()),
           e);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
       throw TidewaterException.external(e, "cannot open catalog '%s': %s", name, e.getMessage());
     }
   }

@@ -158,7 +158,7 @@ class CatalogRegistryTest {
   }
 
   @Test
-  void hiveCatalogIsNotShippedAndSaysSo() {
+  void aHiveCatalogWithoutItsPluginSaysWhichPluginIsMissing() {
     try (CatalogRegistry registry =
         CatalogRegistry.create(
             Map.of("metastore", Map.of("type", "hive", "uri", "thrift://127.0.0.1:1")))) {
@@ -166,10 +166,8 @@ class CatalogRegistryTest {
           .isInstanceOfSatisfying(
               TidewaterException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.USER))
           .hasMessage(
-              "catalog 'metastore' is of type 'hive', but Tidewater does not ship the Hive"
-                  + " Metastore catalog (its client needs Hive's own dependency tree); serve the"
-                  + " metastore's tables through an Iceberg REST catalog and configure 'type:"
-                  + " rest'");
+              "catalog 'metastore' needs plugin 'hive', which is not installed: no directory"
+                  + " plugins/hive (plugins there: none)");
     }
   }
 }

@@ -17,7 +17,7 @@ import org.apache.calcite.util.ImmutableNullableList;
  * {@code CREATE [OR REPLACE] CONTRACT [IF NOT EXISTS] name (column, ..., [UNIQUE (column, ...)],
  * [CHECK (condition)]) [WITH (options)]}.
  */
-public final class SqlCreateContract extends SqlCreate {
+public final class SqlCreateContract extends SqlCreate implements TidewaterStatement {
   private static final SqlSpecialOperator OPERATOR =
       new SqlSpecialOperator("CREATE CONTRACT", SqlKind.OTHER_DDL);
 
@@ -96,5 +96,10 @@ public final class SqlCreateContract extends SqlCreate {
     }
     writer.endList(frame);
     Unparsing.options(writer, options);
+  }
+
+  @Override
+  public <R> R accept(StatementVisitor<R> visitor) {
+    return visitor.visit(this);
   }
 }

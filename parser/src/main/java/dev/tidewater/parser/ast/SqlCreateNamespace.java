@@ -13,7 +13,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.util.ImmutableNullableList;
 
 /** {@code CREATE NAMESPACE [IF NOT EXISTS] [catalog.]namespace}. */
-public final class SqlCreateNamespace extends SqlCreate {
+public final class SqlCreateNamespace extends SqlCreate implements TidewaterStatement {
   private static final SqlSpecialOperator OPERATOR =
       new SqlSpecialOperator("CREATE NAMESPACE", SqlKind.OTHER_DDL);
 
@@ -36,5 +36,10 @@ public final class SqlCreateNamespace extends SqlCreate {
       writer.keyword("IF NOT EXISTS");
     }
     name.unparse(writer, 0, 0);
+  }
+
+  @Override
+  public <R> R accept(StatementVisitor<R> visitor) {
+    return visitor.visit(this);
   }
 }

@@ -14,7 +14,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.util.ImmutableNullableList;
 
 /** {@code CREATE [OR REPLACE] SOURCE [IF NOT EXISTS] name TYPE type WITH (options)}. */
-public final class SqlCreateSource extends SqlCreate {
+public final class SqlCreateSource extends SqlCreate implements TidewaterStatement {
   private static final SqlSpecialOperator OPERATOR =
       new SqlSpecialOperator("CREATE SOURCE", SqlKind.OTHER_DDL);
 
@@ -62,5 +62,10 @@ public final class SqlCreateSource extends SqlCreate {
     type.unparse(writer, 0, 0);
     writer.keyword("WITH");
     Unparsing.parenthesized(writer, options);
+  }
+
+  @Override
+  public <R> R accept(StatementVisitor<R> visitor) {
+    return visitor.visit(this);
   }
 }

@@ -14,7 +14,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.util.ImmutableNullableList;
 
 /** {@code DESCRIBE SOURCE name | DESCRIBE CONTRACT name | DESCRIBE [TABLE] name}. */
-public final class SqlDescribe extends SqlCall {
+public final class SqlDescribe extends SqlCall implements TidewaterStatement {
   private static final SqlSpecialOperator OPERATOR =
       new SqlSpecialOperator("DESCRIBE", SqlKind.OTHER);
 
@@ -49,5 +49,10 @@ public final class SqlDescribe extends SqlCall {
     writer.keyword("DESCRIBE");
     writer.keyword(kind.name());
     name.unparse(writer, 0, 0);
+  }
+
+  @Override
+  public <R> R accept(StatementVisitor<R> visitor) {
+    return visitor.visit(this);
   }
 }

@@ -14,7 +14,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.util.ImmutableNullableList;
 
 /** {@code DROP BRANCH 'name' OF table}: discards a write-audit-publish branch. */
-public final class SqlDropBranch extends SqlDrop {
+public final class SqlDropBranch extends SqlDrop implements TidewaterStatement {
   private static final SqlSpecialOperator OPERATOR =
       new SqlSpecialOperator("DROP BRANCH", SqlKind.OTHER_DDL);
 
@@ -40,5 +40,10 @@ public final class SqlDropBranch extends SqlDrop {
     Unparsing.string(writer, branch);
     writer.keyword("OF");
     table.unparse(writer, 0, 0);
+  }
+
+  @Override
+  public <R> R accept(StatementVisitor<R> visitor) {
+    return visitor.visit(this);
   }
 }

@@ -13,7 +13,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.util.ImmutableNullableList;
 
 /** {@code DROP CONTRACT [IF EXISTS] name}. */
-public final class SqlDropContract extends SqlDrop {
+public final class SqlDropContract extends SqlDrop implements TidewaterStatement {
   private static final SqlSpecialOperator OPERATOR =
       new SqlSpecialOperator("DROP CONTRACT", SqlKind.OTHER_DDL);
 
@@ -36,5 +36,10 @@ public final class SqlDropContract extends SqlDrop {
       writer.keyword("IF EXISTS");
     }
     name.unparse(writer, 0, 0);
+  }
+
+  @Override
+  public <R> R accept(StatementVisitor<R> visitor) {
+    return visitor.visit(this);
   }
 }

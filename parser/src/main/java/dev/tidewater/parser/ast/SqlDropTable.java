@@ -13,7 +13,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.util.ImmutableNullableList;
 
 /** {@code DROP TABLE [IF EXISTS] name [PURGE]}. */
-public final class SqlDropTable extends SqlDrop {
+public final class SqlDropTable extends SqlDrop implements TidewaterStatement {
   private static final SqlSpecialOperator OPERATOR =
       new SqlSpecialOperator("DROP TABLE", SqlKind.OTHER_DDL);
 
@@ -44,5 +44,10 @@ public final class SqlDropTable extends SqlDrop {
     if (purge) {
       writer.keyword("PURGE");
     }
+  }
+
+  @Override
+  public <R> R accept(StatementVisitor<R> visitor) {
+    return visitor.visit(this);
   }
 }

@@ -13,7 +13,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.util.ImmutableNullableList;
 
 /** {@code EXPLAIN LOAD ...}: the load's plan, without reading data. */
-public final class SqlExplainLoad extends SqlCall {
+public final class SqlExplainLoad extends SqlCall implements TidewaterStatement {
   private static final SqlSpecialOperator OPERATOR =
       new SqlSpecialOperator("EXPLAIN LOAD", SqlKind.OTHER);
 
@@ -38,5 +38,10 @@ public final class SqlExplainLoad extends SqlCall {
   public void unparse(SqlWriter writer, int leftPrec, int rightPrec) {
     writer.keyword("EXPLAIN");
     load.unparse(writer, 0, 0);
+  }
+
+  @Override
+  public <R> R accept(StatementVisitor<R> visitor) {
+    return visitor.visit(this);
   }
 }

@@ -28,7 +28,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
  * <p>Fields of absent optional clauses are null, except {@link #options} (empty), {@link
  * #dedupDirection} (ASC) and {@link #errorLimitPercent} (false).
  */
-public final class SqlLoad extends SqlCall {
+public final class SqlLoad extends SqlCall implements TidewaterStatement {
   private static final SqlSpecialOperator OPERATOR = new SqlSpecialOperator("LOAD", SqlKind.OTHER);
 
   /** How rows reach the target table. */
@@ -284,5 +284,10 @@ public final class SqlLoad extends SqlCall {
     } else {
       term.unparse(writer, 0, 0);
     }
+  }
+
+  @Override
+  public <R> R accept(StatementVisitor<R> visitor) {
+    return visitor.visit(this);
   }
 }

@@ -15,7 +15,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.util.ImmutableNullableList;
 
 /** {@code PUBLISH BRANCH 'name' OF table}: fast-forwards main to a write-audit-publish branch. */
-public final class SqlPublishBranch extends SqlCall {
+public final class SqlPublishBranch extends SqlCall implements TidewaterStatement {
   private static final SqlSpecialOperator OPERATOR =
       new SqlSpecialOperator("PUBLISH BRANCH", SqlKind.OTHER);
 
@@ -46,5 +46,10 @@ public final class SqlPublishBranch extends SqlCall {
     Unparsing.string(writer, branch);
     writer.keyword("OF");
     table.unparse(writer, 0, 0);
+  }
+
+  @Override
+  public <R> R accept(StatementVisitor<R> visitor) {
+    return visitor.visit(this);
   }
 }

@@ -14,7 +14,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.util.ImmutableNullableList;
 
 /** {@code ROLLBACK LOAD 'load-id'}: undoes one load's commits, data and cursor together. */
-public final class SqlRollbackLoad extends SqlCall {
+public final class SqlRollbackLoad extends SqlCall implements TidewaterStatement {
   private static final SqlSpecialOperator OPERATOR =
       new SqlSpecialOperator("ROLLBACK LOAD", SqlKind.OTHER);
 
@@ -40,5 +40,10 @@ public final class SqlRollbackLoad extends SqlCall {
   public void unparse(SqlWriter writer, int leftPrec, int rightPrec) {
     writer.keyword("ROLLBACK LOAD");
     Unparsing.string(writer, loadId);
+  }
+
+  @Override
+  public <R> R accept(StatementVisitor<R> visitor) {
+    return visitor.visit(this);
   }
 }

@@ -17,7 +17,7 @@ import org.apache.calcite.util.ImmutableNullableList;
  * {@code SHOW SOURCES | CONTRACTS | CATALOGS | NAMESPACES [IN catalog] | TABLES [IN namespace] |
  * LOADS [FOR table]}.
  */
-public final class SqlShow extends SqlCall {
+public final class SqlShow extends SqlCall implements TidewaterStatement {
   private static final SqlSpecialOperator OPERATOR = new SqlSpecialOperator("SHOW", SqlKind.OTHER);
 
   /** What to list. */
@@ -62,5 +62,10 @@ public final class SqlShow extends SqlCall {
       writer.keyword(kind == ShowKind.LOADS ? "FOR" : "IN");
       scope.unparse(writer, 0, 0);
     }
+  }
+
+  @Override
+  public <R> R accept(StatementVisitor<R> visitor) {
+    return visitor.visit(this);
   }
 }

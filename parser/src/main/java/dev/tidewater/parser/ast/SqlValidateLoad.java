@@ -13,7 +13,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.util.ImmutableNullableList;
 
 /** {@code VALIDATE LOAD ...}: extracts and validates, commits nothing. */
-public final class SqlValidateLoad extends SqlCall {
+public final class SqlValidateLoad extends SqlCall implements TidewaterStatement {
   private static final SqlSpecialOperator OPERATOR =
       new SqlSpecialOperator("VALIDATE LOAD", SqlKind.OTHER);
 
@@ -38,5 +38,10 @@ public final class SqlValidateLoad extends SqlCall {
   public void unparse(SqlWriter writer, int leftPrec, int rightPrec) {
     writer.keyword("VALIDATE");
     load.unparse(writer, 0, 0);
+  }
+
+  @Override
+  public <R> R accept(StatementVisitor<R> visitor) {
+    return visitor.visit(this);
   }
 }

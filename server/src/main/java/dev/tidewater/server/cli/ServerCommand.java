@@ -94,6 +94,14 @@ final class ServerCommand implements Callable<Integer> {
         config.host(),
         endpoint.port(),
         config.tlsCert() != null);
+    if (!tidewater.plugins().names().isEmpty()) {
+      System.out.printf(
+          "Plugins from %s: %s%n",
+          tidewater.plugins().directory(), String.join(", ", tidewater.plugins().names()));
+    }
+    for (var problem : tidewater.plugins().problems()) {
+      System.err.println("warning: " + problem);
+    }
     endpoint.awaitTermination();
     return 0;
   }

@@ -1,5 +1,7 @@
 package dev.tidewater.connector.files;
 
+import dev.tidewater.connector.text.IsoTemporal;
+import dev.tidewater.connector.text.TypeInference;
 import dev.tidewater.spi.TidewaterException;
 import java.io.BufferedInputStream;
 import java.io.IOException;

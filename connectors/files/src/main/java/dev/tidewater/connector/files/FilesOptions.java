@@ -2,6 +2,7 @@ package dev.tidewater.connector.files;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tidewater.connector.text.FieldTypes;
 import dev.tidewater.spi.TidewaterException;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;

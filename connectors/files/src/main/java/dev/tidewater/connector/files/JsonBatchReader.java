@@ -1,6 +1,7 @@
 package dev.tidewater.connector.files;
 
-import dev.tidewater.connector.files.ColumnWriter.BadValueException;
+import dev.tidewater.connector.text.ColumnWriter;
+import dev.tidewater.connector.text.ColumnWriter.BadValueException;
 import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.RecordRejections;
 import dev.tidewater.spi.TidewaterException;

@@ -10,7 +10,7 @@
  * null_value} (empty), {@code encoding} (UTF-8), and for all formats {@code sample_rows} (10000
  * records used to infer types), {@code columns} (type overrides such as {@code 'zip VARCHAR, amount
  * DECIMAL(10,2)'}), and for JSON {@code records_path} (e.g. {@code $.data.items}). Type inference
- * is described in {@link dev.tidewater.connector.files.TypeInference}.
+ * is described in {@link dev.tidewater.connector.text.TypeInference}.
  *
  * <p>Records that cannot be read fail the read, or go to the request's {@code RecordRejections}
  * with their text as the file holds it (see {@link dev.tidewater.connector.files.InputHistory});

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
+import dev.tidewater.connector.text.FieldTypes;
 import dev.tidewater.spi.TidewaterException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package dev.tidewater.connector.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tidewater.connector.text.FieldTypes;
 import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.Connector;
 import dev.tidewater.spi.ExtractRequest;

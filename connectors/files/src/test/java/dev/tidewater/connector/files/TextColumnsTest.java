@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import dev.tidewater.connector.files.SourceReading.RejectionsMode;
+import dev.tidewater.connector.text.FieldTypes;
 import dev.tidewater.spi.ExtractRequest;
 import dev.tidewater.spi.SourceObject;
 import java.io.IOException;

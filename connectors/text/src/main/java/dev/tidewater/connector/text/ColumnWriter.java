@@ -1,4 +1,4 @@
-package dev.tidewater.connector.files;
+package dev.tidewater.connector.text;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -29,8 +29,8 @@ import org.apache.arrow.vector.complex.StructVector;
  * or the current token of a JSON parser. A value that does not fit the column's type throws {@link
  * BadValueException}; the reader adds where it was.
  */
-abstract class ColumnWriter {
-  static final JsonFactory JSON_FACTORY = new JsonFactory();
+public abstract class ColumnWriter {
+  public static final JsonFactory JSON_FACTORY = new JsonFactory();
 
   /** The column's name; dotted for nested fields. */
   final String name;
@@ -47,12 +47,12 @@ abstract class ColumnWriter {
   }
 
   /** Whether an empty value is a value (VARCHAR) rather than null. */
-  boolean keepsEmpty() {
+  public boolean keepsEmpty() {
     return false;
   }
 
   /** Writes a non-null text value. */
-  abstract void writeText(int row, char[] text, int offset, int length);
+  public abstract void writeText(int row, char[] text, int offset, int length);
 
   /** Writes the value at the parser's current token ({@code token}), consuming it. */
   void writeJson(JsonParser parser, JsonToken token, int row) throws IOException {
@@ -89,7 +89,7 @@ abstract class ColumnWriter {
   }
 
   /** Creates the writer of a vector of one of the types {@link TypeInference} produces. */
-  static ColumnWriter create(FieldVector vector, String name) {
+  public static ColumnWriter create(FieldVector vector, String name) {
     if (vector instanceof BigIntVector bigInt) {
       return new BigIntWriter(bigInt, name);
     } else if (vector instanceof IntVector integer) {
@@ -120,7 +120,7 @@ abstract class ColumnWriter {
   }
 
   /** A value that does not fit its column's type. */
-  static final class BadValueException extends RuntimeException {
+  public static final class BadValueException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     final transient ColumnWriter writer;
@@ -149,7 +149,7 @@ abstract class ColumnWriter {
     }
 
     @Override
-    void writeText(int row, char[] text, int offset, int length) {
+    public void writeText(int row, char[] text, int offset, int length) {
       if (!number.parseLong(text, offset, length)) {
         throw bad(text, offset, length);
       }
@@ -167,7 +167,7 @@ abstract class ColumnWriter {
     }
 
     @Override
-    void writeText(int row, char[] text, int offset, int length) {
+    public void writeText(int row, char[] text, int offset, int length) {
       if (!number.parseLong(text, offset, length) || (int) number.longValue != number.longValue) {
         throw bad(text, offset, length);
       }
@@ -185,7 +185,7 @@ abstract class ColumnWriter {
     }
 
     @Override
-    void writeText(int row, char[] text, int offset, int length) {
+    public void writeText(int row, char[] text, int offset, int length) {
       if (!number.parseDouble(text, offset, length)) {
         throw bad(text, offset, length);
       }
@@ -203,7 +203,7 @@ abstract class ColumnWriter {
     }
 
     @Override
-    void writeText(int row, char[] text, int offset, int length) {
+    public void writeText(int row, char[] text, int offset, int length) {
       if (!number.parseDouble(text, offset, length)) {
         throw bad(text, offset, length);
       }
@@ -225,7 +225,7 @@ abstract class ColumnWriter {
     }
 
     @Override
-    void writeText(int row, char[] text, int offset, int length) {
+    public void writeText(int row, char[] text, int offset, int length) {
       if (!number.parseDecimal(text, offset, length, precision, scale)) {
         throw bad(text, offset, length);
       }
@@ -246,7 +246,7 @@ abstract class ColumnWriter {
     }
 
     @Override
-    void writeText(int row, char[] text, int offset, int length) {
+    public void writeText(int row, char[] text, int offset, int length) {
       int value = NumberText.parseBoolean(text, offset, length);
       if (value < 0) {
         throw bad(text, offset, length);
@@ -265,7 +265,7 @@ abstract class ColumnWriter {
     }
 
     @Override
-    void writeText(int row, char[] text, int offset, int length) {
+    public void writeText(int row, char[] text, int offset, int length) {
       if (temporal.parse(text, offset, length) != IsoTemporal.DATE) {
         throw bad(text, offset, length);
       }
@@ -283,7 +283,7 @@ abstract class ColumnWriter {
     }
 
     @Override
-    void writeText(int row, char[] text, int offset, int length) {
+    public void writeText(int row, char[] text, int offset, int length) {
       int kind = temporal.parse(text, offset, length);
       if (kind != IsoTemporal.TIMESTAMP && kind != IsoTemporal.DATE) {
         throw bad(text, offset, length);
@@ -302,7 +302,7 @@ abstract class ColumnWriter {
     }
 
     @Override
-    void writeText(int row, char[] text, int offset, int length) {
+    public void writeText(int row, char[] text, int offset, int length) {
       if (temporal.parse(text, offset, length) != IsoTemporal.TIMESTAMP_TZ) {
         throw bad(text, offset, length);
       }
@@ -322,12 +322,12 @@ abstract class ColumnWriter {
     }
 
     @Override
-    boolean keepsEmpty() {
+    public boolean keepsEmpty() {
       return true;
     }
 
     @Override
-    void writeText(int row, char[] text, int offset, int length) {
+    public void writeText(int row, char[] text, int offset, int length) {
       if (buffer.length < length * 3) {
         buffer = new byte[Math.max(length * 3, buffer.length * 2)];
       }
@@ -447,7 +447,7 @@ abstract class ColumnWriter {
     }
 
     @Override
-    void writeText(int row, char[] text, int offset, int length) {
+    public void writeText(int row, char[] text, int offset, int length) {
       throw bad(text, offset, length);
     }
 
@@ -466,7 +466,7 @@ abstract class ColumnWriter {
   }
 
   /** Writes the fields of the object the parser is in until its end; skips unknown keys. */
-  static void writeFields(JsonParser parser, Map<String, ColumnWriter> writers, int row)
+  public static void writeFields(JsonParser parser, Map<String, ColumnWriter> writers, int row)
       throws IOException {
     JsonToken token;
     while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
@@ -494,7 +494,7 @@ abstract class ColumnWriter {
     }
 
     @Override
-    void writeText(int row, char[] text, int offset, int length) {
+    public void writeText(int row, char[] text, int offset, int length) {
       throw bad(text, offset, length);
     }
 

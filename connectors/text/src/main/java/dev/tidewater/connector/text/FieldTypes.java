@@ -1,4 +1,4 @@
-package dev.tidewater.connector.files;
+package dev.tidewater.connector.text;
 
 import dev.tidewater.spi.TidewaterException;
 import java.util.LinkedHashMap;
@@ -10,8 +10,8 @@ import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 
-/** SQL names of the Arrow types this connector produces, and the {@code columns} option. */
-final class FieldTypes {
+/** SQL names of the Arrow types the text connectors produce, and the {@code columns} option. */
+public final class FieldTypes {
   /** The name of a list's element field, as the Arrow format recommends. */
   static final String LIST_ELEMENT_NAME = "item";
 
@@ -22,7 +22,7 @@ final class FieldTypes {
   private FieldTypes() {}
 
   /** The SQL name of a field's type, for messages ({@code DECIMAL(18,2)}). */
-  static String sqlName(Field field) {
+  public static String sqlName(Field field) {
     ArrowType type = field.getType();
     switch (type.getTypeID()) {
       case Bool:
@@ -57,7 +57,7 @@ final class FieldTypes {
    * Parses the {@code columns} option, {@code 'zip VARCHAR, amount DECIMAL(10,2)'}: a comma list of
    * a name (double quotes for unusual names) and a SQL type; keys keep their spelling.
    */
-  static Map<String, ArrowType> parseColumns(String text) {
+  public static Map<String, ArrowType> parseColumns(String text) {
     Map<String, ArrowType> columns = new LinkedHashMap<>();
     int depth = 0;
     int start = 0;
@@ -124,7 +124,7 @@ final class FieldTypes {
   }
 
   /** Parses one SQL type name. */
-  static ArrowType parseType(String sqlType) {
+  public static ArrowType parseType(String sqlType) {
     String normalized = sqlType.trim().replaceAll("\\s+", " ").toUpperCase(Locale.ROOT);
     String base = normalized;
     String arguments = null;

@@ -1,4 +1,4 @@
-package dev.tidewater.connector.files;
+package dev.tidewater.connector.text;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,7 +48,7 @@ import org.apache.arrow.vector.types.pojo.FieldType;
  * element is null or every array empty). A field that is an object in one record and a scalar or an
  * array in another is {@code VARCHAR} holding the JSON text.
  */
-final class TypeInference {
+public final class TypeInference {
   static final int DECIMAL_PRECISION_MARGIN = 4;
   static final int MIN_DECIMAL_PRECISION = 18;
   static final int MAX_DECIMAL_PRECISION = 38;
@@ -74,7 +74,7 @@ final class TypeInference {
   private TypeInference element;
 
   /** Observes one non-null CSV value. */
-  void observeText(char[] text, int offset, int length, IsoTemporal temporal) {
+  public void observeText(char[] text, int offset, int length, IsoTemporal temporal) {
     if (length >= 10
         && text[offset + 4] == '-'
         && observeTemporal(text, offset, length, temporal)) {
@@ -266,7 +266,7 @@ final class TypeInference {
   }
 
   /** The inferred field; every field is nullable. */
-  Field toField(String name) {
+  public Field toField(String name) {
     if (sawObject || sawArray) {
       boolean scalars =
           sawBoolean

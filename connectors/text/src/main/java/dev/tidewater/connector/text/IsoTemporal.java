@@ -1,4 +1,4 @@
-package dev.tidewater.connector.files;
+package dev.tidewater.connector.text;
 
 /**
  * A hand-rolled parser for the ISO-8601 dates and date-times that type inference accepts, without
@@ -8,7 +8,7 @@ package dev.tidewater.connector.files;
  * is allowed). The grammar is closed: whatever inference accepts, reading accepts, so no slower
  * {@code java.time} fallback is needed.
  */
-final class IsoTemporal {
+public final class IsoTemporal {
   /** Not a date or date-time. */
   static final int INVALID = 0;
 

@@ -1,4 +1,4 @@
-package dev.tidewater.planner;
+package dev.tidewater.planner.statement;
 
 import dev.tidewater.planner.result.Rows;
 import java.util.List;

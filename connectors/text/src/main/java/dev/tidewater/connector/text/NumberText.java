@@ -1,4 +1,4 @@
-package dev.tidewater.connector.files;
+package dev.tidewater.connector.text;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

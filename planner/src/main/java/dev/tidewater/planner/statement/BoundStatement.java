@@ -1,0 +1,42 @@
+package dev.tidewater.planner.statement;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tidewater.planner.ExecutionResult;
+import dev.tidewater.planner.load.LoadListener;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * A parsed statement bound to the executor method that runs it: its result schema (computed only
+ * when asked) and its execution.
+ */
+public record BoundStatement(Supplier<Schema> schema, Execution execution) {
+  public BoundStatement {
+    requireNonNull(schema, "schema is null");
+    requireNonNull(execution, "execution is null");
+  }
+
+  /** Runs the statement. */
+  @FunctionalInterface
+  public interface Execution {
+    ExecutionResult execute(BufferAllocator allocator, LoadListener listener);
+  }
+
+  /** A statement that returns no rows, only an update count. */
+  static BoundStatement update(Supplier<ExecutionResult> execution) {
+    return new BoundStatement(
+        ExecutionResult::emptySchema, (allocator, listener) -> execution.get());
+  }
+
+  /** A statement that returns rows of a fixed schema. */
+  static BoundStatement rows(Schema schema, Function<BufferAllocator, ExecutionResult> execution) {
+    return new BoundStatement(() -> schema, (allocator, listener) -> execution.apply(allocator));
+  }
+
+  public ExecutionResult execute(BufferAllocator allocator, LoadListener listener) {
+    return execution.execute(allocator, listener);
+  }
+}
