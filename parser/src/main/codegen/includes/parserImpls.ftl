@@ -253,17 +253,19 @@ SqlDrop TidewaterDropBranch(Span s, boolean replace) :
     }
 }
 
-/** Parses {@code PUBLISH BRANCH 'name' OF table}. */
+/** Parses {@code PUBLISH BRANCH 'name' OF table [WITH (mode = 'cherry-pick')]}. */
 SqlNode TidewaterPublishBranch() :
 {
     final Span s;
     final SqlLiteral branch;
     final SqlIdentifier table;
+    SqlNodeList options = SqlNodeList.EMPTY;
 }
 {
     <PUBLISH> { s = span(); } <BRANCH> branch = QuotedString()
-    <OF> table = CompoundIdentifier() {
-        return new SqlPublishBranch(s.end(this), branch, table);
+    <OF> table = CompoundIdentifier()
+    [ <WITH> options = OptionList() ] {
+        return new SqlPublishBranch(s.end(this), branch, table, options);
     }
 }
 
@@ -446,7 +448,10 @@ SqlIdentifier PartitionTransformName() :
     name = SimpleIdentifier() { return name; }
 }
 
-/** Parses {@code SHOW SOURCES | CONTRACTS | CATALOGS | NAMESPACES [IN x] | TABLES [IN x] | LOADS [FOR x]}. */
+/**
+ * Parses {@code SHOW SOURCES | CONTRACTS | CATALOGS | NAMESPACES [IN x] | TABLES [IN x] | LOADS [FOR x]
+ * | BRANCHES OF x}.
+ */
 SqlNode TidewaterShow() :
 {
     final Span s;
@@ -470,6 +475,9 @@ SqlNode TidewaterShow() :
     |
         <LOADS> { kind = SqlShow.ShowKind.LOADS; }
         [ <FOR> scope = CompoundIdentifier() ]
+    |
+        <BRANCHES> { kind = SqlShow.ShowKind.BRANCHES; }
+        <OF> scope = CompoundIdentifier()
     )
     {
         return new SqlShow(s.end(this), kind, scope);

@@ -91,7 +91,7 @@ public final class MergeBenchmark {
   }
 
   /** Half of the rows update random existing keys, half insert new keys. */
-  private static void writeChanges(Path base, Path delta, long rows, int changes) throws Exception {
+  static void writeChanges(Path base, Path delta, long rows, int changes) throws Exception {
     if (Files.exists(delta)) {
       return;
     }

@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import org.apache.arrow.flight.FlightProducer;
 
 /**
  * The sessions of logged-in clients, by bearer token. Only a hash of each token is kept: the hash
@@ -50,6 +51,15 @@ final class SessionRegistry implements AutoCloseable {
   /** The session with this id, or null. */
   ClientSession byId(String id) {
     return id == null ? null : sessions.get(id);
+  }
+
+  /** The session of a call; a call whose session has expired is {@code UNAUTHENTICATED}. */
+  ClientSession of(FlightProducer.CallContext context) {
+    ClientSession session = byId(context.peerIdentity());
+    if (session == null) {
+      throw FlightErrors.unauthenticated("the session has expired: log in again");
+    }
+    return session;
   }
 
   /** Closes a session; its token stops working. */

@@ -2,13 +2,6 @@ package dev.tidewater.flight;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.protobuf.Any;
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Message;
-import java.util.List;
-import java.util.UUID;
-import java.util.function.Supplier;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
 import org.apache.arrow.flight.CancelStatus;
@@ -16,16 +9,15 @@ import org.apache.arrow.flight.CloseSessionRequest;
 import org.apache.arrow.flight.CloseSessionResult;
 import org.apache.arrow.flight.Criteria;
 import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
-import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.flight.sql.FlightSqlProducer;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionClosePreparedStatementRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementRequest;
-import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementResult;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetCatalogs;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetCrossReference;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetDbSchemas;
@@ -40,39 +32,25 @@ import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementUpdate;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementUpdate;
-import org.apache.arrow.flight.sql.impl.FlightSql.DoPutUpdateResult;
 import org.apache.arrow.flight.sql.impl.FlightSql.TicketStatementQuery;
-import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * Tidewater's Flight SQL producer: routes each Flight SQL command to one typed method. Statements
- * are described when a client asks for flight info and run when it fetches the ticket; commands
- * Tidewater does not support (transactions, Substrait, bulk ingest) answer {@code UNIMPLEMENTED}.
+ * Tidewater's Flight SQL producer: routes each Flight SQL command to one typed method of the group
+ * that serves it — {@link StatementRpcs} for statements, {@link MetadataRpcs} for metadata — and
+ * handles sessions and cancellation itself. Commands Tidewater does not support (transactions,
+ * Substrait) answer {@code UNIMPLEMENTED}.
  */
 public final class TidewaterFlightSqlProducer implements FlightSqlProducer {
-  private static final Schema NO_COLUMNS = new Schema(List.of());
-
   private final SessionRegistry sessions;
-  private final BufferAllocator allocator;
-  private final ExpiringCache<ByteString, PreparedStatement> prepared;
-  private final ExpiringCache<String, StatementExecution> pending;
-  private final ResultStreamer streamer;
-  private final ServerInfo serverInfo = new ServerInfo();
+  private final StatementRpcs statements;
+  private final MetadataRpcs metadata;
 
   TidewaterFlightSqlProducer(
       SessionRegistry sessions, BufferAllocator allocator, EndpointConfig config) {
     this.sessions = requireNonNull(sessions, "sessions is null");
-    this.allocator = requireNonNull(allocator, "allocator is null");
-    this.prepared =
-        new ExpiringCache<>(
-            "prepared statement", config.maxStatements(), config.statementTtl(), statement -> {});
-    this.pending =
-        new ExpiringCache<>(
-            "statement", config.maxStatements(), config.statementTtl(), StatementExecution::cancel);
-    this.streamer = new ResultStreamer(config.statementTtl());
+    this.statements = new StatementRpcs(sessions, allocator, config);
+    this.metadata = new MetadataRpcs(sessions, allocator);
   }
 
   // ---- prepared statements
@@ -82,25 +60,7 @@ public final class TidewaterFlightSqlProducer implements FlightSqlProducer {
       ActionCreatePreparedStatementRequest request,
       CallContext context,
       StreamListener<Result> listener) {
-    try {
-      ClientSession session = session(context);
-      if (request.hasTransactionId()) {
-        throw transactionsUnsupported();
-      }
-      Schema schema = ColumnMetadata.forResultSet(session.gateway().describe(request.getQuery()));
-      ByteString handle = ByteString.copyFromUtf8(UUID.randomUUID().toString());
-      prepared.put(handle, new PreparedStatement(session, request.getQuery(), schema));
-      ActionCreatePreparedStatementResult result =
-          ActionCreatePreparedStatementResult.newBuilder()
-              .setPreparedStatementHandle(handle)
-              .setDatasetSchema(ByteString.copyFrom(CatalogMetadata.serialize(schema)))
-              .setParameterSchema(ByteString.copyFrom(CatalogMetadata.serialize(NO_COLUMNS)))
-              .build();
-      listener.onNext(new Result(Any.pack(result).toByteArray()));
-      listener.onCompleted();
-    } catch (RuntimeException e) {
-      listener.onError(FlightErrors.toFlight(e));
-    }
+    statements.createPrepared(request, context, listener);
   }
 
   @Override
@@ -108,13 +68,7 @@ public final class TidewaterFlightSqlProducer implements FlightSqlProducer {
       ActionClosePreparedStatementRequest request,
       CallContext context,
       StreamListener<Result> listener) {
-    try {
-      ClientSession session = session(context);
-      prepared.invalidate(preparedOf(session, request.getPreparedStatementHandle()).handle());
-      listener.onCompleted();
-    } catch (RuntimeException e) {
-      listener.onError(FlightErrors.toFlight(e));
-    }
+    statements.closePrepared(request, context, listener);
   }
 
   // ---- queries: describe at GetFlightInfo, run at DoGet
@@ -122,78 +76,37 @@ public final class TidewaterFlightSqlProducer implements FlightSqlProducer {
   @Override
   public FlightInfo getFlightInfoStatement(
       CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
-    return guard(
-        () -> {
-          ClientSession session = session(context);
-          if (command.hasTransactionId()) {
-            throw transactionsUnsupported();
-          }
-          Schema schema =
-              ColumnMetadata.forResultSet(session.gateway().describe(command.getQuery()));
-          return statementInfo(session, command.getQuery(), schema, descriptor);
-        });
+    return statements.statementInfo(command, context, descriptor);
   }
 
   @Override
   public FlightInfo getFlightInfoPreparedStatement(
       CommandPreparedStatementQuery command, CallContext context, FlightDescriptor descriptor) {
-    return guard(
-        () -> {
-          ClientSession session = session(context);
-          PreparedStatement statement =
-              preparedOf(session, command.getPreparedStatementHandle()).statement();
-          return statementInfo(session, statement.sql(), statement.schema(), descriptor);
-        });
+    return statements.preparedInfo(command, context, descriptor);
   }
 
   @Override
   public SchemaResult getSchemaStatement(
       CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
-    return guard(
-        () ->
-            new SchemaResult(
-                ColumnMetadata.forResultSet(
-                    session(context).gateway().describe(command.getQuery()))));
+    return statements.statementSchema(command, context);
   }
 
   @Override
   public SchemaResult getSchemaPreparedStatement(
       CommandPreparedStatementQuery command, CallContext context, FlightDescriptor descriptor) {
-    return guard(
-        () ->
-            new SchemaResult(
-                preparedOf(session(context), command.getPreparedStatementHandle())
-                    .statement()
-                    .schema()));
+    return statements.preparedSchema(command, context);
   }
 
   @Override
   public void getStreamStatement(
       TicketStatementQuery ticket, CallContext context, ServerStreamListener listener) {
-    StatementExecution execution;
-    try {
-      execution = takePending(session(context), ticket.getStatementHandle().toStringUtf8());
-    } catch (RuntimeException e) {
-      listener.error(FlightErrors.toFlight(e));
-      return;
-    }
-    streamer.stream(execution, listener);
+    statements.streamStatement(ticket, context, listener);
   }
 
   @Override
   public void getStreamPreparedStatement(
       CommandPreparedStatementQuery command, CallContext context, ServerStreamListener listener) {
-    StatementExecution execution;
-    try {
-      ClientSession session = session(context);
-      PreparedStatement statement =
-          preparedOf(session, command.getPreparedStatementHandle()).statement();
-      execution = newExecution(session, statement.sql(), statement.schema());
-    } catch (RuntimeException e) {
-      listener.error(FlightErrors.toFlight(e));
-      return;
-    }
-    streamer.stream(execution, listener);
+    statements.streamPrepared(command, context, listener);
   }
 
   // ---- updates: DoPut answers the update count
@@ -204,17 +117,7 @@ public final class TidewaterFlightSqlProducer implements FlightSqlProducer {
       CallContext context,
       FlightStream flightStream,
       StreamListener<PutResult> ackStream) {
-    return () ->
-        answerUpdate(
-            ackStream,
-            () -> {
-              ClientSession session = session(context);
-              if (command.hasTransactionId()) {
-                throw transactionsUnsupported();
-              }
-              // Clients send no batch here and read the answer before they half-close.
-              return runUpdate(session, command.getQuery());
-            });
+    return statements.update(command, context, ackStream);
   }
 
   @Override
@@ -223,16 +126,7 @@ public final class TidewaterFlightSqlProducer implements FlightSqlProducer {
       CallContext context,
       FlightStream flightStream,
       StreamListener<PutResult> ackStream) {
-    return () ->
-        answerUpdate(
-            ackStream,
-            () -> {
-              ClientSession session = session(context);
-              PreparedStatement statement =
-                  preparedOf(session, command.getPreparedStatementHandle()).statement();
-              rejectParameters(flightStream);
-              return runUpdate(session, statement.sql());
-            });
+    return statements.preparedUpdate(command, context, flightStream, ackStream);
   }
 
   @Override
@@ -241,15 +135,7 @@ public final class TidewaterFlightSqlProducer implements FlightSqlProducer {
       CallContext context,
       FlightStream flightStream,
       StreamListener<PutResult> ackStream) {
-    return () -> {
-      try {
-        preparedOf(session(context), command.getPreparedStatementHandle());
-        rejectParameters(flightStream);
-        ackStream.onCompleted();
-      } catch (RuntimeException e) {
-        ackStream.onError(FlightErrors.toFlight(e));
-      }
-    };
+    return statements.preparedParameters(command, context, flightStream, ackStream);
   }
 
   // ---- metadata
@@ -257,123 +143,119 @@ public final class TidewaterFlightSqlProducer implements FlightSqlProducer {
   @Override
   public FlightInfo getFlightInfoSqlInfo(
       CommandGetSqlInfo command, CallContext context, FlightDescriptor descriptor) {
-    return metadataInfo(command, descriptor, Schemas.GET_SQL_INFO_SCHEMA);
+    return metadata.info(command, descriptor, Schemas.GET_SQL_INFO_SCHEMA);
   }
 
   @Override
   public void getStreamSqlInfo(
       CommandGetSqlInfo command, CallContext context, ServerStreamListener listener) {
-    try {
-      serverInfo.send(command.getInfoList(), listener, allocator);
-    } catch (RuntimeException e) {
-      listener.error(FlightErrors.toFlight(e));
-    }
+    metadata.sqlInfo(command, listener);
   }
 
   @Override
   public FlightInfo getFlightInfoTypeInfo(
       CommandGetXdbcTypeInfo command, CallContext context, FlightDescriptor descriptor) {
-    return metadataInfo(command, descriptor, Schemas.GET_TYPE_INFO_SCHEMA);
+    return metadata.info(command, descriptor, Schemas.GET_TYPE_INFO_SCHEMA);
   }
 
   @Override
   public void getStreamTypeInfo(
       CommandGetXdbcTypeInfo command, CallContext context, ServerStreamListener listener) {
-    sendMetadata(listener, () -> TypeInfo.rows(command));
+    metadata.typeInfo(command, listener);
   }
 
   @Override
   public FlightInfo getFlightInfoCatalogs(
       CommandGetCatalogs command, CallContext context, FlightDescriptor descriptor) {
-    return metadataInfo(command, descriptor, Schemas.GET_CATALOGS_SCHEMA);
+    return metadata.info(command, descriptor, Schemas.GET_CATALOGS_SCHEMA);
   }
 
   @Override
   public void getStreamCatalogs(CallContext context, ServerStreamListener listener) {
-    sendMetadata(listener, () -> CatalogMetadata.catalogs(session(context).gateway()));
+    metadata.catalogs(context, listener);
   }
 
   @Override
   public FlightInfo getFlightInfoSchemas(
       CommandGetDbSchemas command, CallContext context, FlightDescriptor descriptor) {
-    return metadataInfo(command, descriptor, Schemas.GET_SCHEMAS_SCHEMA);
+    return metadata.info(command, descriptor, Schemas.GET_SCHEMAS_SCHEMA);
   }
 
   @Override
   public void getStreamSchemas(
       CommandGetDbSchemas command, CallContext context, ServerStreamListener listener) {
-    sendMetadata(listener, () -> CatalogMetadata.namespaces(session(context).gateway(), command));
+    metadata.schemas(command, context, listener);
   }
 
   @Override
   public FlightInfo getFlightInfoTables(
       CommandGetTables command, CallContext context, FlightDescriptor descriptor) {
-    return metadataInfo(command, descriptor, CatalogMetadata.tablesSchema(command));
+    return metadata.tablesInfo(command, descriptor);
   }
 
   @Override
   public void getStreamTables(
       CommandGetTables command, CallContext context, ServerStreamListener listener) {
-    sendMetadata(listener, () -> CatalogMetadata.tables(session(context).gateway(), command));
+    metadata.tables(command, context, listener);
   }
 
   @Override
   public FlightInfo getFlightInfoTableTypes(
       CommandGetTableTypes command, CallContext context, FlightDescriptor descriptor) {
-    return metadataInfo(command, descriptor, Schemas.GET_TABLE_TYPES_SCHEMA);
+    return metadata.info(command, descriptor, Schemas.GET_TABLE_TYPES_SCHEMA);
   }
 
   @Override
   public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
-    sendMetadata(listener, CatalogMetadata::tableTypes);
+    metadata.tableTypes(listener);
   }
 
   @Override
   public FlightInfo getFlightInfoPrimaryKeys(
       CommandGetPrimaryKeys command, CallContext context, FlightDescriptor descriptor) {
-    return metadataInfo(command, descriptor, Schemas.GET_PRIMARY_KEYS_SCHEMA);
+    return metadata.info(command, descriptor, Schemas.GET_PRIMARY_KEYS_SCHEMA);
   }
 
   @Override
   public void getStreamPrimaryKeys(
       CommandGetPrimaryKeys command, CallContext context, ServerStreamListener listener) {
-    sendMetadata(listener, () -> CatalogMetadata.noRows(Schemas.GET_PRIMARY_KEYS_SCHEMA));
+    metadata.primaryKeys(command, context, listener);
   }
 
   @Override
   public FlightInfo getFlightInfoExportedKeys(
       CommandGetExportedKeys command, CallContext context, FlightDescriptor descriptor) {
-    return metadataInfo(command, descriptor, Schemas.GET_EXPORTED_KEYS_SCHEMA);
+    return metadata.info(command, descriptor, Schemas.GET_EXPORTED_KEYS_SCHEMA);
   }
 
   @Override
   public void getStreamExportedKeys(
       CommandGetExportedKeys command, CallContext context, ServerStreamListener listener) {
-    sendMetadata(listener, () -> CatalogMetadata.noRows(Schemas.GET_EXPORTED_KEYS_SCHEMA));
+    metadata.exportedKeys(command, listener);
   }
 
   @Override
   public FlightInfo getFlightInfoImportedKeys(
       CommandGetImportedKeys command, CallContext context, FlightDescriptor descriptor) {
-    return metadataInfo(command, descriptor, Schemas.GET_IMPORTED_KEYS_SCHEMA);
+    return metadata.info(command, descriptor, Schemas.GET_IMPORTED_KEYS_SCHEMA);
   }
 
   @Override
   public void getStreamImportedKeys(
       CommandGetImportedKeys command, CallContext context, ServerStreamListener listener) {
-    sendMetadata(listener, () -> CatalogMetadata.noRows(Schemas.GET_IMPORTED_KEYS_SCHEMA));
+    metadata.importedKeys(command, listener);
   }
 
   @Override
   public FlightInfo getFlightInfoCrossReference(
       CommandGetCrossReference command, CallContext context, FlightDescriptor descriptor) {
-    return metadataInfo(command, descriptor, Schemas.GET_CROSS_REFERENCE_SCHEMA);
+    return metadata.info(command, descriptor, Schemas.GET_CROSS_REFERENCE_SCHEMA);
   }
 
   @Override
   public void getStreamCrossReference(
       CommandGetCrossReference command, CallContext context, ServerStreamListener listener) {
-    sendMetadata(listener, () -> CatalogMetadata.noRows(Schemas.GET_CROSS_REFERENCE_SCHEMA));
+    metadata.crossReference(command, listener);
   }
 
   // ---- sessions and cancellation
@@ -382,10 +264,10 @@ public final class TidewaterFlightSqlProducer implements FlightSqlProducer {
   public void cancelFlightInfo(
       CancelFlightInfoRequest request, CallContext context, StreamListener<CancelStatus> listener) {
     try {
-      ClientSession session = session(context);
+      ClientSession session = sessions.of(context);
       boolean cancelled = false;
-      for (org.apache.arrow.flight.FlightEndpoint endpoint : request.getInfo().getEndpoints()) {
-        cancelled |= cancel(session, endpoint.getTicket());
+      for (FlightEndpoint endpoint : request.getInfo().getEndpoints()) {
+        cancelled |= statements.cancel(session, endpoint.getTicket());
       }
       listener.onNext(cancelled ? CancelStatus.CANCELLED : CancelStatus.NOT_CANCELLABLE);
       listener.onCompleted();
@@ -400,9 +282,8 @@ public final class TidewaterFlightSqlProducer implements FlightSqlProducer {
       CallContext context,
       StreamListener<CloseSessionResult> listener) {
     try {
-      ClientSession session = session(context);
-      prepared.invalidateIf(statement -> statement.session() == session);
-      pending.invalidateIf(execution -> execution.session() == session);
+      ClientSession session = sessions.of(context);
+      statements.forget(session);
       sessions.close(session.id());
       listener.onNext(new CloseSessionResult(CloseSessionResult.Status.CLOSED));
       listener.onCompleted();
@@ -423,151 +304,6 @@ public final class TidewaterFlightSqlProducer implements FlightSqlProducer {
   /** Cancels pending statements; running ones belong to their sessions. */
   @Override
   public void close() {
-    streamer.close();
-    pending.close();
-    prepared.close();
-  }
-
-  // ---- helpers
-
-  private ClientSession session(CallContext context) {
-    ClientSession session = sessions.byId(context.peerIdentity());
-    if (session == null) {
-      throw FlightErrors.unauthenticated("the session has expired: log in again");
-    }
-    return session;
-  }
-
-  private Owned preparedOf(ClientSession session, ByteString handle) {
-    PreparedStatement statement = prepared.get(handle);
-    if (statement == null || statement.session() != session) {
-      throw FlightErrors.notFound(
-          "prepared statement %s is unknown, closed or expired", handle.toStringUtf8());
-    }
-    return new Owned(handle, statement);
-  }
-
-  private record Owned(ByteString handle, PreparedStatement statement) {}
-
-  private FlightInfo statementInfo(
-      ClientSession session, String sql, Schema schema, FlightDescriptor descriptor) {
-    StatementExecution execution = newExecution(session, sql, schema);
-    pending.put(execution.id(), execution);
-    TicketStatementQuery ticket =
-        TicketStatementQuery.newBuilder()
-            .setStatementHandle(ByteString.copyFromUtf8(execution.id()))
-            .build();
-    return flightInfo(schema, descriptor, ticket);
-  }
-
-  private StatementExecution newExecution(ClientSession session, String sql, Schema schema) {
-    return new StatementExecution(UUID.randomUUID().toString(), session, sql, schema, allocator);
-  }
-
-  /** Takes a pending statement out of the cache: a ticket is good for one fetch. */
-  private StatementExecution takePending(ClientSession session, String id) {
-    StatementExecution execution = pending.get(id);
-    if (execution == null || execution.session() != session || pending.remove(id) != execution) {
-      throw FlightErrors.notFound("statement %s is unknown, already fetched or expired", id);
-    }
-    return execution;
-  }
-
-  private boolean cancel(ClientSession session, Ticket ticket) {
-    String id;
-    try {
-      Any any = Any.parseFrom(ticket.getBytes());
-      if (!any.is(TicketStatementQuery.class)) {
-        return false;
-      }
-      id = any.unpack(TicketStatementQuery.class).getStatementHandle().toStringUtf8();
-    } catch (InvalidProtocolBufferException e) {
-      throw FlightErrors.invalid("malformed ticket: %s", e.getMessage());
-    }
-    StatementExecution execution = pending.get(id);
-    if (execution != null && execution.session() == session) {
-      pending.invalidate(id);
-      return true;
-    }
-    StatementExecution running = session.running(id);
-    if (running != null) {
-      running.cancel();
-      return true;
-    }
-    return false;
-  }
-
-  private long runUpdate(ClientSession session, String sql) {
-    StatementExecution execution = newExecution(session, sql, NO_COLUMNS);
-    try {
-      StatementResult result = execution.run();
-      execution.finished();
-      return result.hasRows() ? -1 : result.updateCount();
-    } catch (RuntimeException e) {
-      execution.failed();
-      throw e;
-    } finally {
-      execution.closeResources();
-    }
-  }
-
-  private void answerUpdate(StreamListener<PutResult> ackStream, Supplier<Long> update) {
-    try {
-      byte[] answer =
-          DoPutUpdateResult.newBuilder().setRecordCount(update.get()).build().toByteArray();
-      try (ArrowBuf buffer = allocator.buffer(answer.length)) {
-        buffer.writeBytes(answer);
-        ackStream.onNext(PutResult.metadata(buffer));
-      }
-      ackStream.onCompleted();
-    } catch (RuntimeException e) {
-      ackStream.onError(FlightErrors.toFlight(e));
-    }
-  }
-
-  /** Tidewater statements have no parameters; an uploaded batch with rows is a client error. */
-  private static void rejectParameters(FlightStream stream) {
-    while (stream.next()) {
-      VectorSchemaRoot root = stream.getRoot();
-      if (root.getRowCount() > 0 && !root.getFieldVectors().isEmpty()) {
-        throw FlightErrors.invalid("Tidewater statements take no parameters");
-      }
-    }
-  }
-
-  private FlightInfo metadataInfo(Message command, FlightDescriptor descriptor, Schema schema) {
-    return flightInfo(schema, descriptor, command);
-  }
-
-  private static FlightInfo flightInfo(Schema schema, FlightDescriptor descriptor, Message ticket) {
-    Ticket flightTicket = new Ticket(Any.pack(ticket).toByteArray());
-    return new FlightInfo(
-        schema,
-        descriptor,
-        List.of(new org.apache.arrow.flight.FlightEndpoint(flightTicket)),
-        -1,
-        -1);
-  }
-
-  private void sendMetadata(ServerStreamListener listener, Supplier<MetadataTable> rows) {
-    try {
-      rows.get().send(listener, allocator);
-    } catch (RuntimeException e) {
-      listener.error(FlightErrors.toFlight(e));
-    }
-  }
-
-  private static <T> T guard(Supplier<T> call) {
-    try {
-      return call.get();
-    } catch (RuntimeException e) {
-      throw FlightErrors.toFlight(e);
-    }
-  }
-
-  private static RuntimeException transactionsUnsupported() {
-    return CallStatus.UNIMPLEMENTED
-        .withDescription("Tidewater has no transactions: each statement commits on its own")
-        .toRuntimeException();
+    statements.close();
   }
 }

@@ -201,6 +201,22 @@ class StatementTest {
     assertThat(name(publish.table)).isEqualTo("iceberg.sales.orders");
     assertThat(text(drop.branch)).isEqualTo("audit");
     assertThat(name(drop.table)).isEqualTo("sales.orders");
+    assertThat(publish.options).isEmpty();
+    SqlPublishBranch cherryPick =
+        parse(
+            "PUBLISH BRANCH 'audit' OF sales.orders WITH (mode = 'cherry-pick')",
+            SqlPublishBranch.class);
+    assertThat(cherryPick.options).hasSize(1);
+    assertThat(cherryPick.toString()).contains("WITH (").contains("cherry-pick");
+  }
+
+  @Test
+  void showBranches() {
+    SqlShow branches = parse("SHOW BRANCHES OF lake.sales.orders", SqlShow.class);
+
+    assertThat(branches.kind).isEqualTo(ShowKind.BRANCHES);
+    assertThat(name(branches.scope)).isEqualTo("lake.sales.orders");
+    assertThat(branches.toString()).contains("SHOW BRANCHES OF");
   }
 
   @Test

@@ -431,16 +431,20 @@ class FlightSqlEndToEndTest {
                       "LOAD (SELECT * FROM later.t) INTO iceberg.later.copy"
                           + " WITH DISPOSITION APPEND"))
           .hasMessageContaining("LOAD from a query is not supported yet (at line 1, column 7)");
+      // Write-audit-publish faults name their position too.
       assertThatThrownBy(
               () ->
                   statement.executeQuery(
-                      "LOAD small INTO iceberg.later.t WITH DISPOSITION APPEND\nAT BRANCH 'audit'"))
-          .hasMessageContaining("AT BRANCH")
-          .hasMessageContaining("not supported yet (at line 2, column 11)");
+                      "LOAD small INTO iceberg.later.missing WITH DISPOSITION APPEND\n"
+                          + "AT BRANCH 'audit'"))
+          .hasMessageContaining("AT BRANCH 'audit': table iceberg.later.missing does not exist")
+          .hasMessageContaining("(at line 2, column 11)");
       assertThatThrownBy(() -> statement.execute("PUBLISH BRANCH 'audit' OF iceberg.later.t"))
-          .hasMessageContaining("PUBLISH BRANCH is not supported yet (at line 1, column 1)");
+          .hasMessageContaining("table iceberg.later.t has no branch 'audit' (branches: main)")
+          .hasMessageContaining("(at line 1, column 16)");
       assertThatThrownBy(() -> statement.execute("  DROP BRANCH 'audit' OF later.t"))
-          .hasMessageContaining("DROP BRANCH is not supported yet (at line 1, column 3)");
+          .hasMessageContaining("has no branch 'audit'")
+          .hasMessageContaining("(at line 1, column 15)");
       assertThatThrownBy(
               () ->
                   statement.executeQuery(

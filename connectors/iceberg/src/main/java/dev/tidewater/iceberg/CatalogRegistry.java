@@ -185,18 +185,23 @@ public final class CatalogRegistry implements AutoCloseable {
     Map<String, String> icebergProps = new HashMap<>(props);
     icebergProps.remove(PluginCatalogs.PLUGIN);
     if (plugin.isEmpty()) {
-      return buildIceberg(name, icebergProps);
+      return buildIceberg(name, icebergProps, hadoopConf);
     }
     PluginClassLoader loader = plugin.get();
+    // Hadoop's Configuration looks up the classes its values name (Hive's hooks) through its own
+    // loader, which copies of it keep.
+    Configuration pluginConf = new Configuration(hadoopConf);
+    pluginConf.setClassLoader(loader);
     Catalog catalog =
-        PluginCatalogs.withContextLoader(loader, () -> buildIceberg(name, icebergProps));
+        PluginCatalogs.withContextLoader(
+            loader, () -> buildIceberg(name, icebergProps, pluginConf));
     LOG.info("catalog '{}' built by plugin '{}'", name, loader.pluginName());
-    return PluginCatalogs.wrap(catalog, loader);
+    return PluginCatalogs.wrap(name, catalog, loader);
   }
 
-  private Catalog buildIceberg(String name, Map<String, String> props) {
+  private static Catalog buildIceberg(String name, Map<String, String> props, Configuration conf) {
     try {
-      return CatalogUtil.buildIcebergCatalog(name, props, hadoopConf);
+      return CatalogUtil.buildIcebergCatalog(name, props, conf);
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
       throw new TidewaterException(
           ErrorKind.USER,

@@ -30,13 +30,24 @@ import org.apache.iceberg.util.SnapshotUtil;
 
 /** Reads Iceberg tables as Arrow batches, for queries. */
 public final class IcebergScans {
+  /** Files read at once by one scan: the machine's cores, at most four. */
+  public static final int PARALLELISM =
+      Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+  /**
+   * A system property that sends every query through Iceberg's generic reader and Calcite's
+   * row-by-row operators, as before vectorized reads: for benchmarks and comparison tests.
+   */
+  public static final String ROW_BY_ROW_PROPERTY = "tidewater.query.row-by-row";
+
   private IcebergScans() {}
 
   /**
    * Opens a reader over the rows of {@code table} at snapshot {@code snapshotIdOrNull} (null: the
-   * current one), with delete files applied. Batches hold {@code columns} in the order given
-   * (empty: every column) with schema {@link ArrowSchemas#toArrow} of that projection, and at most
-   * {@code batchRows} rows.
+   * current one), with delete files applied: column by column and several files at once ({@link
+   * IcebergBatchScan}) where it can, else through Iceberg's generic reader. Batches hold {@code
+   * columns} in the order given (empty: every column) with schema {@link ArrowSchemas#toArrow} of
+   * that projection, and at most {@code batchRows} rows.
    *
    * <p>{@code filter} is pushed down to prune files and row groups; it may reference columns
    * outside the projection. The pushdown may keep rows that do not match, so the caller must
@@ -55,18 +66,13 @@ public final class IcebergScans {
     TidewaterException.check(batchRows > 0, "batchRows must be positive: %d", batchRows);
     Expression where = filter == null ? Expressions.alwaysTrue() : filter;
 
-    Snapshot snapshot;
-    Schema schema;
-    if (snapshotIdOrNull == null) {
-      snapshot = table.currentSnapshot();
-      schema = table.schema();
-    } else {
-      snapshot = table.snapshot(snapshotIdOrNull);
-      TidewaterException.check(
-          snapshot != null, "table %s has no snapshot %d", table.name(), snapshotIdOrNull);
-      schema = SnapshotUtil.schemaFor(table, snapshotIdOrNull);
+    Snapshot snapshot =
+        snapshotIdOrNull == null ? table.currentSnapshot() : table.snapshot(snapshotIdOrNull);
+    Schema schema = schemaAt(table, snapshotIdOrNull);
+    IcebergBatchScan batchScan = IcebergBatchScan.plan(table, snapshotIdOrNull, columns, where);
+    if (batchScan.vectorized() && !Boolean.getBoolean(ROW_BY_ROW_PROPERTY)) {
+      return batchScan.open(allocator, batchRows, PARALLELISM, new ScanCounters());
     }
-
     Schema projection = project(table, schema, columns);
     Schema readSchema = withFilterColumns(table, schema, projection, where);
 
@@ -86,7 +92,21 @@ public final class IcebergScans {
     return new RecordBatchReader(table.name(), snapshot, projection, records, allocator, batchRows);
   }
 
-  private static Schema project(Table table, Schema schema, List<String> columns) {
+  /** The schema of the table at the snapshot (null: the current schema). */
+  static Schema schemaAt(Table table, Long snapshotIdOrNull) {
+    if (snapshotIdOrNull == null) {
+      return table.schema();
+    }
+    TidewaterException.check(
+        table.snapshot(snapshotIdOrNull) != null,
+        "table %s has no snapshot %d",
+        table.name(),
+        snapshotIdOrNull);
+    return SnapshotUtil.schemaFor(table, snapshotIdOrNull);
+  }
+
+  /** The top-level {@code columns} of {@code schema}, in that order (empty: all of them). */
+  static Schema project(Table table, Schema schema, List<String> columns) {
     if (columns.isEmpty()) {
       return schema;
     }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,14 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
-import java.util.stream.IntStream;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -32,7 +23,6 @@ import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.IsolationLevel;
 import org.apache.iceberg.MetadataColumns;
-import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
@@ -42,16 +32,8 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.TableUtil;
-import org.apache.iceberg.data.DeleteFilter;
-import org.apache.iceberg.data.GenericFileWriterFactory;
-import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.InternalReader;
-import org.apache.iceberg.data.parquet.InternalWriter;
-import org.apache.iceberg.deletes.BaseDVFileWriter;
-import org.apache.iceberg.deletes.PositionDelete;
 import org.apache.iceberg.deletes.PositionDeleteIndex;
-import org.apache.iceberg.deletes.PositionDeleteWriter;
-import org.apache.iceberg.encryption.EncryptedOutputFile;
 import org.apache.iceberg.encryption.EncryptingFileIO;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Evaluator;
@@ -59,16 +41,10 @@ import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.InclusiveMetricsEvaluator;
 import org.apache.iceberg.expressions.Projections;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.io.DataWriter;
-import org.apache.iceberg.io.DeleteWriteResult;
 import org.apache.iceberg.io.FileIO;
-import org.apache.iceberg.io.InputFile;
-import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.mapping.NameMapping;
-import org.apache.iceberg.mapping.NameMappingParser;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.Types;
-import org.apache.iceberg.util.ContentFileUtil;
 import org.apache.iceberg.util.PartitionUtil;
 import org.apache.iceberg.util.PropertyUtil;
 import org.slf4j.Logger;
@@ -127,6 +103,7 @@ public final class MergeSink implements BatchSink {
   private final Path spillDirectory;
   private final IsolationLevel isolationLevel;
   private final ParquetBatchSink rows;
+  private final MergeRemovals removals;
   private final MergeKeyBounds bounds;
   private final MergeKeys.Buffer buffer = new MergeKeys.Buffer();
   private final List<String> written = Collections.synchronizedList(new ArrayList<>());
@@ -258,6 +235,7 @@ public final class MergeSink implements BatchSink {
             : parseThreads(threadCount);
     this.bounds = new MergeKeyBounds(keys.fields());
     this.rows = new ParquetBatchSink(table, writeOptions, 0, System.nanoTime());
+    this.removals = new MergeRemovals(table, schema, io, writeProperties, written, threads);
   }
 
   private static int parseThreads(String text) {
@@ -324,7 +302,7 @@ public final class MergeSink implements BatchSink {
         long scanned = System.nanoTime();
         findTargetRows();
         long found = System.nanoTime();
-        writeRemovals(targets.values());
+        removals.write(targets.values(), mode, formatVersion, specs);
         LOG.debug(
             "MERGE into {}: closed new data files in {} ms, found {} target rows in {} of {} files"
                 + " in {} ms ({} passes), removed them ({}) in {} ms",
@@ -514,7 +492,7 @@ public final class MergeSink implements BatchSink {
       }
     }
     List<MergeTarget> stale = targets.values().stream().filter(MergeTarget::stale).toList();
-    writeRemovals(stale);
+    removals.write(stale, mode, formatVersion, specs);
     validatedFrom = snapshot.snapshotId();
     replans++;
     LOG.info(
@@ -703,7 +681,8 @@ public final class MergeSink implements BatchSink {
       }
       MergeKeySet set = keySet;
       set.seal();
-      inParallel(files, file -> scan(file, set, null, filter, nameMapping));
+      MergeParallel.run(
+          table.name(), threads, files, file -> scan(file, set, null, filter, nameMapping));
       countMatches(0, set, null);
       return;
     }
@@ -739,7 +718,8 @@ public final class MergeSink implements BatchSink {
             });
       }
       set.seal();
-      inParallel(files, file -> scan(file, set, group, filter, nameMapping));
+      MergeParallel.run(
+          table.name(), threads, files, file -> scan(file, set, group, filter, nameMapping));
       matchedInGroup[index] = new BitSet();
       countMatches(index, set, matchedInGroup[index]);
     }
@@ -762,63 +742,6 @@ public final class MergeSink implements BatchSink {
         });
     updatedInGroup[group] = counts[0];
     deletedInGroup[group] = counts[1];
-  }
-
-  /**
-   * Runs {@code work} for each of {@code items} on up to {@link #threads} threads: the target's
-   * data files are read, and rewritten, independently of each other.
-   */
-  private <T> void inParallel(List<T> items, Consumer<T> work) {
-    int count = Math.min(items.size(), threads);
-    if (count <= 1) {
-      items.forEach(work);
-      return;
-    }
-    AtomicInteger next = new AtomicInteger();
-    AtomicBoolean failed = new AtomicBoolean();
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            count,
-            runnable -> {
-              Thread thread = new Thread(runnable, "merge-" + table.name());
-              thread.setDaemon(true);
-              return thread;
-            });
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  for (int item = next.getAndIncrement();
-                      item < items.size() && !failed.get();
-                      item = next.getAndIncrement()) {
-                    try {
-                      work.accept(items.get(item));
-                    } catch (RuntimeException | Error e) {
-                      failed.set(true);
-                      throw e;
-                    }
-                  }
-                }));
-      }
-      for (Future<?> future : futures) {
-        future.get();
-      }
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw TidewaterException.internal(e.getCause(), "MERGE into %s failed", table.name());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw TidewaterException.external(e, "MERGE into %s was interrupted", table.name());
-    } finally {
-      pool.shutdownNow();
-    }
   }
 
   private List<FileScanTask> candidateFiles(Expression filter) {
@@ -884,8 +807,7 @@ public final class MergeSink implements BatchSink {
   }
 
   private NameMapping nameMapping() {
-    String mapping = table.properties().get(TableProperties.DEFAULT_NAME_MAPPING);
-    return mapping == null ? null : NameMappingParser.fromJson(mapping);
+    return MergeRemovals.nameMapping(table);
   }
 
   /**
@@ -962,24 +884,6 @@ public final class MergeSink implements BatchSink {
     set.addFlags(entry, MergeKeySet.MATCHED);
   }
 
-  /**
-   * Writes what removes the target rows of {@code stale} — position delete files (format v2),
-   * deletion vectors (v3 and later), or rewritten data files (copy-on-write) — and records it in
-   * each target.
-   */
-  private void writeRemovals(Collection<MergeTarget> stale) {
-    if (stale.isEmpty()) {
-      return;
-    }
-    if (mode == MergeMode.COPY_ON_WRITE) {
-      rewrite(stale);
-    } else if (formatVersion >= 3) {
-      writeDeletionVectors(stale);
-    } else {
-      writePositionDeletes(stale);
-    }
-  }
-
   /** The result to commit: the new rows plus every target's removal. */
   private WriteResult assembleResult() {
     List<DataFile> dataFiles = new ArrayList<>(insertedFiles);
@@ -1010,202 +914,5 @@ public final class MergeSink implements BatchSink {
     }
     return new WriteResult(
         dataFiles, deleteFiles, rowCount, byteCount, removedDataFiles, removedDeleteFiles);
-  }
-
-  /** Format v2: one file-scoped position delete file per target data file. */
-  private void writePositionDeletes(Collection<MergeTarget> stale) {
-    OutputFileFactory outputs =
-        OutputFileFactory.builderFor(table, 1, System.nanoTime())
-            .format(FileFormat.PARQUET)
-            .suffix("deletes")
-            .build();
-    GenericFileWriterFactory writers =
-        new GenericFileWriterFactory.Builder(table).writerProperties(writeProperties).build();
-    for (MergeTarget target : stale) {
-      PositionDeleteIndex positions = target.effective();
-      long removedRows = positions.cardinality();
-      if (positions.isEmpty()) {
-        // concurrent commits deleted every matched row already
-        target.removeWith(MergeTarget.Removal.NONE, 0);
-        continue;
-      }
-      DataFile data = target.file();
-      PartitionSpec spec = specs.get(data.specId());
-      List<DeleteFile> replaced = target.fileScopedPositionDeletes();
-      if (!replaced.isEmpty()) {
-        // one delete file per data file: fold the earlier ones in, and drop them in the commit
-        positions.merge(target.previous());
-      }
-      EncryptedOutputFile output = outputs.newOutputFile(spec, data.partition());
-      written.add(output.encryptingOutputFile().location());
-      PositionDeleteWriter<Record> writer =
-          writers.newPositionDeleteWriter(output, spec, data.partition());
-      PositionDelete<Record> delete = PositionDelete.create();
-      String path = data.location();
-      try (writer) {
-        positions.forEach(pos -> writer.write(delete.set(path, pos)));
-      } catch (IOException e) {
-        throw TidewaterException.external(
-            e, "cannot write delete file %s: %s", output.encryptingOutputFile().location(), e);
-      }
-      target.removeWith(
-          new MergeTarget.Removal(List.of(writer.toDeleteFile()), replaced, null, false),
-          removedRows);
-    }
-  }
-
-  /**
-   * Format v3: one deletion vector per target data file, merged with the file's earlier one (which
-   * the commit removes); those of one call share a Puffin file.
-   */
-  private void writeDeletionVectors(Collection<MergeTarget> stale) {
-    Map<String, MergeTarget> byPath = new HashMap<>();
-    Map<String, PositionDeleteIndex> positions = new HashMap<>();
-    for (MergeTarget target : stale) {
-      PositionDeleteIndex effective = target.effective();
-      if (effective.isEmpty()) {
-        target.removeWith(MergeTarget.Removal.NONE, 0);
-      } else {
-        byPath.put(target.location(), target);
-        positions.put(target.location(), effective);
-      }
-    }
-    if (byPath.isEmpty()) {
-      return;
-    }
-    OutputFileFactory outputs =
-        OutputFileFactory.builderFor(table, 1, System.nanoTime()).format(FileFormat.PUFFIN).build();
-    BaseDVFileWriter writer = new BaseDVFileWriter(outputs, path -> byPath.get(path).previous());
-    try (writer) {
-      for (MergeTarget target : byPath.values()) {
-        DataFile data = target.file();
-        writer.delete(
-            data.location(),
-            positions.get(data.location()),
-            specs.get(data.specId()),
-            data.partition());
-      }
-    } catch (IOException e) {
-      throw TidewaterException.external(
-          e, "cannot write deletion vectors for %s: %s", table.name(), e);
-    }
-    DeleteWriteResult result = writer.result();
-    result.deleteFiles().forEach(file -> written.add(file.location()));
-    for (DeleteFile vector : result.deleteFiles()) {
-      String path = ContentFileUtil.referencedDataFileLocation(vector);
-      MergeTarget target = byPath.get(path);
-      target.removeWith(
-          new MergeTarget.Removal(List.of(vector), target.ownPositionDeletes(), null, false),
-          positions.get(path).cardinality());
-    }
-  }
-
-  /**
-   * Copy-on-write: each data file with removed rows is written again without them (and without the
-   * rows its delete files removed), in its own partition spec and partition. Rows travel as
-   * Iceberg's internal objects, read and written by Iceberg's own Parquet readers and writers.
-   */
-  private void rewrite(Collection<MergeTarget> stale) {
-    OutputFileFactory outputs =
-        OutputFileFactory.builderFor(table, 2, System.nanoTime())
-            .format(FileFormat.PARQUET)
-            .build();
-    List<MergeTarget> files = new ArrayList<>();
-    List<PositionDeleteIndex> removed = new ArrayList<>();
-    for (MergeTarget target : stale) {
-      PositionDeleteIndex effective = target.effective();
-      if (effective.isEmpty()) {
-        target.removeWith(MergeTarget.Removal.NONE, 0);
-      } else {
-        files.add(target);
-        removed.add(effective);
-      }
-    }
-    DataFile[] rewritten = new DataFile[files.size()];
-    NameMapping mapping = nameMapping();
-    inParallel(
-        IntStream.range(0, files.size()).boxed().toList(),
-        index -> rewritten[index] = rewrite(files.get(index), outputs, mapping));
-    for (int i = 0; i < rewritten.length; i++) {
-      files
-          .get(i)
-          .removeWith(
-              new MergeTarget.Removal(List.of(), List.of(), rewritten[i], true),
-              removed.get(i).cardinality());
-    }
-  }
-
-  /** Writes the live rows of one data file into a new one; null when no row is left. */
-  private DataFile rewrite(MergeTarget file, OutputFileFactory outputs, NameMapping mapping) {
-    DataFile data = file.file();
-    PartitionSpec spec = specs.get(data.specId());
-    List<Types.NestedField> columns = new ArrayList<>(schema.columns());
-    columns.add(MetadataColumns.ROW_POSITION);
-    RowDeletes deletes = new RowDeletes(file.task(), new Schema(columns));
-    Schema required = deletes.requiredSchema();
-    int position = required.columns().indexOf(MetadataColumns.ROW_POSITION);
-    Map<Integer, ?> constants = PartitionUtil.constantsMap(file.task());
-    Parquet.ReadBuilder read =
-        Parquet.read(io.newInputFile(data))
-            .project(required)
-            .createReaderFunc(fileSchema -> InternalReader.create(required, fileSchema, constants))
-            .reuseContainers();
-    if (mapping != null) {
-      read = read.withNameMapping(mapping);
-    }
-    EncryptedOutputFile output = outputs.newOutputFile(spec, data.partition());
-    String location = output.encryptingOutputFile().location();
-    written.add(location);
-    PositionDeleteIndex replaced = file.matched;
-    DataWriter<StructLike> writer;
-    try {
-      writer =
-          Parquet.writeData(output)
-              .schema(schema)
-              .withSpec(spec)
-              .withPartition(data.partition())
-              .setAll(writeProperties)
-              .metricsConfig(MetricsConfig.forTable(table))
-              .createWriterFunc(message -> InternalWriter.create(schema.asStruct(), message))
-              .overwrite()
-              .build();
-    } catch (IOException e) {
-      throw TidewaterException.external(e, "cannot create data file %s: %s", location, e);
-    }
-    try (writer;
-        CloseableIterable<StructLike> live = deletes.filter(read.<StructLike>build())) {
-      for (StructLike row : live) {
-        if (!replaced.isDeleted(row.get(position, Long.class))) {
-          // the writer takes the table's columns and ignores the trailing position
-          writer.write(row);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      throw TidewaterException.external(
-          e, "cannot rewrite %s of %s into %s: %s", data.location(), table.name(), location, e);
-    }
-    DataFile result = writer.toDataFile();
-    if (result.recordCount() > 0) {
-      return result;
-    }
-    io.deleteFile(location);
-    return null;
-  }
-
-  /** The delete files of one data file applied to rows of Iceberg's internal object model. */
-  private final class RowDeletes extends DeleteFilter<StructLike> {
-    RowDeletes(FileScanTask task, Schema requested) {
-      super(task.file().location(), task.deletes(), schema, requested);
-    }
-
-    @Override
-    protected StructLike asStructLike(StructLike row) {
-      return row;
-    }
-
-    @Override
-    protected InputFile getInputFile(String location) {
-      return io.newInputFile(location);
-    }
   }
 }

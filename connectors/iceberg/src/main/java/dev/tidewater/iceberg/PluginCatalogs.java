@@ -28,11 +28,16 @@ final class PluginCatalogs {
 
   /**
    * What a catalog plugin sees of the server: Iceberg (its API, core and bundled Guava) and
-   * Hadoop's client API, so that its tables are the server's tables; its own copies of everything
-   * else.
+   * Hadoop's client API, so that its tables are the server's tables, and Jackson, which Iceberg's
+   * API exposes (JsonUtil); its own copies of everything else.
    */
   static final List<String> SHARED_PACKAGES =
-      List.of("org.apache.iceberg.", "org.apache.hadoop.", "org.slf4j.", "dev.tidewater.spi.");
+      List.of(
+          "org.apache.iceberg.",
+          "org.apache.hadoop.",
+          "com.fasterxml.jackson.",
+          "org.slf4j.",
+          "dev.tidewater.spi.");
 
   /** The catalog types whose implementation ships as a plugin, by the plugin's default name. */
   private static final Map<String, String> PLUGIN_TYPES =
@@ -109,7 +114,7 @@ final class PluginCatalogs {
    * Catalog}, {@code SupportsNamespaces}, {@code ViewCatalog}, {@code Closeable}, ...), each call
    * made with the plugin's loader as context loader.
    */
-  static Catalog wrap(Catalog catalog, PluginClassLoader loader) {
+  static Catalog wrap(String name, Catalog catalog, PluginClassLoader loader) {
     Set<Class<?>> interfaces = new LinkedHashSet<>();
     for (Class<?> type = catalog.getClass(); type != null; type = type.getSuperclass()) {
       collectInterfaces(type, interfaces);
@@ -126,7 +131,7 @@ final class PluginCatalogs {
           try {
             return method.invoke(catalog, args);
           } catch (InvocationTargetException e) {
-            throw e.getCause();
+            throw translate(name, loader, e.getCause());
           } finally {
             thread.setContextClassLoader(previous);
           }
@@ -134,6 +139,28 @@ final class PluginCatalogs {
     return (Catalog)
         Proxy.newProxyInstance(
             PluginCatalogs.class.getClassLoader(), interfaces.toArray(Class<?>[]::new), handler);
+  }
+
+  /**
+   * An exception of a type the plugin defines (Hive's {@code RuntimeMetaException}: the metastore
+   * is unreachable) means nothing to the server, which would report an internal error: it becomes
+   * an external error naming the catalog. Iceberg's own exceptions pass unchanged.
+   */
+  private static Throwable translate(String name, PluginClassLoader loader, Throwable error) {
+    if (error instanceof RuntimeException && error.getClass().getClassLoader() == loader) {
+      Throwable root = error;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      return TidewaterException.external(
+          error,
+          "catalog '%s' (plugin '%s'): %s%s",
+          name,
+          loader.pluginName(),
+          error.getMessage(),
+          root == error ? "" : " (" + root + ")");
+    }
+    return error;
   }
 
   private static void collectInterfaces(Class<?> type, Set<Class<?>> into) {

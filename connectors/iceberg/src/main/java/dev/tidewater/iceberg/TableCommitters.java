@@ -263,10 +263,16 @@ public final class TableCommitters {
       Function<Transaction, SnapshotUpdate<?>> operation) {
     SnapshotUpdate<?> update = operation.apply(transaction);
     summary.forEach(update::set);
+    String branch = summary.get(Branches.SUMMARY_KEY);
+    if (branch != null) {
+      update.toBranch(branch);
+    }
     update.validateWith(validator);
     update.commit();
     transaction.commitTransaction();
-    return transaction.table().currentSnapshot().snapshotId();
+    return branch == null
+        ? transaction.table().currentSnapshot().snapshotId()
+        : transaction.table().refs().get(branch).snapshotId();
   }
 
   /** The error the user sees for {@code e}, thrown by a commit to {@code table}. */

@@ -8,6 +8,7 @@ import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlSpecialOperator;
 import org.apache.calcite.sql.SqlWriter;
@@ -24,10 +25,19 @@ public final class SqlPublishBranch extends SqlCall implements TidewaterStatemen
 
   public final SqlIdentifier table;
 
+  /** {@code WITH (mode = 'fast-forward' | 'cherry-pick')}; empty when absent. */
+  public final SqlNodeList options;
+
   public SqlPublishBranch(SqlParserPos pos, SqlLiteral branch, SqlIdentifier table) {
+    this(pos, branch, table, SqlNodeList.EMPTY);
+  }
+
+  public SqlPublishBranch(
+      SqlParserPos pos, SqlLiteral branch, SqlIdentifier table, SqlNodeList options) {
     super(pos);
     this.branch = requireNonNull(branch, "branch is null");
     this.table = requireNonNull(table, "table is null");
+    this.options = requireNonNull(options, "options is null");
   }
 
   @Override
@@ -37,7 +47,7 @@ public final class SqlPublishBranch extends SqlCall implements TidewaterStatemen
 
   @Override
   public List<SqlNode> getOperandList() {
-    return ImmutableNullableList.of(branch, table);
+    return ImmutableNullableList.of(branch, table, options);
   }
 
   @Override
@@ -46,6 +56,10 @@ public final class SqlPublishBranch extends SqlCall implements TidewaterStatemen
     Unparsing.string(writer, branch);
     writer.keyword("OF");
     table.unparse(writer, 0, 0);
+    if (!options.isEmpty()) {
+      writer.keyword("WITH");
+      Unparsing.parenthesized(writer, options);
+    }
   }
 
   @Override

@@ -27,7 +27,8 @@ public final class SqlShow extends SqlCall implements TidewaterStatement {
     CATALOGS,
     NAMESPACES,
     TABLES,
-    LOADS
+    LOADS,
+    BRANCHES
   }
 
   public final ShowKind kind;
@@ -59,7 +60,12 @@ public final class SqlShow extends SqlCall implements TidewaterStatement {
     writer.keyword("SHOW");
     writer.keyword(kind.name());
     if (scope != null) {
-      writer.keyword(kind == ShowKind.LOADS ? "FOR" : "IN");
+      writer.keyword(
+          switch (kind) {
+            case LOADS -> "FOR";
+            case BRANCHES -> "OF";
+            default -> "IN";
+          });
       scope.unparse(writer, 0, 0);
     }
   }

@@ -36,6 +36,36 @@ public final class PredicateCompiler {
     return compile(parse(expressionText), schema, expressionText.strip(), Mode.VECTORIZED);
   }
 
+  /**
+   * Compiles a condition that Calcite has already typed (a query's filter): its input references
+   * index {@code schema}'s fields, whose vectors a batch holds by name. Empty when part of it would
+   * have to run row by row, so that the caller can keep Calcite's own evaluation.
+   */
+  public static java.util.Optional<CompiledPredicate> compileVectorized(
+      org.apache.calcite.rex.RexNode condition,
+      org.apache.calcite.rel.type.RelDataType rowType,
+      org.apache.calcite.rex.RexBuilder rexBuilder,
+      Schema schema) {
+    ExpressionTyper.Typed typed = new ExpressionTyper.Typed(condition, rowType, rexBuilder);
+    String text = condition.toString();
+    VectorCompiler compiler =
+        new VectorCompiler(
+            typed, text, schema.getFields(), message -> new IllegalStateException(message), false);
+    try {
+      BoolExpr root = compiler.compile();
+      return java.util.Optional.of(
+          new VectorizedPredicate(
+              text,
+              schema.getFields(),
+              root,
+              () -> {
+                throw new UnsupportedOperationException("needs row-by-row evaluation: " + text);
+              }));
+    } catch (VectorCompiler.NotVectorized | IllegalStateException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** How to evaluate: the normal mix, or everything row by row (to test one against the other). */
   enum Mode {
     VECTORIZED,

@@ -55,16 +55,35 @@ final class VectorCompiler {
   private final String text;
   private final List<Field> fields;
   private final Function<String, RuntimeException> userError;
+  private final boolean rowFallbacks;
 
   VectorCompiler(
       ExpressionTyper.Typed typed,
       String text,
       List<Field> fields,
       Function<String, RuntimeException> userError) {
+    this(typed, text, fields, userError, true);
+  }
+
+  /** With {@code rowFallbacks} false, a sub-expression that is not vectorized fails the compile. */
+  VectorCompiler(
+      ExpressionTyper.Typed typed,
+      String text,
+      List<Field> fields,
+      Function<String, RuntimeException> userError,
+      boolean rowFallbacks) {
     this.typed = typed;
     this.text = text;
     this.fields = fields;
     this.userError = userError;
+    this.rowFallbacks = rowFallbacks;
+  }
+
+  /** Raised when only vectorized nodes are wanted and a sub-expression has none. */
+  static final class NotVectorized extends RuntimeException {
+    NotVectorized(String expression) {
+      super("not vectorized: " + expression, null, false, false);
+    }
   }
 
   /** The expression vectorized where possible. */
@@ -90,6 +109,9 @@ final class VectorCompiler {
   }
 
   private BoolExpr fallback(RexNode node) {
+    if (!rowFallbacks) {
+      throw new NotVectorized(describe(node));
+    }
     try {
       return new RowFallback(node, typed.rowType(), typed.rexBuilder(), describe(node), text);
     } catch (RuntimeException e) {

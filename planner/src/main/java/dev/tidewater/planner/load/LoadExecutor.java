@@ -1,6 +1,7 @@
 package dev.tidewater.planner.load;
 
 import dev.tidewater.iceberg.BatchSink;
+import dev.tidewater.iceberg.Branches;
 import dev.tidewater.iceberg.MergeSink;
 import dev.tidewater.iceberg.ParquetBatchSink;
 import dev.tidewater.iceberg.Partitioning;
@@ -197,26 +198,27 @@ public final class LoadExecutor {
       long millis,
       String error) {
     return new LoadRecord(
-        plan.loadId(),
-        plan.sourceName(),
-        plan.target().toString(),
-        plan.disposition().name(),
-        status,
-        counters.rowsRead.get(),
-        counters.rowsWritten.get(),
-        counters.rowsRejected.get(),
-        snapshotId,
-        counters.cursorBefore,
-        counters.cursorAfter,
-        started,
-        millis,
-        error,
-        LoadHistory.currentProcess(),
-        plan.validation() == null
-            ? null
-            : plan.validation().validator().contract().name()
-                + " v"
-                + plan.validation().validator().contract().version());
+            plan.loadId(),
+            plan.sourceName(),
+            plan.target().toString(),
+            plan.disposition().name(),
+            status,
+            counters.rowsRead.get(),
+            counters.rowsWritten.get(),
+            counters.rowsRejected.get(),
+            snapshotId,
+            counters.cursorBefore,
+            counters.cursorAfter,
+            started,
+            millis,
+            error,
+            LoadHistory.currentProcess(),
+            plan.validation() == null
+                ? null
+                : plan.validation().validator().contract().name()
+                    + " v"
+                    + plan.validation().validator().contract().version())
+        .withBranch(plan.branch());
   }
 
   private long run(
@@ -224,8 +226,9 @@ public final class LoadExecutor {
     Catalog catalog = engine.catalogs().catalog(plan.target().catalog());
     Target target = openTarget(plan, catalog);
     Transaction transaction = target.transaction();
-    Table committed = target.existing();
-    Table table = transaction.table();
+    // At a branch, what the load reads (the cursor, the rows a MERGE replaces) is the branch's.
+    Table committed = Branches.view(target.existing(), plan.branch());
+    Table table = Branches.view(transaction.table(), plan.branch());
     if (plan.cursor() != null) {
       counters.cursorFilter = cursorFilter(plan);
     }
@@ -283,7 +286,9 @@ public final class LoadExecutor {
         cursorCheck = new CursorCheck(plan.sourceName(), plan.cursor());
         // Checked once before the quarantine commits too: a load that cannot commit should not
         // leave rejected rows behind. The commit checks it again, atomically.
-        if (!cursorCheck.validate(ancestors(catalog.loadTable(plan.target().identifier())))) {
+        if (!cursorCheck.validate(
+            ancestors(
+                Branches.view(catalog.loadTable(plan.target().identifier()), plan.branch())))) {
           throw cursorMoved(plan, counters, cursorCheck, null);
         }
       }
@@ -415,6 +420,11 @@ public final class LoadExecutor {
       }
     }
     Table existing = catalog.loadTable(plan.target().identifier());
+    if (plan.branch() != null) {
+      // A branch starts at main's current snapshot; the commit goes to the branch (its summary
+      // names it, see summary()).
+      Branches.ensure(existing, plan.branch());
+    }
     Transaction transaction = existing.newTransaction();
     if (!plan.evolution().isEmpty()) {
       // Planned against the schema of planning time; another load may have evolved it since.
@@ -504,6 +514,9 @@ public final class LoadExecutor {
   private Map<String, String> summary(LoadPlan plan, Counters counters) {
     Map<String, String> summary = new LinkedHashMap<>();
     summary.put("tidewater.load-id", plan.loadId());
+    if (plan.branch() != null) {
+      summary.put(Branches.SUMMARY_KEY, plan.branch());
+    }
     summary.put("tidewater.source", plan.sourceName());
     summary.put("tidewater.disposition", plan.disposition().name().toLowerCase(Locale.ROOT));
     summary.put("tidewater.rows-read", Long.toString(counters.rowsRead.get()));

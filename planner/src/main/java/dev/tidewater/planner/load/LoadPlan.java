@@ -82,6 +82,17 @@ public record LoadPlan(
     MERGE
   }
 
+  /**
+   * The write option that carries {@code AT BRANCH 'name'} (set by the planner only, never by a
+   * {@code WITH} list): the branch the load reads its cursor from and commits to.
+   */
+  public static final String BRANCH_OPTION = "tidewater.branch";
+
+  /** The branch of {@code AT BRANCH}, or null for the table's main branch. */
+  public String branch() {
+    return writeOptions.get(BRANCH_OPTION);
+  }
+
   public LoadPlan {
     requireNonNull(loadId, "loadId is null");
     requireNonNull(sourceName, "sourceName is null");

@@ -1,6 +1,7 @@
 package dev.tidewater.planner.load;
 
 import dev.tidewater.iceberg.ArrowSchemas;
+import dev.tidewater.iceberg.Branches;
 import dev.tidewater.iceberg.MergeMode;
 import dev.tidewater.iceberg.MergeSink;
 import dev.tidewater.iceberg.PartitionTerm;
@@ -116,6 +117,18 @@ public final class LoadPlanner {
           validation == null ? extractSchema : validation.validator().outputSchema();
       List<PartitionTerm> partitioning = partitioning(load);
       boolean exists = catalog.tableExists(target.identifier());
+      String branch = branch(load);
+      if (branch != null) {
+        if (!exists) {
+          throw Positions.userError(
+              load.branch,
+              "AT BRANCH '%s': table %s does not exist; a branch starts from the table's main,"
+                  + " so create the table first (a LOAD without AT BRANCH)",
+              branch,
+              target);
+        }
+        writeOptions.put(LoadPlan.BRANCH_OPTION, branch);
+      }
       org.apache.iceberg.Schema tableSchema;
       SchemaEvolution evolution = new SchemaEvolution(List.of(), List.of());
       Table table = null;
@@ -128,7 +141,8 @@ public final class LoadPlanner {
             target);
       }
       if (exists) {
-        table = catalog.loadTable(target.identifier());
+        // At a branch, the cursor and the rows a MERGE replaces are the branch's.
+        table = Branches.view(catalog.loadTable(target.identifier()), branch);
         evolution = SchemaEvolution.plan(sourceSchema, table.schema());
         tableSchema = evolution.apply(table);
         if (!partitioning.isEmpty()) {
@@ -492,12 +506,21 @@ public final class LoadPlanner {
     return keys;
   }
 
+  /** The branch of {@code AT BRANCH 'name'}, or null for main. */
+  private static String branch(SqlLoad load) {
+    if (load.branch == null) {
+      return null;
+    }
+    String name = load.branch.getValueAs(String.class);
+    if (name.isBlank()) {
+      throw Positions.userError(load.branch, "AT BRANCH needs a branch name");
+    }
+    return name.equals("main") ? null : name;
+  }
+
   private static void rejectUnsupported(SqlLoad load) {
     if (load.contract == null && load.onError != null && load.onError != SqlLoad.OnError.ABORT) {
       throw Positions.userError(load, "ON ERROR %s needs USING CONTRACT", load.onError);
-    }
-    if (load.branch != null) {
-      throw Positions.userError(load.branch, "AT BRANCH is not supported yet");
     }
   }
 

@@ -7,7 +7,8 @@ import java.time.Instant;
 /**
  * One row of load history. {@code owner} names the process that runs (or ran) the load, as {@code
  * host/pid/process-start-millis}, so that a later process can tell a load whose process died from
- * one still running; {@code contract} is {@code name v<version>} for loads with a contract.
+ * one still running; {@code contract} is {@code name v<version>} for loads with a contract; {@code
+ * branch} is the write-audit-publish branch of {@code LOAD ... AT BRANCH}, null for main.
  */
 public record LoadRecord(
     String loadId,
@@ -25,7 +26,46 @@ public record LoadRecord(
     long durationMillis,
     String error,
     String owner,
-    String contract) {
+    String contract,
+    String branch) {
+  /** A load on the table's main branch. */
+  public LoadRecord(
+      String loadId,
+      String source,
+      String target,
+      String disposition,
+      LoadStatus status,
+      long rowsRead,
+      long rowsWritten,
+      long rowsRejected,
+      Long snapshotId,
+      String cursorBefore,
+      String cursorAfter,
+      Instant startedAt,
+      long durationMillis,
+      String error,
+      String owner,
+      String contract) {
+    this(
+        loadId,
+        source,
+        target,
+        disposition,
+        status,
+        rowsRead,
+        rowsWritten,
+        rowsRejected,
+        snapshotId,
+        cursorBefore,
+        cursorAfter,
+        startedAt,
+        durationMillis,
+        error,
+        owner,
+        contract,
+        null);
+  }
+
   public LoadRecord {
     requireNonNull(loadId, "loadId is null");
     requireNonNull(source, "source is null");
@@ -54,7 +94,30 @@ public record LoadRecord(
         durationMillis,
         newError,
         owner,
-        contract);
+        contract,
+        branch);
+  }
+
+  /** The same load, at {@code newBranch} (null: main). */
+  public LoadRecord withBranch(String newBranch) {
+    return new LoadRecord(
+        loadId,
+        source,
+        target,
+        disposition,
+        status,
+        rowsRead,
+        rowsWritten,
+        rowsRejected,
+        snapshotId,
+        cursorBefore,
+        cursorAfter,
+        startedAt,
+        durationMillis,
+        error,
+        owner,
+        contract,
+        newBranch);
   }
 
   /** The states of a load. */

@@ -149,8 +149,8 @@ public final class MetadataStore implements AutoCloseable {
               connection.prepareStatement(
                   "INSERT INTO tw_loads (load_id, source, target, disposition, status, rows_read,"
                       + " rows_written, rows_rejected, snapshot_id, started_at, duration_ms,"
-                      + " error, cursor_before, cursor_after, owner) VALUES (?, ?, ?, ?, ?, ?, ?,"
-                      + " ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (load_id) DO UPDATE SET"
+                      + " error, cursor_before, cursor_after, owner, branch) VALUES (?, ?, ?, ?, ?,"
+                      + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (load_id) DO UPDATE SET"
                       + " source = excluded.source, target = excluded.target,"
                       + " disposition = excluded.disposition, status = excluded.status,"
                       + " rows_read = excluded.rows_read, rows_written = excluded.rows_written,"
@@ -158,7 +158,8 @@ public final class MetadataStore implements AutoCloseable {
                       + " snapshot_id = excluded.snapshot_id, started_at = excluded.started_at,"
                       + " duration_ms = excluded.duration_ms, error = excluded.error,"
                       + " cursor_before = excluded.cursor_before,"
-                      + " cursor_after = excluded.cursor_after, owner = excluded.owner")) {
+                      + " cursor_after = excluded.cursor_after, owner = excluded.owner,"
+                      + " branch = excluded.branch")) {
             upsert.setString(1, load.loadId());
             upsert.setString(2, load.source());
             upsert.setString(3, load.target());
@@ -174,6 +175,7 @@ public final class MetadataStore implements AutoCloseable {
             upsert.setString(13, load.cursorBefore());
             upsert.setString(14, load.cursorAfter());
             upsert.setString(15, load.owner());
+            upsert.setString(16, load.branch());
             return upsert.executeUpdate();
           }
         });
@@ -279,7 +281,7 @@ public final class MetadataStore implements AutoCloseable {
                   "SELECT l.load_id, l.source, l.target, l.disposition, l.status, l.rows_read,"
                       + " l.rows_written, l.rows_rejected, l.snapshot_id, l.started_at,"
                       + " l.duration_ms, l.error, l.cursor_before, l.cursor_after, l.owner,"
-                      + " c.contract_name, c.contract_version FROM tw_loads l LEFT JOIN"
+                      + " c.contract_name, c.contract_version, l.branch FROM tw_loads l LEFT JOIN"
                       + " tw_load_contracts c ON c.load_id = l.load_id"
                       + where
                       + " ORDER BY l.started_at DESC, l.load_id")) {
@@ -316,7 +318,8 @@ public final class MetadataStore implements AutoCloseable {
         rows.getLong(11),
         rows.getString(12),
         rows.getString(15),
-        rows.getString(16) == null ? null : rows.getString(16) + " v" + rows.getInt(17));
+        rows.getString(16) == null ? null : rows.getString(16) + " v" + rows.getInt(17),
+        rows.getString(18));
   }
 
   /**

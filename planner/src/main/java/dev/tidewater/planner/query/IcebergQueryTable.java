@@ -24,6 +24,7 @@ final class IcebergQueryTable extends ArrowTable {
   private final Schema schema;
   private final BufferAllocator allocator;
   private final int batchRows;
+  private final ScanMetrics metrics;
 
   /** The table at its current snapshot. */
   IcebergQueryTable(Table table, BufferAllocator allocator, int batchRows, ScanMetrics metrics) {
@@ -40,6 +41,7 @@ final class IcebergQueryTable extends ArrowTable {
     this.schema = ArrowSchemas.toArrow(icebergSchema);
     this.allocator = allocator;
     this.batchRows = batchRows;
+    this.metrics = metrics;
   }
 
   /** The same table, reporting its scans to {@code metrics} besides the catalog's reporter. */
@@ -51,6 +53,32 @@ final class IcebergQueryTable extends ArrowTable {
           MetricsReporters.combine(base.reporter(), metrics.reporter()));
     }
     return table;
+  }
+
+  /** The table (reporting its scans), for the vectorized operators. */
+  Table table() {
+    return table;
+  }
+
+  /** The pinned snapshot, or null for the current one. */
+  Long snapshotId() {
+    return snapshotId;
+  }
+
+  org.apache.iceberg.Schema icebergSchema() {
+    return icebergSchema;
+  }
+
+  BufferAllocator allocator() {
+    return allocator;
+  }
+
+  int batchRows() {
+    return batchRows;
+  }
+
+  ScanMetrics metrics() {
+    return metrics;
   }
 
   @Override

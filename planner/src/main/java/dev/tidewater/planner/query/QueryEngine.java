@@ -1,5 +1,6 @@
 package dev.tidewater.planner.query;
 
+import dev.tidewater.iceberg.IcebergScans;
 import dev.tidewater.planner.Engine;
 import dev.tidewater.planner.TableName;
 import dev.tidewater.planner.metadata.SourceDefinition;
@@ -17,6 +18,7 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.arrow.adapter.jdbc.ArrowVectorIterator;
@@ -44,6 +46,7 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
  * scan that leaks memory fails that statement (see docs/architecture.md, "Memory").
  */
 public final class QueryEngine implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(QueryEngine.class);
   private final Engine engine;
   private final String catalog;
   private final String namespace;
@@ -64,6 +67,10 @@ public final class QueryEngine implements AutoCloseable {
     try {
       connection = connect(scans);
       String resolved = resolveTimeTravel(sql, connection, scans);
+      Optional<VectorizedQuery> vectorized = vectorized(resolved, connection);
+      if (vectorized.isPresent()) {
+        return vectorized.get().schema();
+      }
       try (PreparedStatement statement = connection.prepareStatement(resolved)) {
         return JdbcToArrowUtils.jdbcToArrowSchema(statement.getMetaData(), config(scans));
       }
@@ -85,6 +92,14 @@ public final class QueryEngine implements AutoCloseable {
     try {
       connection = connect(scans);
       String resolved = resolveTimeTravel(sql, connection, scans);
+      Optional<VectorizedQuery> vectorized = vectorized(resolved, connection);
+      if (vectorized.isPresent()) {
+        try {
+          return new VectorizedReader(vectorized.get().execute(scans), connection, scans);
+        } catch (VectorizedQuery.Fallback e) {
+          LOG.debug("query runs through Calcite's plan: {}", e.getMessage());
+        }
+      }
       statement = connection.prepareStatement(resolved);
       Schema schema =
           JdbcToArrowUtils.jdbcToArrowSchema(statement.getMetaData(), config(allocator));
@@ -100,6 +115,18 @@ public final class QueryEngine implements AutoCloseable {
       }
       throw error;
     }
+  }
+
+  /**
+   * The query as vectorized operators over Iceberg batches, when its shape allows (see {@link
+   * VectorizedPlanner}); empty for Calcite's row-by-row plan.
+   */
+  private static Optional<VectorizedQuery> vectorized(String sql, CalciteConnection connection)
+      throws SQLException {
+    if (Boolean.getBoolean(IcebergScans.ROW_BY_ROW_PROPERTY)) {
+      return Optional.empty();
+    }
+    return VectorizedPlanner.plan(sql, connection.getRootSchema(), connection.getSchema());
   }
 
   /**
@@ -303,6 +330,60 @@ public final class QueryEngine implements AutoCloseable {
   @Override
   public void close() {
     // Nothing is shared between statements: each closes its own connection and allocator.
+  }
+
+  /** A vectorized query's batches; owns the statement's Calcite connection and scans. */
+  private static final class VectorizedReader implements BatchReader {
+    private final BatchReader batches;
+    private final Connection connection;
+    private final BufferAllocator scans;
+
+    VectorizedReader(BatchReader batches, Connection connection, BufferAllocator scans) {
+      this.batches = batches;
+      this.connection = connection;
+      this.scans = scans;
+    }
+
+    @Override
+    public Schema schema() {
+      return batches.schema();
+    }
+
+    @Override
+    public boolean next() {
+      try {
+        return batches.next();
+      } catch (VectorizedQuery.Fallback e) {
+        throw new TidewaterException(
+            ErrorKind.INTERNAL, "query failed: cannot evaluate vectorized: " + e.getMessage(), e);
+      } catch (RuntimeException e) {
+        throw translate(e);
+      }
+    }
+
+    @Override
+    public VectorSchemaRoot root() {
+      return batches.root();
+    }
+
+    @Override
+    public String position(int rowIndex) {
+      return batches.position(rowIndex);
+    }
+
+    @Override
+    public long bytesRead() {
+      return batches.bytesRead();
+    }
+
+    @Override
+    public void close() {
+      try {
+        batches.close();
+      } finally {
+        closeAll(null, connection, scans);
+      }
+    }
   }
 
   /** Streams a JDBC result set as Arrow batches; owns the statement's Calcite resources. */

@@ -36,7 +36,34 @@ public final class ScanMetrics {
     }
   }
 
+  /** What one vectorized scan read: files, Parquet row groups read and skipped, bytes, rows. */
+  public record Read(
+      String table,
+      long files,
+      long rowGroupsRead,
+      long rowGroupsSkipped,
+      long bytesRead,
+      long rowsRead,
+      long rowsDeleted) {
+    public Read {
+      requireNonNull(table, "table is null");
+    }
+  }
+
   private final Deque<Scan> scans = new ArrayDeque<>();
+  private final Deque<Read> reads = new ArrayDeque<>();
+
+  /** The kept reads of vectorized scans, oldest first. */
+  public synchronized List<Read> recentReads() {
+    return List.copyOf(reads);
+  }
+
+  synchronized void record(Read read) {
+    if (reads.size() == CAPACITY) {
+      reads.removeFirst();
+    }
+    reads.addLast(read);
+  }
 
   /** The kept scans, oldest first. */
   public synchronized List<Scan> recent() {

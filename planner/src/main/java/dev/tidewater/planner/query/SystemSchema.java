@@ -67,6 +67,7 @@ final class SystemSchema extends AbstractSchema {
       builder.add("seconds", SqlTypeName.DOUBLE).nullable(true);
       builder.add("error", SqlTypeName.VARCHAR).nullable(true);
       builder.add("contract", SqlTypeName.VARCHAR).nullable(true);
+      builder.add("branch", SqlTypeName.VARCHAR).nullable(true);
       return builder.build();
     }
 
@@ -90,7 +91,8 @@ final class SystemSchema extends AbstractSchema {
               load.startedAt().toEpochMilli(),
               load.durationMillis() / 1000.0,
               load.error(),
-              load.contract()
+              load.contract(),
+              load.branch()
             });
       }
       return Linq4j.asEnumerable(rows);

@@ -38,6 +38,7 @@ final class ShowStatements {
       case TABLES -> ResultSchemas.TABLES;
       case LOADS -> ResultSchemas.LOADS;
       case CONTRACTS -> ContractStatements.SHOW_SCHEMA;
+      case BRANCHES -> BranchStatements.SHOW_SCHEMA;
     };
   }
 

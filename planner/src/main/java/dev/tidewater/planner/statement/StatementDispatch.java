@@ -45,7 +45,7 @@ public final class StatementDispatch implements StatementVisitor<BoundStatement>
     this.sources = new SourceStatements(context);
     this.loads = new LoadStatements(context);
     this.rollback = new RollbackStatement(context);
-    this.branches = new BranchStatements();
+    this.branches = new BranchStatements(context);
     this.namespaces = new NamespaceStatements(context);
     this.tables = new TableStatements(context);
     this.shows = new ShowStatements(context, contracts);
@@ -134,6 +134,10 @@ public final class StatementDispatch implements StatementVisitor<BoundStatement>
 
   @Override
   public BoundStatement visit(SqlShow statement) {
+    if (statement.kind == SqlShow.ShowKind.BRANCHES) {
+      return BoundStatement.rows(
+          BranchStatements.SHOW_SCHEMA, allocator -> branches.show(statement, allocator));
+    }
     return BoundStatement.rows(
         ShowStatements.schema(statement), allocator -> shows.execute(statement, allocator));
   }

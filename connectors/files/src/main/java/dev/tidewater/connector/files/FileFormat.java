@@ -33,13 +33,11 @@ enum FileFormat {
 
   /**
    * The format a file name implies: .csv/.tsv/.txt, .json, .jsonl/.ndjson, each optionally followed
-   * by .gz; empty when the extension says nothing.
+   * by .gz, .zst or .bz2; empty when the extension says nothing.
    */
   static Optional<FileFormat> fromFileName(String fileName) {
     String name = fileName.toLowerCase(Locale.ROOT);
-    if (name.endsWith(".gz")) {
-      name = name.substring(0, name.length() - 3);
-    }
+    name = Compression.of(name).strip(name);
     int dot = name.lastIndexOf('.');
     if (dot < 0) {
       return Optional.empty();

@@ -8,10 +8,11 @@ import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.util.Locale;
-import java.util.zip.GZIPInputStream;
 
-/** Opens a file for reading: counts bytes for progress, gunzips {@code .gz}, skips a UTF-8 BOM. */
+/**
+ * Opens a file for reading: counts bytes for progress, decompresses {@code .gz}, {@code .zst} and
+ * {@code .bz2}, skips a UTF-8 BOM.
+ */
 final class FileInput extends FilterInputStream {
   private static final int BUFFER_SIZE = 1 << 16;
 
@@ -21,7 +22,9 @@ final class FileInput extends FilterInputStream {
     super(in);
   }
 
-  /** Opens the file; its raw bytes are counted, a gzip stream is decompressed above the count. */
+  /**
+   * Opens the file; its raw bytes are counted, a compressed stream is decompressed above the count.
+   */
   static Opened open(FileSplit split) {
     FileInput counting;
     try {
@@ -34,10 +37,8 @@ final class FileInput extends FilterInputStream {
       throw TidewaterException.user("file '%s' cannot be read: %s", split.path(), e.getMessage());
     }
     try {
-      InputStream stream = counting;
-      if (split.path().getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz")) {
-        stream = new GZIPInputStream(stream, BUFFER_SIZE);
-      }
+      InputStream stream =
+          Compression.of(split.path().getFileName().toString()).decompress(counting);
       return new Opened(new BufferedInputStream(stream, BUFFER_SIZE), counting);
     } catch (IOException e) {
       closeQuietly(counting, e);

@@ -2,6 +2,7 @@ package dev.tidewater.connector.files;
 
 import dev.tidewater.connector.text.ColumnWriter;
 import dev.tidewater.connector.text.ColumnWriter.BadValueException;
+import dev.tidewater.connector.text.StructuredWriters;
 import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.RecordRejections;
 import dev.tidewater.spi.TidewaterException;
@@ -83,7 +84,7 @@ final class JsonBatchReader implements BatchReader {
         break;
       }
       try {
-        ColumnWriter.writeFields(records.parser(), writers, row);
+        StructuredWriters.writeFields(records.parser(), writers, row);
       } catch (BadValueException e) {
         if (rejections == null) {
           throw TidewaterException.user(

@@ -9,7 +9,6 @@ import dev.tidewater.connector.text.ColumnWriter;
 import dev.tidewater.spi.RecordRejections;
 import dev.tidewater.spi.TidewaterException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.CodingErrorAction;
@@ -42,11 +41,9 @@ final class JsonRecords implements AutoCloseable {
   private final FileInput.Opened input;
   private final RecordRejections rejections;
 
-  /** The parser's input when records are rejected (else null): bytes of UTF-8, or characters. */
-  private final InputHistory history;
+  /** The parser's input when records are rejected (else null). */
+  private final RecordedJsonInput history;
 
-  private final InputHistory.RecordingInputStream recordedBytes;
-  private final InputHistory.RecordingReader recordedCharacters;
   private JsonParser parser;
 
   /** The position (in the history's units) of the parser's offset 0, and the lines before it. */
@@ -74,21 +71,13 @@ final class JsonRecords implements AutoCloseable {
       boolean utf8 = options.encoding().equals(StandardCharsets.UTF_8);
       if (rejections == null) {
         history = null;
-        recordedBytes = null;
-        recordedCharacters = null;
       } else if (utf8) {
-        history = new InputHistory(InputHistory.Unit.UTF8_BYTES, InputHistory.Lines.NOT_COUNTED);
-        recordedBytes = new InputHistory.RecordingInputStream(input.stream(), history);
-        recordedCharacters = null;
+        history = RecordedJsonInput.ofUtf8(input.stream());
       } else {
-        history = new InputHistory(InputHistory.Unit.CHARACTERS, InputHistory.Lines.NOT_COUNTED);
-        recordedBytes = null;
-        recordedCharacters = new InputHistory.RecordingReader(decoder(), history);
+        history = RecordedJsonInput.ofCharacters(decoder());
       }
-      if (recordedBytes != null) {
-        parser = ColumnWriter.JSON_FACTORY.createParser(recordedBytes);
-      } else if (recordedCharacters != null) {
-        parser = ColumnWriter.JSON_FACTORY.createParser(recordedCharacters);
+      if (history != null) {
+        parser = history.parser();
       } else if (utf8) {
         // Jackson reads UTF-8 (also detects UTF-16/32) and skips a byte order mark
         parser = ColumnWriter.JSON_FACTORY.createParser(input.stream());
@@ -264,7 +253,9 @@ final class JsonRecords implements AutoCloseable {
     parser.finishToken();
     long end = position(parser.currentLocation());
     String text =
-        format == FileFormat.JSONL ? lineText(start, end) : history.text(start, end).strip();
+        format == FileFormat.JSONL
+            ? history.lineText(start, end)
+            : history.text(start, end).strip();
     rejections.reject(position(line, recordNumber), reason, text);
   }
 
@@ -287,7 +278,9 @@ final class JsonRecords implements AutoCloseable {
     }
     long end = position(parser.currentLocation());
     String text =
-        format == FileFormat.JSONL ? lineText(recordStart, end) : history.text(recordStart, end);
+        format == FileFormat.JSONL
+            ? history.lineText(recordStart, end)
+            : history.text(recordStart, end);
     rejections.reject(position(recordLine, recordNumber), reason, text);
     recordStart = -1;
   }
@@ -310,124 +303,37 @@ final class JsonRecords implements AutoCloseable {
     boolean inRecord = recordStart >= 0;
     long start = inRecord ? recordStart : errorPosition;
     long line = inRecord ? recordLine : errorLine;
-    history.keepFrom(lineStart(start));
-    long errorLineStart = lineStart(errorPosition);
+    history.keepFrom(history.lineStart(start));
+    long errorLineStart = history.lineStart(errorPosition);
     long resume;
     long linesBefore;
     long end;
-    if (inRecord && errorLineStart > lineStart(start) && blank(errorLineStart, errorPosition)) {
+    if (inRecord
+        && errorLineStart > history.lineStart(start)
+        && history.blank(errorLineStart, errorPosition)) {
       // the record broke off at a line break and the next line starts anew: keep that line
       resume = errorLineStart;
       linesBefore = errorLine - 1;
       end = errorLineStart - 1;
     } else {
-      resume = afterLineBreak(errorPosition);
+      try {
+        resume = history.afterLineBreak(errorPosition);
+      } catch (IOException failure) {
+        throw failure(failure);
+      }
       linesBefore = errorLine;
       end = errorPosition;
     }
     String reason = "malformed JSON: " + parse.getOriginalMessage();
-    rejections.reject(position(line, recordNumber), reason, lineText(start, end));
+    rejections.reject(position(line, recordNumber), reason, history.lineText(start, end));
     restartAt(resume, linesBefore);
-  }
-
-  /** The position of the first unit of the line that holds {@code position}. */
-  private long lineStart(long position) {
-    long at = position;
-    while (true) {
-      int previous = history.at(at - 1);
-      if (previous < 0 || previous == '\n') {
-        return at;
-      }
-      at--;
-    }
-  }
-
-  private boolean blank(long from, long to) {
-    for (long at = from; at < to; at++) {
-      int c = history.at(at);
-      if (c != ' ' && c != '\t' && c != '\r') {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The position after the line break that ends the line of {@code position}, reading on. */
-  private long afterLineBreak(long position) {
-    long at = position;
-    byte[] bytes = recordedBytes == null ? null : new byte[8192];
-    char[] characters = recordedBytes == null ? new char[8192] : null;
-    try {
-      while (true) {
-        int c = history.at(at);
-        if (c == '\n') {
-          return at + 1;
-        }
-        if (c >= 0 || at < history.end()) {
-          at++;
-          continue;
-        }
-        // the line goes on beyond what the parser read
-        int read =
-            bytes != null
-                ? recordedBytes.read(bytes, 0, bytes.length)
-                : recordedCharacters.read(characters, 0, characters.length);
-        if (read < 0) {
-          return at;
-        }
-      }
-    } catch (IOException e) {
-      throw failure(e);
-    }
-  }
-
-  /**
-   * The text of the lines from the one holding {@code from} to the one holding {@code to}, without
-   * the final line break.
-   */
-  private String lineText(long from, long to) {
-    long start = lineStart(from);
-    long end = Math.max(to, start);
-    long limit = start + InputHistory.TEXT_LIMIT + 1;
-    while (end < limit) {
-      int c = history.at(end);
-      if (c == '\n') {
-        break;
-      }
-      if (c < 0) {
-        if (end < history.end()) {
-          end = limit; // the middle of an overlong line is not kept: it is cut
-        }
-        break;
-      }
-      end++;
-    }
-    if (end > start && end < limit && history.at(end - 1) == '\r') {
-      end--;
-    }
-    return history.text(start, end);
   }
 
   /** Goes on reading at {@code resume} with a new parser. */
   private void restartAt(long resume, long linesBefore) {
     try {
       parser.close();
-      int count = (int) Math.max(0, history.end() - resume);
-      if (recordedBytes != null) {
-        byte[] replay = new byte[count];
-        for (int i = 0; i < count; i++) {
-          replay[i] = (byte) history.at(resume + i);
-        }
-        parser =
-            ColumnWriter.JSON_FACTORY.createParser(new ReplayInputStream(replay, recordedBytes));
-      } else {
-        char[] replay = new char[count];
-        for (int i = 0; i < count; i++) {
-          replay[i] = (char) history.at(resume + i);
-        }
-        parser =
-            ColumnWriter.JSON_FACTORY.createParser(new ReplayReader(replay, recordedCharacters));
-      }
+      parser = history.parserAt(resume);
       parser.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
     } catch (IOException e) {
       throw failure(e);
@@ -498,67 +404,6 @@ final class JsonRecords implements AutoCloseable {
       input.stream().close();
     } catch (IOException e) {
       throw TidewaterException.user("%s: cannot be closed: %s", file.displayName(), e.getMessage());
-    }
-  }
-
-  /** Bytes already read, then the rest of a stream (which stays open at its end). */
-  private static final class ReplayInputStream extends InputStream {
-    private final byte[] replay;
-    private final InputStream rest;
-    private int position;
-
-    ReplayInputStream(byte[] replay, InputStream rest) {
-      this.replay = replay;
-      this.rest = rest;
-    }
-
-    @Override
-    public int read() throws IOException {
-      return position < replay.length ? replay[position++] & 0xFF : rest.read();
-    }
-
-    @Override
-    public int read(byte[] target, int offset, int count) throws IOException {
-      if (position < replay.length) {
-        int read = Math.min(count, replay.length - position);
-        System.arraycopy(replay, position, target, offset, read);
-        position += read;
-        return read;
-      }
-      return rest.read(target, offset, count);
-    }
-
-    @Override
-    public void close() {
-      // the input is closed by JsonRecords
-    }
-  }
-
-  /** Characters already read, then the rest of a reader. */
-  private static final class ReplayReader extends Reader {
-    private final char[] replay;
-    private final Reader rest;
-    private int position;
-
-    ReplayReader(char[] replay, Reader rest) {
-      this.replay = replay;
-      this.rest = rest;
-    }
-
-    @Override
-    public int read(char[] target, int offset, int count) throws IOException {
-      if (position < replay.length) {
-        int read = Math.min(count, replay.length - position);
-        System.arraycopy(replay, position, target, offset, read);
-        position += read;
-        return read;
-      }
-      return rest.read(target, offset, count);
-    }
-
-    @Override
-    public void close() {
-      // the input is closed by JsonRecords
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.tidewater.connector.http;
 
 import dev.tidewater.connector.text.ColumnWriter;
 import dev.tidewater.connector.text.ColumnWriter.BadValueException;
+import dev.tidewater.connector.text.StructuredWriters;
 import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.RecordRejections;
 import dev.tidewater.spi.TidewaterException;
@@ -99,7 +100,7 @@ final class HttpBatchReader implements BatchReader {
         continue;
       }
       try {
-        ColumnWriter.writeFields(walker.parser(), writers, row);
+        StructuredWriters.writeFields(walker.parser(), writers, row);
       } catch (BadValueException e) {
         clearRow(row);
         String where = source.recordPosition(page.number(), walker.records());

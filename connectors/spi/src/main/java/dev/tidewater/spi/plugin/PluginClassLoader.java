@@ -73,6 +73,21 @@ public final class PluginClassLoader extends URLClassLoader {
     return false;
   }
 
+  /**
+   * Whether a resource belongs to the shared packages: a file in one of them, or the service file
+   * of a shared interface ({@code META-INF/services/org.apache.hadoop.fs.FileSystem}: Hadoop finds
+   * its file systems through the context loader).
+   */
+  private boolean isSharedResource(String name) {
+    String path = name.startsWith("/") ? name.substring(1) : name;
+    if (path.startsWith(SERVICES)) {
+      return isShared(path.substring(SERVICES.length()));
+    }
+    return isShared(path.replace('/', '.'));
+  }
+
+  private static final String SERVICES = "META-INF/services/";
+
   @Override
   public URL getResource(String name) {
     URL own = findResource(name);
@@ -80,7 +95,7 @@ public final class PluginClassLoader extends URLClassLoader {
       return own;
     }
     URL platform = getParent().getResource(name);
-    if (platform != null || !isShared(name.replace('/', '.'))) {
+    if (platform != null || !isSharedResource(name)) {
       return platform;
     }
     return server.getResource(name);
@@ -90,7 +105,7 @@ public final class PluginClassLoader extends URLClassLoader {
   public Enumeration<URL> getResources(String name) throws IOException {
     List<URL> resources = new ArrayList<>(Collections.list(findResources(name)));
     resources.addAll(Collections.list(getParent().getResources(name)));
-    if (isShared(name.replace('/', '.'))) {
+    if (isSharedResource(name)) {
       resources.addAll(Collections.list(server.getResources(name)));
     }
     return Collections.enumeration(resources);

@@ -1,0 +1,100 @@
+package dev.tidewater.iceberg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tidewater.spi.BatchReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.expressions.Expressions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The vectorized scan ({@link IcebergBatchScan}) against Iceberg's own generic reader, over tables
+ * that MERGE rewrote: position deletes (v2), deletion vectors (v3) and copy-on-write rewrites, in
+ * several files read at once and across batch boundaries.
+ */
+class IcebergBatchScanTest extends MergeTestBase {
+  @ParameterizedTest
+  @MethodSource("modes")
+  void readsMergedTablesLikeIcebergsReader(MergeMode mode, int format) {
+    Table table = table("scan_" + mode.name().toLowerCase() + "_" + format, format, List.of("id"));
+    append(table, items(1, 400, "a"));
+    append(table, items(401, 800, "b"));
+    merge(table, mode, items(350, 450, "c"), Map.of());
+    List<MergeTestBase.Item> deletes = new ArrayList<>();
+    for (long id = 10; id <= 790; id += 20) {
+      deletes.add(Item.deleting(id));
+    }
+    merge(table, mode, deletes, Map.of());
+
+    assertThat(IcebergBatchScan.plan(table, null, List.of(), Expressions.alwaysTrue()).vectorized())
+        .isTrue();
+    List<String> expected = rows(table);
+    assertThat(expected).hasSize(800 - deletes.size());
+    assertThat(vectorizedRows(table, 37, 1)).isEqualTo(expected);
+    assertThat(vectorizedRows(table, 100, IcebergScans.PARALLELISM)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @MethodSource("modes")
+  void readsAnOlderSnapshotWithoutLaterDeletes(MergeMode mode, int format) {
+    Table table = table("old_" + mode.name().toLowerCase() + "_" + format, format, List.of("id"));
+    append(table, items(1, 50, "a"));
+    long before = table.currentSnapshot().snapshotId();
+    List<String> expected = rows(table);
+    merge(table, mode, List.of(Item.deleting(7), Item.of(8, "z")), Map.of());
+
+    List<String> actual = new ArrayList<>();
+    try (BatchReader reader =
+        IcebergScans.open(table, before, List.of(), Expressions.alwaysTrue(), allocator, 16)) {
+      collect(reader, actual);
+    }
+    actual.sort(IcebergBatchScanTest::byIdThenRegion);
+    assertThat(actual).isEqualTo(expected);
+  }
+
+  private List<String> vectorizedRows(Table table, int batchRows, int parallelism) {
+    List<String> rows = new ArrayList<>();
+    IcebergBatchScan scan = IcebergBatchScan.plan(table, null, List.of(), Expressions.alwaysTrue());
+    try (BatchReader reader = scan.open(allocator, batchRows, parallelism, new ScanCounters())) {
+      collect(reader, rows);
+    }
+    rows.sort(IcebergBatchScanTest::byIdThenRegion);
+    return rows;
+  }
+
+  private static void collect(BatchReader reader, List<String> rows) {
+    while (reader.next()) {
+      VectorSchemaRoot root = reader.root();
+      assertThat(root.getRowCount()).isPositive();
+      VarCharVector region = (VarCharVector) root.getVector("region");
+      BigIntVector id = (BigIntVector) root.getVector("id");
+      VarCharVector name = (VarCharVector) root.getVector("name");
+      IntVector amount = (IntVector) root.getVector("amount");
+      for (int i = 0; i < root.getRowCount(); i++) {
+        rows.add(
+            region.getObject(i)
+                + "/"
+                + id.getObject(i)
+                + "/"
+                + name.getObject(i)
+                + "/"
+                + amount.getObject(i));
+      }
+    }
+  }
+
+  private static int byIdThenRegion(String a, String b) {
+    String[] left = a.split("/");
+    String[] right = b.split("/");
+    int byId = Long.compare(Long.parseLong(left[1]), Long.parseLong(right[1]));
+    return byId != 0 ? byId : left[0].compareTo(right[0]);
+  }
+}

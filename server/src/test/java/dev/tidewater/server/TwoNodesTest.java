@@ -1,0 +1,283 @@
+package dev.tidewater.server;
+
+import static dev.tidewater.server.JdbcRows.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tidewater.iceberg.testing.RequiredService;
+import dev.tidewater.iceberg.testing.RestCatalogService;
+import dev.tidewater.planner.load.Failpoints;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two {@code tidewater server} processes share one PostgreSQL metadata store and one REST catalog
+ * (its warehouse a directory both see): sources created on one node load on the other; 8 concurrent
+ * incremental MERGE and APPEND loads spread over both nodes into two tables lose and duplicate no
+ * row; a third node killed in the middle of a load leaves the others serving and its load settled
+ * FAILED.
+ */
+class TwoNodesTest {
+  private static final String USER = "node";
+  private static final String PASSWORD = "n0de-Pa55";
+  private static final Pattern LISTENING = Pattern.compile("serves Flight SQL on [^:]+:(\\d+)");
+
+  @RegisterExtension
+  static final RequiredService<RestCatalogService> REST =
+      RequiredService.of("the Iceberg REST catalog server", new RestCatalogService());
+
+  private static EmbeddedPostgres postgres;
+
+  @TempDir static Path temp;
+
+  @BeforeAll
+  static void startPostgres() {
+    postgres = RequiredService.start("embedded PostgreSQL", () -> EmbeddedPostgres.start());
+  }
+
+  @AfterAll
+  static void stopPostgres() throws Exception {
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  @Test
+  void twoNodesShareSourcesTablesAndHistory() throws Exception {
+    Path config = temp.resolve("tidewater.yaml");
+    Files.writeString(
+        config,
+        """
+        default-catalog: lake
+        metadata:
+          url: %s
+          user: postgres
+          password: postgres
+        catalogs:
+          lake:
+            type: rest
+            uri: %s
+        """
+            .formatted(postgres.getJdbcUrl("postgres", "postgres"), REST.service().uri()));
+    try (Node first = Node.start(config, temp.resolve("node-1"), null);
+        Node second = Node.start(config, temp.resolve("node-2"), null);
+        Connection one = first.connect();
+        Connection two = second.connect();
+        Statement onFirst = one.createStatement();
+        Statement onSecond = two.createStatement()) {
+      // Sources created on the first node, four per table; the second node loads them too.
+      for (int i = 0; i < 4; i++) {
+        Path merge = temp.resolve("merge-" + i + ".csv");
+        Path append = temp.resolve("append-" + i + ".csv");
+        // MERGE sources overlap their neighbours' keys; APPEND sources are disjoint.
+        write(merge, i * 100, i * 100 + 150);
+        write(append, i * 1000, i * 1000 + 100);
+        onFirst.execute(
+            "CREATE SOURCE merge_" + i + " TYPE FILES WITH (location = '" + merge + "')");
+        onFirst.execute(
+            "CREATE SOURCE append_" + i + " TYPE FILES WITH (location = '" + append + "')");
+      }
+      assertThat(rows(onSecond.executeQuery("SHOW SOURCES"))).hasSize(8);
+      onSecond.execute("CREATE NAMESPACE IF NOT EXISTS ns");
+
+      List<CompletableFuture<Void>> loads = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        Node mergeNode = i % 2 == 0 ? first : second;
+        Node appendNode = i % 2 == 0 ? second : first;
+        loads.add(
+            load(
+                mergeNode,
+                "LOAD merge_"
+                    + i
+                    + " INTO ns.merged WITH DISPOSITION MERGE ON (id)"
+                    + " INCREMENTAL ON id"));
+        loads.add(
+            load(
+                appendNode,
+                "LOAD append_"
+                    + i
+                    + " INTO ns.appended WITH DISPOSITION APPEND INCREMENTAL ON id"));
+      }
+      CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).get(300, TimeUnit.SECONDS);
+
+      // Keys 0..449 once each; 4 x 100 appended rows once each; seen alike from both nodes.
+      for (Statement statement : List.of(onFirst, onSecond)) {
+        assertThat(
+                rows(statement.executeQuery("SELECT count(*), count(DISTINCT id) FROM ns.merged")))
+            .containsExactly(List.of(450L, 450L));
+        assertThat(
+                rows(
+                    statement.executeQuery("SELECT count(*), count(DISTINCT id) FROM ns.appended")))
+            .containsExactly(List.of(400L, 400L));
+      }
+      assertThat(
+              rows(
+                  onFirst.executeQuery(
+                      "SELECT count(*) FROM system.loads WHERE status = 'SUCCEEDED'")))
+          .containsExactly(List.of(8L));
+
+      // A third node dies in the middle of a load; the others keep serving and settle it.
+      Path late = temp.resolve("late.csv");
+      write(late, 5000, 5100);
+      onSecond.execute("CREATE SOURCE late TYPE FILES WITH (location = '" + late + "')");
+      try (Node doomed = Node.start(config, temp.resolve("node-3"), Failpoints.BEFORE_COMMIT)) {
+        CompletableFuture<Void> client =
+            CompletableFuture.runAsync(
+                () -> {
+                  try (Connection connection = doomed.connect();
+                      Statement statement = connection.createStatement()) {
+                    statement
+                        .executeQuery("LOAD late INTO ns.appended WITH DISPOSITION APPEND")
+                        .close();
+                  } catch (SQLException e) {
+                    // the node dies under the statement
+                  }
+                });
+        assertThat(doomed.failpointReached.await(120, TimeUnit.SECONDS)).isTrue();
+        doomed.kill();
+        client.get(60, TimeUnit.SECONDS);
+      }
+      assertThat(rows(onFirst.executeQuery("SELECT count(*) FROM ns.appended")))
+          .containsExactly(List.of(400L));
+      assertThat(
+              rows(onSecond.executeQuery("SELECT status FROM system.loads WHERE source = 'late'")))
+          .containsExactly(List.of("FAILED"));
+    }
+  }
+
+  private static CompletableFuture<Void> load(Node node, String sql) {
+    return CompletableFuture.runAsync(
+        () -> {
+          for (int attempt = 1; ; attempt++) {
+            try (Connection connection = node.connect();
+                Statement statement = connection.createStatement()) {
+              List<List<Object>> result = rows(statement.executeQuery(sql));
+              assertThat(result.get(0).get(1)).isEqualTo("SUCCEEDED");
+              return;
+            } catch (SQLException e) {
+              // Conflicts the load cannot resolve itself say so and commit nothing.
+              if (attempt == 5 || !String.valueOf(e.getMessage()).contains("run the load again")) {
+                throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+              }
+            }
+          }
+        });
+  }
+
+  private static void write(Path file, int from, int to) throws IOException {
+    StringBuilder csv = new StringBuilder("id,label\n");
+    for (int id = from; id < to; id++) {
+      csv.append(id).append(",row ").append(id).append('\n');
+    }
+    Files.writeString(file, csv);
+  }
+
+  /** One {@code tidewater server} process. */
+  private static final class Node implements AutoCloseable {
+    final Process process;
+    final CountDownLatch listening = new CountDownLatch(1);
+    final CountDownLatch failpointReached = new CountDownLatch(1);
+    final AtomicInteger port = new AtomicInteger();
+
+    private Node(Process process) {
+      this.process = process;
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader output =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  String line;
+                  while ((line = output.readLine()) != null) {
+                    Matcher matcher = LISTENING.matcher(line);
+                    if (matcher.find()) {
+                      port.set(Integer.parseInt(matcher.group(1)));
+                      listening.countDown();
+                    }
+                    if (line.contains("tidewater failpoint reached")) {
+                      failpointReached.countDown();
+                    }
+                  }
+                } catch (IOException e) {
+                  // the process is gone
+                }
+              });
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    static Node start(Path config, Path data, String failpoint) throws Exception {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      ProcessBuilder builder =
+          new ProcessBuilder(
+              java,
+              "--add-opens=java.base/java.nio=ALL-UNNAMED",
+              "-Xmx512m",
+              "-D" + Failpoints.PROPERTY + "=" + (failpoint == null ? "" : failpoint),
+              "-cp",
+              System.getProperty("java.class.path"),
+              "dev.tidewater.server.cli.Main",
+              "server",
+              "--config",
+              config.toString(),
+              "--port",
+              "0",
+              "--data-dir",
+              data.toString());
+      builder.environment().put("TIDEWATER_USER", USER);
+      builder.environment().put("TIDEWATER_PASSWORD", PASSWORD);
+      builder.redirectErrorStream(true);
+      Node node = new Node(builder.start());
+      if (!node.listening.await(60, TimeUnit.SECONDS)) {
+        node.kill();
+        throw new AssertionError("the server did not start");
+      }
+      return node;
+    }
+
+    Connection connect() throws SQLException {
+      Properties properties = new Properties();
+      properties.setProperty("user", USER);
+      properties.setProperty("password", PASSWORD);
+      return DriverManager.getConnection(
+          "jdbc:arrow-flight-sql://localhost:" + port.get() + "/?useEncryption=false", properties);
+    }
+
+    void kill() throws InterruptedException {
+      process.destroyForcibly();
+      process.waitFor(60, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+      if (process.isAlive()) {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          kill();
+        }
+      }
+    }
+  }
+}
