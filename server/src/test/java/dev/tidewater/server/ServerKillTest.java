@@ -3,24 +3,16 @@ package dev.tidewater.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tidewater.planner.load.Failpoints;
-import java.io.BufferedReader;
+import dev.tidewater.server.testing.ServerProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,7 +28,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ServerKillTest {
   private static final String USER = "killer";
   private static final String PASSWORD = "k1ll-Pa55";
-  private static final Pattern LISTENING = Pattern.compile("serves Flight SQL on [^:]+:(\\d+)");
   private static final int FIRST_ROWS = 1_000;
   private static final int ALL_ROWS = 50_000;
 
@@ -58,7 +49,7 @@ class ServerKillTest {
         "LOAD events INTO crash.events WITH DISPOSITION " + disposition + " INCREMENTAL ON seq";
 
     // A first load, on a server that is not killed, moves the cursor to FIRST_ROWS - 1.
-    try (Server server = Server.start(data, null);
+    try (ServerProcess server = ServerProcess.start(null, data, null, USER, PASSWORD);
         Connection connection = server.connect();
         Statement statement = connection.createStatement()) {
       statement.execute("CREATE SOURCE events TYPE FILES WITH (location = '" + csv + "')");
@@ -66,7 +57,7 @@ class ServerKillTest {
     }
 
     writeEvents(csv, ALL_ROWS);
-    try (Server server = Server.start(data, failpoint)) {
+    try (ServerProcess server = ServerProcess.start(null, data, failpoint, USER, PASSWORD)) {
       CompletableFuture<Void> client =
           CompletableFuture.runAsync(
               () -> {
@@ -77,7 +68,7 @@ class ServerKillTest {
                   // the server dies under the statement
                 }
               });
-      assertThat(server.failpointReached.await(120, TimeUnit.SECONDS))
+      assertThat(server.awaitFailpoint(120, TimeUnit.SECONDS))
           .as("the load reached %s", failpoint)
           .isTrue();
       server.kill();
@@ -85,7 +76,7 @@ class ServerKillTest {
     }
 
     boolean committed = failpoint.equals(Failpoints.AFTER_COMMIT);
-    try (Server server = Server.start(data, null);
+    try (ServerProcess server = ServerProcess.start(null, data, null, USER, PASSWORD);
         Connection connection = server.connect();
         Statement statement = connection.createStatement()) {
       long expected = committed ? ALL_ROWS : FIRST_ROWS;
@@ -124,91 +115,5 @@ class ServerKillTest {
       text.append(seq).append(",event-").append(seq).append('\n');
     }
     Files.writeString(csv, text);
-  }
-
-  /** A {@code tidewater server} in a process of its own, on a free port. */
-  private static final class Server implements AutoCloseable {
-    final Process process;
-    final CountDownLatch listening = new CountDownLatch(1);
-    final CountDownLatch failpointReached = new CountDownLatch(1);
-    final AtomicInteger port = new AtomicInteger();
-
-    private Server(Process process) {
-      this.process = process;
-      Thread reader =
-          new Thread(
-              () -> {
-                try (BufferedReader output =
-                    new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                  String line;
-                  while ((line = output.readLine()) != null) {
-                    Matcher matcher = LISTENING.matcher(line);
-                    if (matcher.find()) {
-                      port.set(Integer.parseInt(matcher.group(1)));
-                      listening.countDown();
-                    }
-                    if (line.contains("tidewater failpoint reached")) {
-                      failpointReached.countDown();
-                    }
-                  }
-                } catch (IOException e) {
-                  // the process is gone
-                }
-              });
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    static Server start(Path data, String failpoint) throws Exception {
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      ProcessBuilder builder =
-          new ProcessBuilder(
-              java,
-              "--add-opens=java.base/java.nio=ALL-UNNAMED",
-              "-Xmx512m",
-              "-D" + Failpoints.PROPERTY + "=" + (failpoint == null ? "" : failpoint),
-              "-cp",
-              System.getProperty("java.class.path"),
-              "dev.tidewater.server.cli.Main",
-              "server",
-              "--port",
-              "0",
-              "--data-dir",
-              data.toString());
-      builder.environment().put("TIDEWATER_USER", USER);
-      builder.environment().put("TIDEWATER_PASSWORD", PASSWORD);
-      builder.redirectErrorStream(true);
-      Server server = new Server(builder.start());
-      if (!server.listening.await(60, TimeUnit.SECONDS)) {
-        server.kill();
-        throw new AssertionError("the server did not start");
-      }
-      return server;
-    }
-
-    Connection connect() throws SQLException {
-      Properties properties = new Properties();
-      properties.setProperty("user", USER);
-      properties.setProperty("password", PASSWORD);
-      return DriverManager.getConnection(
-          "jdbc:arrow-flight-sql://localhost:" + port.get() + "/?useEncryption=false", properties);
-    }
-
-    /** SIGKILL: no shutdown hook runs. */
-    void kill() throws InterruptedException {
-      process.destroyForcibly();
-      process.waitFor(60, TimeUnit.SECONDS);
-    }
-
-    @Override
-    public void close() throws Exception {
-      if (process.isAlive()) {
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-          kill();
-        }
-      }
-    }
   }
 }

@@ -6,26 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tidewater.iceberg.testing.RequiredService;
 import dev.tidewater.iceberg.testing.RestCatalogService;
 import dev.tidewater.planner.load.Failpoints;
+import dev.tidewater.server.testing.ServerProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 class TwoNodesTest {
   private static final String USER = "node";
   private static final String PASSWORD = "n0de-Pa55";
-  private static final Pattern LISTENING = Pattern.compile("serves Flight SQL on [^:]+:(\\d+)");
 
   @RegisterExtension
   static final RequiredService<RestCatalogService> REST =
@@ -81,8 +72,10 @@ class TwoNodesTest {
             uri: %s
         """
             .formatted(postgres.getJdbcUrl("postgres", "postgres"), REST.service().uri()));
-    try (Node first = Node.start(config, temp.resolve("node-1"), null);
-        Node second = Node.start(config, temp.resolve("node-2"), null);
+    try (ServerProcess first =
+            ServerProcess.start(config, temp.resolve("node-1"), null, USER, PASSWORD);
+        ServerProcess second =
+            ServerProcess.start(config, temp.resolve("node-2"), null, USER, PASSWORD);
         Connection one = first.connect();
         Connection two = second.connect();
         Statement onFirst = one.createStatement();
@@ -104,8 +97,8 @@ class TwoNodesTest {
 
       List<CompletableFuture<Void>> loads = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        Node mergeNode = i % 2 == 0 ? first : second;
-        Node appendNode = i % 2 == 0 ? second : first;
+        ServerProcess mergeNode = i % 2 == 0 ? first : second;
+        ServerProcess appendNode = i % 2 == 0 ? second : first;
         loads.add(
             load(
                 mergeNode,
@@ -142,7 +135,9 @@ class TwoNodesTest {
       Path late = temp.resolve("late.csv");
       write(late, 5000, 5100);
       onSecond.execute("CREATE SOURCE late TYPE FILES WITH (location = '" + late + "')");
-      try (Node doomed = Node.start(config, temp.resolve("node-3"), Failpoints.BEFORE_COMMIT)) {
+      try (ServerProcess doomed =
+          ServerProcess.start(
+              config, temp.resolve("node-3"), Failpoints.BEFORE_COMMIT, USER, PASSWORD)) {
         CompletableFuture<Void> client =
             CompletableFuture.runAsync(
                 () -> {
@@ -155,7 +150,7 @@ class TwoNodesTest {
                     // the node dies under the statement
                   }
                 });
-        assertThat(doomed.failpointReached.await(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(doomed.awaitFailpoint(120, TimeUnit.SECONDS)).isTrue();
         doomed.kill();
         client.get(60, TimeUnit.SECONDS);
       }
@@ -167,7 +162,7 @@ class TwoNodesTest {
     }
   }
 
-  private static CompletableFuture<Void> load(Node node, String sql) {
+  private static CompletableFuture<Void> load(ServerProcess node, String sql) {
     return CompletableFuture.runAsync(
         () -> {
           for (int attempt = 1; ; attempt++) {
@@ -192,92 +187,5 @@ class TwoNodesTest {
       csv.append(id).append(",row ").append(id).append('\n');
     }
     Files.writeString(file, csv);
-  }
-
-  /** One {@code tidewater server} process. */
-  private static final class Node implements AutoCloseable {
-    final Process process;
-    final CountDownLatch listening = new CountDownLatch(1);
-    final CountDownLatch failpointReached = new CountDownLatch(1);
-    final AtomicInteger port = new AtomicInteger();
-
-    private Node(Process process) {
-      this.process = process;
-      Thread reader =
-          new Thread(
-              () -> {
-                try (BufferedReader output =
-                    new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                  String line;
-                  while ((line = output.readLine()) != null) {
-                    Matcher matcher = LISTENING.matcher(line);
-                    if (matcher.find()) {
-                      port.set(Integer.parseInt(matcher.group(1)));
-                      listening.countDown();
-                    }
-                    if (line.contains("tidewater failpoint reached")) {
-                      failpointReached.countDown();
-                    }
-                  }
-                } catch (IOException e) {
-                  // the process is gone
-                }
-              });
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    static Node start(Path config, Path data, String failpoint) throws Exception {
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      ProcessBuilder builder =
-          new ProcessBuilder(
-              java,
-              "--add-opens=java.base/java.nio=ALL-UNNAMED",
-              "-Xmx512m",
-              "-D" + Failpoints.PROPERTY + "=" + (failpoint == null ? "" : failpoint),
-              "-cp",
-              System.getProperty("java.class.path"),
-              "dev.tidewater.server.cli.Main",
-              "server",
-              "--config",
-              config.toString(),
-              "--port",
-              "0",
-              "--data-dir",
-              data.toString());
-      builder.environment().put("TIDEWATER_USER", USER);
-      builder.environment().put("TIDEWATER_PASSWORD", PASSWORD);
-      builder.redirectErrorStream(true);
-      Node node = new Node(builder.start());
-      if (!node.listening.await(60, TimeUnit.SECONDS)) {
-        node.kill();
-        throw new AssertionError("the server did not start");
-      }
-      return node;
-    }
-
-    Connection connect() throws SQLException {
-      Properties properties = new Properties();
-      properties.setProperty("user", USER);
-      properties.setProperty("password", PASSWORD);
-      return DriverManager.getConnection(
-          "jdbc:arrow-flight-sql://localhost:" + port.get() + "/?useEncryption=false", properties);
-    }
-
-    void kill() throws InterruptedException {
-      process.destroyForcibly();
-      process.waitFor(60, TimeUnit.SECONDS);
-    }
-
-    @Override
-    public void close() throws Exception {
-      if (process.isAlive()) {
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-          kill();
-        }
-      }
-    }
   }
 }
