@@ -227,9 +227,12 @@ public final class QueryEngine implements AutoCloseable {
       }
       for (SourceDefinition source : engine.metadata().sources()) {
         if (rootEntries.add(source.name())) {
+          // A one-table source is a table; a database's tables are in a schema of the same name.
           root.add(
               source.name(),
               new SourceQueryTable(engine, source, SourceObject.SELF, scans, batchRows));
+          root.add(source.name(), new SourceSchema(engine, source, scans, batchRows))
+              .setCacheEnabled(false);
         }
       }
       connection.setSchema(rootEntries.contains(namespace) ? namespace : null);
