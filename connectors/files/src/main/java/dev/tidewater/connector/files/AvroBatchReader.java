@@ -3,24 +3,26 @@ package dev.tidewater.connector.files;
 import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.TidewaterException;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.file.DataFileStream;
+import org.apache.avro.file.DataFileReader;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 
 /** Reads one Avro object container file into Arrow batches with Avro's generic reader. */
 final class AvroBatchReader implements BatchReader {
+  private static final int SYNC_SIZE = 16;
+
   private final FileSplit split;
   private final int batchRows;
   private final VectorSchemaRoot root;
-  private final DataFileStream<GenericRecord> records;
+  private final DataFileReader<GenericRecord> records;
   private final AvroWriters.RecordWriter writer;
-  private final FileInput.Opened input;
   private GenericRecord reuse;
   private long batchFirstRow;
   private long rowsRead;
@@ -29,11 +31,10 @@ final class AvroBatchReader implements BatchReader {
     this.split = split;
     this.batchRows = batchRows;
     this.root = VectorSchemaRoot.create(projected, allocator);
-    FileInput.Opened opened = null;
+    DataFileReader<GenericRecord> opened = null;
     try {
-      opened = FileInput.open(split);
-      this.input = opened;
-      this.records = open(split, opened.stream());
+      opened = open(split);
+      this.records = opened;
       this.writer =
           new AvroWriters.RecordWriter(
               records.getSchema(), root.getFieldVectors(), split.displayName());
@@ -46,20 +47,42 @@ final class AvroBatchReader implements BatchReader {
 
   /** The schema of the Avro file, read from its header. */
   static Schema schema(FileSplit split) {
-    FileInput.Opened opened = FileInput.open(split);
-    try (InputStream stream = opened.stream();
-        DataFileStream<GenericRecord> records = open(split, stream)) {
+    try (DataFileReader<GenericRecord> records = open(split)) {
       return AvroSchemas.toArrow(records.getSchema(), split.displayName());
     } catch (IOException e) {
       throw unreadable(split, e);
     }
   }
 
-  private static DataFileStream<GenericRecord> open(FileSplit split, InputStream stream) {
+  /**
+   * Opens the file, checking that it ends with the sync marker its header names: Avro's reader
+   * takes a file cut inside a block for one that ends there, silently dropping the block.
+   */
+  private static DataFileReader<GenericRecord> open(FileSplit split) {
+    DataFileReader<GenericRecord> reader;
     try {
-      return new DataFileStream<>(stream, new GenericDatumReader<>());
+      reader = new DataFileReader<>(split.path().toFile(), new GenericDatumReader<>());
     } catch (IOException | RuntimeException e) {
       throw unreadable(split, e);
+    }
+    try (FileChannel channel = FileChannel.open(split.path())) {
+      long headerEnd = reader.previousSync();
+      long size = channel.size();
+      if (size > headerEnd) {
+        ByteBuffer header = ByteBuffer.allocate(SYNC_SIZE);
+        ByteBuffer tail = ByteBuffer.allocate(SYNC_SIZE);
+        channel.read(header, headerEnd - SYNC_SIZE);
+        channel.read(tail, size - SYNC_SIZE);
+        if (!header.flip().equals(tail.flip())) {
+          throw TidewaterException.user(
+              "%s: not a readable Avro file: it does not end with its sync marker (truncated?)",
+              split.displayName());
+        }
+      }
+      return reader;
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(reader, e);
+      throw e instanceof TidewaterException tidewater ? tidewater : unreadable(split, e);
     }
   }
 
@@ -108,7 +131,11 @@ final class AvroBatchReader implements BatchReader {
 
   @Override
   public long bytesRead() {
-    return input.counter().bytesRead();
+    try {
+      return records.tell();
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   @Override
@@ -122,12 +149,12 @@ final class AvroBatchReader implements BatchReader {
     }
   }
 
-  private static void closeQuietly(FileInput.Opened opened, Exception failure) {
-    if (opened == null) {
+  private static void closeQuietly(DataFileReader<?> reader, Exception failure) {
+    if (reader == null) {
       return;
     }
     try {
-      opened.stream().close();
+      reader.close();
     } catch (IOException e) {
       failure.addSuppressed(e);
     }
