@@ -7,6 +7,7 @@ import dev.tidewater.planner.metadata.SourceDefinition;
 import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.SourceObject;
+import dev.tidewater.spi.SourceShape;
 import dev.tidewater.spi.SqlPosition;
 import dev.tidewater.spi.TidewaterException;
 import java.io.IOException;
@@ -227,9 +228,15 @@ public final class QueryEngine implements AutoCloseable {
       }
       for (SourceDefinition source : engine.metadata().sources()) {
         if (rootEntries.add(source.name())) {
-          root.add(
-              source.name(),
-              new SourceQueryTable(engine, source, SourceObject.SELF, scans, batchRows));
+          // A one-table source is a table; a database's tables are in a schema of its name.
+          if (shape(source) == SourceShape.DATABASE) {
+            root.add(source.name(), new SourceSchema(engine, source, scans, batchRows))
+                .setCacheEnabled(false);
+          } else {
+            root.add(
+                source.name(),
+                new SourceQueryTable(engine, source, SourceObject.SELF, scans, batchRows));
+          }
         }
       }
       connection.setSchema(rootEntries.contains(namespace) ? namespace : null);
@@ -237,6 +244,15 @@ public final class QueryEngine implements AutoCloseable {
     } catch (SQLException | RuntimeException e) {
       closeQuietly(connection);
       throw e;
+    }
+  }
+
+  /** A source's shape; a source whose type is gone (a removed plugin) fails when read. */
+  private SourceShape shape(SourceDefinition source) {
+    try {
+      return engine.factory(source.type()).shape();
+    } catch (TidewaterException e) {
+      return SourceShape.TABLE;
     }
   }
 

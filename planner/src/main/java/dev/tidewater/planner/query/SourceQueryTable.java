@@ -15,7 +15,8 @@ import org.apache.calcite.rex.RexNode;
 
 /**
  * A source object as a table, so {@code SELECT * FROM my_files LIMIT 10} previews what a LOAD would
- * read. Splits are read one after the other.
+ * read. Projections and the filters {@link SourcePredicates} translates go to the connector (a JDBC
+ * source puts them into its query). Splits are read one after the other.
  */
 final class SourceQueryTable extends ArrowTable {
   private final Engine engine;
@@ -52,7 +53,9 @@ final class SourceQueryTable extends ArrowTable {
   BatchReader open(List<String> columns, List<RexNode> filters) {
     Connector connector = engine.connect(source);
     try {
-      ExtractRequest request = new ExtractRequest(object, columns, List.of(), batchRows);
+      ExtractRequest request =
+          new ExtractRequest(
+              object, columns, SourcePredicates.translate(filters, arrowSchema()), batchRows);
       List<Split> splits = connector.plan(request);
       return new ConcatenatedReader(connector, request, splits);
     } catch (RuntimeException e) {
