@@ -2,6 +2,7 @@ package dev.tidewater.spi;
 
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /** A configured source: it discovers schemas, plans splits and opens readers. */
@@ -11,6 +12,16 @@ public interface Connector extends AutoCloseable {
 
   /** The Arrow schema of an object, inferred when the source has none of its own. */
   Schema discover(SourceObject object);
+
+  /**
+   * Columns the object has besides those {@link #discover} returns, delivered only when a request
+   * names them (e.g. a FILES source's {@code _file_name} and {@code _file_modified}): they are not
+   * part of {@code SELECT *} or of a load's columns unless asked for, but may be projected and
+   * filtered on like any column. None by default.
+   */
+  default List<Field> hiddenColumns(SourceObject object) {
+    return List.of();
+  }
 
   /** Splits the extraction into units that can be read independently and in parallel. */
   List<Split> plan(ExtractRequest request);

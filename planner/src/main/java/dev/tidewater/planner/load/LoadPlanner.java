@@ -103,6 +103,17 @@ public final class LoadPlanner {
       if (discovered.getFields().isEmpty()) {
         throw Positions.userError(sourceId, "source '%s' has no columns", sourceName);
       }
+      // A hidden column (a file's _file_modified) named as the cursor is extracted and loaded.
+      List<String> extractColumns = List.of();
+      org.apache.arrow.vector.types.pojo.Field hiddenCursor = hiddenCursor(load, connector, object);
+      if (hiddenCursor != null) {
+        List<org.apache.arrow.vector.types.pojo.Field> fields =
+            new java.util.ArrayList<>(discovered.getFields());
+        fields.add(hiddenCursor);
+        discovered = new Schema(fields, discovered.getCustomMetadata());
+        extractColumns =
+            fields.stream().map(org.apache.arrow.vector.types.pojo.Field::getName).toList();
+      }
       ContractDefinition contract =
           load.contract == null
               ? null
@@ -231,7 +242,7 @@ public final class LoadPlanner {
       boolean cursorOnExtract =
           cursor != null && comparableAsExtracted(cursor, normalizer, extractSchema);
       ExtractRequest request =
-          new ExtractRequest(object, List.of(), predicates, engine.config().batchRows())
+          new ExtractRequest(object, extractColumns, predicates, engine.config().batchRows())
               .withTextColumns(textColumns);
       List<Split> splits = connector.plan(request);
       return new LoadPlan(
@@ -270,6 +281,21 @@ public final class LoadPlanner {
       connector.close();
       throw e;
     }
+  }
+
+  /** The hidden column that INCREMENTAL ON names, or null when it names none. */
+  private static org.apache.arrow.vector.types.pojo.Field hiddenCursor(
+      SqlLoad load, Connector connector, SourceObject object) {
+    if (load.incrementalColumn == null) {
+      return null;
+    }
+    String column = load.incrementalColumn.getSimple();
+    for (org.apache.arrow.vector.types.pojo.Field field : connector.hiddenColumns(object)) {
+      if (field.getName().equalsIgnoreCase(column)) {
+        return field;
+      }
+    }
+    return null;
   }
 
   /** The cursor window of an INCREMENTAL or BACKFILL load, or null. */

@@ -7,9 +7,11 @@ import dev.tidewater.spi.Connector;
 import dev.tidewater.spi.ExtractRequest;
 import dev.tidewater.spi.SourceObject;
 import dev.tidewater.spi.Split;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.calcite.rex.RexNode;
 
@@ -43,7 +45,11 @@ final class SourceQueryTable extends ArrowTable {
   synchronized Schema arrowSchema() {
     if (schema == null) {
       try (Connector connector = engine.connect(source)) {
-        schema = connector.discover(object);
+        // Queries see hidden columns (a file's _file_name, _file_modified) after the others.
+        Schema discovered = connector.discover(object);
+        List<Field> fields = new ArrayList<>(discovered.getFields());
+        fields.addAll(connector.hiddenColumns(object));
+        schema = new Schema(fields, discovered.getCustomMetadata());
       }
     }
     return schema;
@@ -53,9 +59,13 @@ final class SourceQueryTable extends ArrowTable {
   BatchReader open(List<String> columns, List<RexNode> filters) {
     Connector connector = engine.connect(source);
     try {
+      List<String> projected =
+          columns.isEmpty()
+              ? arrowSchema().getFields().stream().map(Field::getName).toList()
+              : columns;
       ExtractRequest request =
           new ExtractRequest(
-              object, columns, SourcePredicates.translate(filters, arrowSchema()), batchRows);
+              object, projected, SourcePredicates.translate(filters, arrowSchema()), batchRows);
       List<Split> splits = connector.plan(request);
       return new ConcatenatedReader(connector, request, splits);
     } catch (RuntimeException e) {

@@ -3,16 +3,19 @@ package dev.tidewater.connector.files;
 import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.TidewaterException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.util.Arrays;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.file.DataFileReader;
+import org.apache.avro.file.SeekableInput;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.iceberg.io.IOUtil;
+import org.apache.iceberg.io.InputFile;
+import org.apache.iceberg.io.SeekableInputStream;
 
 /** Reads one Avro object container file into Arrow batches with Avro's generic reader. */
 final class AvroBatchReader implements BatchReader {
@@ -59,21 +62,24 @@ final class AvroBatchReader implements BatchReader {
    * takes a file cut inside a block for one that ends there, silently dropping the block.
    */
   private static DataFileReader<GenericRecord> open(FileSplit split) {
+    InputFile input = split.inputFile();
     DataFileReader<GenericRecord> reader;
     try {
-      reader = new DataFileReader<>(split.path().toFile(), new GenericDatumReader<>());
+      reader = new DataFileReader<>(new AvroInput(input), new GenericDatumReader<>());
     } catch (IOException | RuntimeException e) {
       throw unreadable(split, e);
     }
-    try (FileChannel channel = FileChannel.open(split.path())) {
+    try (SeekableInputStream check = input.newStream()) {
       long headerEnd = reader.previousSync();
-      long size = channel.size();
+      long size = input.getLength();
       if (size > headerEnd) {
-        ByteBuffer header = ByteBuffer.allocate(SYNC_SIZE);
-        ByteBuffer tail = ByteBuffer.allocate(SYNC_SIZE);
-        channel.read(header, headerEnd - SYNC_SIZE);
-        channel.read(tail, size - SYNC_SIZE);
-        if (!header.flip().equals(tail.flip())) {
+        byte[] header = new byte[SYNC_SIZE];
+        byte[] tail = new byte[SYNC_SIZE];
+        check.seek(headerEnd - SYNC_SIZE);
+        IOUtil.readFully(check, header, 0, SYNC_SIZE);
+        check.seek(size - SYNC_SIZE);
+        IOUtil.readFully(check, tail, 0, SYNC_SIZE);
+        if (!Arrays.equals(header, tail)) {
           throw TidewaterException.user(
               "%s: not a readable Avro file: it does not end with its sync marker (truncated?)",
               split.displayName());
@@ -83,6 +89,51 @@ final class AvroBatchReader implements BatchReader {
     } catch (IOException | RuntimeException e) {
       closeQuietly(reader, e);
       throw e instanceof TidewaterException tidewater ? tidewater : unreadable(split, e);
+    }
+  }
+
+  /**
+   * Avro's view of the file's seekable input. It counts the position itself: S3FileIO's stream
+   * (Iceberg 1.11) moves its position back by one when a read hits the end of the object.
+   */
+  private static final class AvroInput implements SeekableInput {
+    private final long length;
+    private final SeekableInputStream stream;
+    private long position;
+
+    AvroInput(InputFile input) {
+      this.length = input.getLength();
+      this.stream = input.newStream();
+    }
+
+    @Override
+    public void seek(long target) throws IOException {
+      stream.seek(target);
+      position = target;
+    }
+
+    @Override
+    public long tell() {
+      return position;
+    }
+
+    @Override
+    public long length() {
+      return length;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int count) throws IOException {
+      int read = stream.read(buffer, offset, count);
+      if (read > 0) {
+        position += read;
+      }
+      return read;
+    }
+
+    @Override
+    public void close() throws IOException {
+      stream.close();
     }
   }
 

@@ -156,7 +156,8 @@ final class CsvBatchReader implements BatchReader {
         try {
           input.stream().close();
         } catch (IOException e) {
-          throw TidewaterException.user("%s: cannot be closed: %s", split.path(), e.getMessage());
+          throw TidewaterException.user(
+              "%s: cannot be closed: %s", split.location(), e.getMessage());
         }
       }
     } finally {

@@ -5,9 +5,7 @@ import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import org.apache.iceberg.exceptions.NotFoundException;
 
 /**
  * Opens a file for reading: counts bytes for progress, decompresses {@code .gz}, {@code .zst} and
@@ -28,21 +26,27 @@ final class FileInput extends FilterInputStream {
   static Opened open(FileSplit split) {
     FileInput counting;
     try {
-      counting = new FileInput(Files.newInputStream(split.path()));
-    } catch (NoSuchFileException e) {
-      throw TidewaterException.user("file '%s' does not exist (any more)", split.path());
-    } catch (AccessDeniedException e) {
-      throw TidewaterException.user("file '%s' cannot be read: permission denied", split.path());
-    } catch (IOException e) {
-      throw TidewaterException.user("file '%s' cannot be read: %s", split.path(), e.getMessage());
+      counting = new FileInput(split.inputFile().newStream());
+    } catch (NotFoundException e) {
+      if (java.nio.file.Files.isDirectory(java.nio.file.Path.of(split.location()))) {
+        throw TidewaterException.user(
+            "file '%s' cannot be read: it is a directory", split.location());
+      }
+      throw TidewaterException.user("file '%s' does not exist (any more)", split.location());
+    } catch (RuntimeException e) {
+      throw TidewaterException.user(
+          "file '%s' cannot be read: %s", split.location(), e.getMessage());
     }
     try {
-      InputStream stream =
-          Compression.of(split.path().getFileName().toString()).decompress(counting);
+      InputStream stream = Compression.of(split.fileName()).decompress(counting);
       return new Opened(new BufferedInputStream(stream, BUFFER_SIZE), counting);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       closeQuietly(counting, e);
-      throw TidewaterException.user("file '%s' cannot be read: %s", split.path(), e.getMessage());
+      if (e instanceof NotFoundException) {
+        throw TidewaterException.user("file '%s' does not exist (any more)", split.location());
+      }
+      throw TidewaterException.user(
+          "file '%s' cannot be read: %s", split.location(), e.getMessage());
     }
   }
 

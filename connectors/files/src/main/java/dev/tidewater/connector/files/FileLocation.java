@@ -49,10 +49,7 @@ final class FileLocation {
     if (scheme.find()) {
       String name = scheme.group(1).toLowerCase(Locale.ROOT);
       if (!name.equals("file")) {
-        throw TidewaterException.user(
-            "location '%s': %s:// locations are not supported yet by FILES sources; use a local"
-                + " path or a file:// URI",
-            text, name);
+        throw TidewaterException.user("location '%s': not a local path or file:// URI", text);
       }
       path = decodePercent(stripFileAuthority(text.substring(scheme.end())));
     } else if (text.regionMatches(true, 0, "file:", 0, 5)) {

@@ -3,22 +3,37 @@ package dev.tidewater.connector.files;
 import static java.util.Objects.requireNonNull;
 
 import dev.tidewater.spi.Split;
-import java.nio.file.Path;
+import org.apache.iceberg.io.InputFile;
 
 /**
  * One file of a FILES source.
  *
+ * @param location the file's full location ({@code /data/a.csv}, {@code s3://bucket/a.csv})
  * @param displayName the path relative to the location, used in positions and messages
+ * @param modifiedMillis when the file was last modified (milliseconds since the epoch)
  */
-record FileSplit(Path path, String displayName, long size) implements Split {
+record FileSplit(
+    FileStore store, String location, String displayName, long size, long modifiedMillis)
+    implements Split {
   FileSplit {
-    requireNonNull(path, "path is null");
+    requireNonNull(store, "store is null");
+    requireNonNull(location, "location is null");
     requireNonNull(displayName, "displayName is null");
+  }
+
+  /** The last segment of the location, whose extension tells the format and compression. */
+  String fileName() {
+    int slash = location.lastIndexOf('/');
+    return slash < 0 ? location : location.substring(slash + 1);
+  }
+
+  InputFile inputFile() {
+    return store.inputFile(this);
   }
 
   @Override
   public String description() {
-    return path.toString();
+    return location;
   }
 
   @Override

@@ -3,14 +3,12 @@ package dev.tidewater.connector.files;
 import static java.util.Objects.requireNonNull;
 
 import dev.tidewater.spi.BatchReader;
+import dev.tidewater.spi.ColumnPredicate;
 import dev.tidewater.spi.Connector;
 import dev.tidewater.spi.ExtractRequest;
 import dev.tidewater.spi.SourceObject;
 import dev.tidewater.spi.Split;
 import dev.tidewater.spi.TidewaterException;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,12 +30,32 @@ import org.apache.arrow.vector.types.pojo.Schema;
 final class FilesConnector implements Connector {
   private final String sourceName;
   private final FilesOptions options;
+  private final FileStore store;
   private Schema schema;
   private FileFormat format;
 
   FilesConnector(String sourceName, FilesOptions options) {
     this.sourceName = requireNonNull(sourceName, "sourceName is null");
     this.options = requireNonNull(options, "options is null");
+    List<String> secrets = new ArrayList<>();
+    for (Map.Entry<String, String> option : options.storageOptions().entrySet()) {
+      if (FilesOptions.SECRET_OPTIONS.contains(option.getKey())) {
+        secrets.add(option.getValue());
+      }
+    }
+    this.store = options.location().open(options.storageOptions(), secrets);
+  }
+
+  /**
+   * {@code _file_name} and {@code _file_modified}, unless the files have columns of those names.
+   */
+  @Override
+  public List<Field> hiddenColumns(SourceObject object) {
+    checkObject(object);
+    List<Field> visible = schema().getFields();
+    return FileColumnsReader.FIELDS.stream()
+        .filter(field -> indexOf(visible, field.getName()) < 0)
+        .toList();
   }
 
   @Override
@@ -54,8 +72,8 @@ final class FilesConnector implements Connector {
   @Override
   public List<Split> plan(ExtractRequest request) {
     checkObject(request.object());
-    project(schema(), request.columns());
-    List<FileSplit> files = files();
+    project(schema(), visibleColumns(request.columns()));
+    List<FileSplit> files = selectFiles(files(), request.predicates());
     if (format != FileFormat.PARQUET) {
       return List.copyOf(files);
     }
@@ -100,9 +118,92 @@ final class FilesConnector implements Connector {
                     + " row group(s) (max of the cursor column not past the cursor)"));
   }
 
+  /** The files whose hidden columns pass the predicates on them: the others are not read. */
+  private List<FileSplit> selectFiles(List<FileSplit> files, List<ColumnPredicate> predicates) {
+    List<ColumnPredicate> onFiles = new ArrayList<>();
+    for (ColumnPredicate predicate : predicates) {
+      if (isHidden(predicate.column())) {
+        onFiles.add(predicate);
+      }
+    }
+    if (onFiles.isEmpty()) {
+      return files;
+    }
+    List<FileSplit> selected = new ArrayList<>(files.size());
+    for (FileSplit file : files) {
+      if (onFiles.stream().allMatch(predicate -> matches(predicate, file))) {
+        selected.add(file);
+      }
+    }
+    return selected;
+  }
+
+  /** Whether the file's value passes; true when the value cannot be compared (filtered later). */
+  private static boolean matches(ColumnPredicate predicate, FileSplit file) {
+    Object value = FileColumnsReader.value(predicate.column(), file);
+    int compared;
+    if (value instanceof Long micros && predicate.value() instanceof Long bound) {
+      compared = Long.compare(micros, bound);
+    } else if (value instanceof String text && predicate.value() instanceof String bound) {
+      compared = text.compareTo(bound);
+    } else {
+      return true;
+    }
+    return switch (predicate.operator()) {
+      case EQUAL -> compared == 0;
+      case LESS_THAN -> compared < 0;
+      case LESS_THAN_OR_EQUAL -> compared <= 0;
+      case GREATER_THAN -> compared > 0;
+      case GREATER_THAN_OR_EQUAL -> compared >= 0;
+    };
+  }
+
+  /** Whether {@code column} names a hidden column rather than one of the files. */
+  private boolean isHidden(String column) {
+    return FileColumnsReader.hiddenField(column) != null
+        && indexOf(schema().getFields(), column) < 0;
+  }
+
+  private List<String> visibleColumns(List<String> columns) {
+    return columns.stream().filter(column -> !isHidden(column)).toList();
+  }
+
   @Override
   public BatchReader open(Split split, ExtractRequest request, BufferAllocator allocator) {
     checkObject(request.object());
+    List<String> visible = visibleColumns(request.columns());
+    if (visible.size() == request.columns().size()) {
+      return openFile(split, request, allocator);
+    }
+    FileSplit file = split instanceof ParquetSplit parquet ? parquet.file() : (FileSplit) split;
+    // Only hidden columns asked for: read the first column for the row count.
+    List<String> read =
+        visible.isEmpty() ? List.of(schema().getFields().get(0).getName()) : visible;
+    ExtractRequest visibleRequest =
+        new ExtractRequest(
+            request.object(),
+            read,
+            request.predicates(),
+            request.batchRows(),
+            request.rejections(),
+            request.textColumns());
+    List<String> columns = new ArrayList<>(request.columns().size());
+    for (String column : request.columns()) {
+      columns.add(
+          isHidden(column)
+              ? column.toLowerCase(Locale.ROOT)
+              : project(schema(), List.of(column)).getFields().get(0).getName());
+    }
+    BatchReader inner = openFile(split, visibleRequest, allocator);
+    try {
+      return new FileColumnsReader(inner, file, columns, allocator);
+    } catch (RuntimeException e) {
+      inner.close();
+      throw e;
+    }
+  }
+
+  private BatchReader openFile(Split split, ExtractRequest request, BufferAllocator allocator) {
     Schema sourceSchema = schema();
     if (split instanceof ParquetSplit parquet) {
       return new ParquetBatchReader(
@@ -113,7 +214,7 @@ final class FilesConnector implements Connector {
           null, "source '%s' cannot read a split of type %s", sourceName, split.getClass());
     }
     Schema projected = asText(project(sourceSchema, request.columns()), request.textColumns());
-    FileFormat fileFormat = formatOf(file.path());
+    FileFormat fileFormat = formatOf(file);
     if (fileFormat != format) {
       throw TidewaterException.user(
           "%s: a %s file in a %s source; set option 'format' when the extensions differ",
@@ -151,7 +252,7 @@ final class FilesConnector implements Connector {
       List<FileSplit> files = files();
       Set<FileFormat> formats = new LinkedHashSet<>();
       for (FileSplit file : files) {
-        formats.add(formatOf(file.path()));
+        formats.add(formatOf(file));
       }
       if (formats.size() > 1) {
         throw TidewaterException.user(
@@ -196,47 +297,34 @@ final class FilesConnector implements Connector {
     return SchemaUnion.unify(schemas);
   }
 
-  private FileFormat formatOf(Path path) {
+  private FileFormat formatOf(FileSplit file) {
     Optional<FileFormat> explicit = options.format();
     if (explicit.isPresent()) {
       return explicit.get();
     }
-    String name = path.getFileName().toString();
+    String name = file.fileName();
     return FileFormat.fromFileName(name)
         .orElseThrow(
             () ->
                 TidewaterException.user(
                     "cannot tell the format of '%s' from its extension; set option 'format' to"
                         + " csv, json, jsonl, parquet or avro",
-                    path));
+                    file.location()));
   }
 
   /** The files at the location, each a split; a user error when there is none. */
   private List<FileSplit> files() {
-    List<Path> paths = options.location().files();
-    if (paths.isEmpty()) {
+    List<FileSplit> files = store.files();
+    if (files.isEmpty()) {
       throw TidewaterException.user(
           "source '%s': no file matches location '%s'", sourceName, options.location());
     }
-    Path base = options.location().displayBase();
-    List<FileSplit> splits = new ArrayList<>(paths.size());
-    for (Path path : paths) {
-      splits.add(new FileSplit(path, displayName(base, path), size(path)));
-    }
-    return splits;
+    return files;
   }
 
-  private static String displayName(Path base, Path path) {
-    Path relative = path.startsWith(base) ? base.relativize(path) : path.getFileName();
-    return relative.toString().isEmpty() ? path.getFileName().toString() : relative.toString();
-  }
-
-  private static long size(Path path) {
-    try {
-      return Files.size(path);
-    } catch (IOException e) {
-      return -1;
-    }
+  @Override
+  public void close() {
+    store.close();
   }
 
   /** Replaces inferred types by those of the {@code columns} option. */

@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Creates FILES sources: CSV, JSON and JSON Lines files on the local disk, one table per source
- * ({@code CREATE SOURCE s TYPE FILES WITH (location = '/data/landing/*.csv')}).
+ * Creates FILES sources: CSV, JSON, JSON Lines, Parquet and Avro files on the local disk or in
+ * object storage, one table per source ({@code CREATE SOURCE s TYPE FILES WITH (location =
+ * '/data/landing/*.csv')}).
  */
 public final class FilesConnectorFactory implements ConnectorFactory {
   /** The source type. */
@@ -25,6 +26,6 @@ public final class FilesConnectorFactory implements ConnectorFactory {
 
   @Override
   public Set<String> secretOptionNames() {
-    return Set.of(FilesOptions.S3_SECRET_ACCESS_KEY, FilesOptions.S3_SESSION_TOKEN);
+    return FilesOptions.SECRET_OPTIONS;
   }
 }

@@ -27,7 +27,8 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  * @param recordsPath the object keys leading to the records of a JSON document; empty for the root
  */
 record FilesOptions(
-    FileLocation location,
+    StorageLocation location,
+    Map<String, String> storageOptions,
     Optional<FileFormat> format,
     boolean header,
     char delimiter,
@@ -50,18 +51,33 @@ record FilesOptions(
   static final String SAMPLE_ROWS = "sample_rows";
   static final String COLUMNS = "columns";
   static final String RECORDS_PATH = "records_path";
+  static final String S3_REGION = "s3.region";
   static final String S3_SECRET_ACCESS_KEY = "s3.secret-access-key";
   static final String S3_SESSION_TOKEN = "s3.session-token";
+  static final String GCS_OAUTH2_TOKEN = "gcs.oauth2.token";
+  static final String ADLS_SHARED_KEY = "adls.auth.shared-key.account.key";
 
-  /** Object-store options, accepted now so that sources keep working when S3 support lands. */
+  /** Secret storage options: masked wherever options are shown, scrubbed from messages. */
+  static final Set<String> SECRET_OPTIONS =
+      Set.of(S3_SECRET_ACCESS_KEY, S3_SESSION_TOKEN, GCS_OAUTH2_TOKEN, ADLS_SHARED_KEY);
+
+  /**
+   * Object-store options, Iceberg's FileIO property names passed through unchanged (except {@code
+   * s3.region}, Iceberg's {@code client.region}).
+   */
   static final Set<String> S3_OPTIONS =
       Set.of(
           "s3.endpoint",
-          "s3.region",
+          S3_REGION,
           "s3.access-key-id",
           S3_SECRET_ACCESS_KEY,
           S3_SESSION_TOKEN,
-          "s3.path-style-access");
+          "s3.path-style-access",
+          "gcs.project-id",
+          "gcs.service.host",
+          GCS_OAUTH2_TOKEN,
+          "adls.auth.shared-key.account.name",
+          ADLS_SHARED_KEY);
 
   static final Set<String> KNOWN_OPTIONS;
 
@@ -88,6 +104,7 @@ record FilesOptions(
 
   FilesOptions {
     requireNonNull(location, "location is null");
+    storageOptions = Map.copyOf(requireNonNull(storageOptions, "storageOptions is null"));
     requireNonNull(format, "format is null");
     requireNonNull(escape, "escape is null");
     requireNonNull(nullValue, "nullValue is null");
@@ -125,8 +142,19 @@ record FilesOptions(
     String columns = value(options, COLUMNS);
     String recordsPath = value(options, RECORDS_PATH);
     String nullValue = value(options, NULL_VALUE);
+    if (location.isBlank()) {
+      throw TidewaterException.user("option 'location' is empty");
+    }
+    Map<String, String> storage = new java.util.TreeMap<>();
+    for (Map.Entry<String, String> option : options.entrySet()) {
+      String key = option.getKey().toLowerCase(Locale.ROOT);
+      if (S3_OPTIONS.contains(key) && option.getValue() != null) {
+        storage.put(key, option.getValue());
+      }
+    }
     return new FilesOptions(
-        FileLocation.parse(location),
+        StorageLocation.parse(location),
+        storage,
         format == null ? Optional.empty() : Optional.of(FileFormat.parse(format)),
         bool(HEADER, value(options, HEADER), true),
         delimiter,

@@ -15,8 +15,9 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -35,8 +36,31 @@ import org.apache.parquet.schema.Type;
 final class ParquetFiles {
   private ParquetFiles() {}
 
+  /** Parquet's view of the file's seekable input: the footer and column chunks by ranged reads. */
   static InputFile input(FileSplit file) {
-    return new LocalInputFile(file.path());
+    org.apache.iceberg.io.InputFile input = file.inputFile();
+    return new InputFile() {
+      @Override
+      public long getLength() {
+        return input.getLength();
+      }
+
+      @Override
+      public SeekableInputStream newStream() {
+        org.apache.iceberg.io.SeekableInputStream stream = input.newStream();
+        return new DelegatingSeekableInputStream(stream) {
+          @Override
+          public long getPos() throws IOException {
+            return stream.getPos();
+          }
+
+          @Override
+          public void seek(long position) throws IOException {
+            stream.seek(position);
+          }
+        };
+      }
+    };
   }
 
   static ParquetFileReader open(FileSplit file) {
@@ -66,7 +90,7 @@ final class ParquetFiles {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     return TidewaterException.user(
         "%s: not a readable Parquet file: %s",
-        file.displayName(), message.replace(file.path().toString(), file.displayName()));
+        file.displayName(), message.replace(file.location(), file.displayName()));
   }
 
   /** The split of {@code file} reading only the row groups that may hold rows in the window. */

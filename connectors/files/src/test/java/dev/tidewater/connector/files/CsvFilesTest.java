@@ -550,9 +550,9 @@ class CsvFilesTest {
     assertThatThrownBy(() -> SourceReading.connector(Map.of("location", "/x", "format", "orc")))
         .hasMessageContaining(
             "unknown format 'orc'; expected one of: csv, json, jsonl, parquet, avro");
-    assertThatThrownBy(() -> SourceReading.connector(Map.of("location", "s3://bucket/x/*.csv")))
+    assertThatThrownBy(() -> SourceReading.connector(Map.of("location", "ftp://host/x/*.csv")))
         .isInstanceOf(TidewaterException.class)
-        .hasMessageContaining("s3:// locations are not supported yet");
+        .hasMessageContaining("ftp:// locations are not supported");
   }
 
   @Test

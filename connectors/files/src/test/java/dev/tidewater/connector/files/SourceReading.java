@@ -70,7 +70,12 @@ final class SourceReading {
 
   static SourceReading read(
       Map<String, String> options, ExtractRequest extract, RejectionsMode mode) {
-    Connector connector = connector(options);
+    try (Connector connector = connector(options)) {
+      return read(connector, extract, mode);
+    }
+  }
+
+  static SourceReading read(Connector connector, ExtractRequest extract, RejectionsMode mode) {
     SourceReading reading = new SourceReading(connector.discover(SourceObject.SELF));
     ExtractRequest request =
         mode == RejectionsMode.COLLECT
