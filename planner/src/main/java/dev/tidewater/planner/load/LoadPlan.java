@@ -202,6 +202,9 @@ public record LoadPlan(
             + ", batches of "
             + request.batchRows()
             + " rows");
+    for (String line : connector.explain(request, splits)) {
+      lines.add("          " + line);
+    }
     int shown = 0;
     for (Split split : splits) {
       if (shown++ == 20) {
