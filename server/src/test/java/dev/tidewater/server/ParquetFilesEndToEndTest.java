@@ -83,8 +83,7 @@ class ParquetFilesEndToEndTest {
     assertThat(query("EXPLAIN " + load))
         .extracting(row -> ((String) row.get(0)).trim())
         .contains(
-            "Parquet statistics: skip 1 of 2 file(s) and 1 of the other files' 3 row group(s)"
-                + " (max of the cursor column not past the cursor)")
+            "Parquet statistics on the cursor column: skip 1 of 2 file(s) and 4 of 6 row group(s)")
         .anyMatch(line -> line.endsWith("day2.parquet (2 of 3 row group(s))"));
     List<Object> second = single(load);
     assertThat(second.get(1)).isEqualTo("SUCCEEDED");
