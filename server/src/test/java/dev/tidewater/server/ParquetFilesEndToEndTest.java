@@ -4,15 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalTime;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -58,6 +61,7 @@ class ParquetFilesEndToEndTest {
       statement.execute(
           "COPY (SELECT i::BIGINT AS id, {'name': 'c' || (i % 7), 'tier': i % 3} AS customer,"
               + " (i / 100)::DECIMAL(12,2) AS amount, [i, i + 1] AS lines,"
+              + " MAP {'k': i} AS attributes, '\\xAB'::BLOB AS raw, TIME '10:11:12' AS cutoff,"
               + " TIMESTAMP '2024-01-01' + to_seconds(i) AS updated_at"
               + " FROM range("
               + from
@@ -108,6 +112,9 @@ class ParquetFilesEndToEndTest {
         assertThat(customer.getField("tier")).isEqualTo(id % 3);
         assertThat(row.getField("amount")).isEqualTo(BigDecimal.valueOf(id, 2));
         assertThat(row.getField("lines")).isEqualTo(List.of(id, id + 1));
+        assertThat(row.getField("attributes")).isEqualTo(Map.of("k", id));
+        assertThat(row.getField("raw")).isEqualTo(ByteBuffer.wrap(new byte[] {(byte) 0xab}));
+        assertThat(row.getField("cutoff")).isEqualTo(LocalTime.of(10, 11, 12));
       }
     }
     assertThat(ids).hasSize(10240);
