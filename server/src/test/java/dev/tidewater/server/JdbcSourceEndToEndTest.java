@@ -140,6 +140,243 @@ class JdbcSourceEndToEndTest {
     assertThat(single("SELECT 1")).containsExactly(1);
   }
 
+  @Test
+  void metadataCallsBrowseTheDatabaseLikeACatalog() throws Exception {
+    java.sql.DatabaseMetaData metadata = connection.getMetaData();
+    assertThat(JdbcRows.column(metadata.getCatalogs(), "TABLE_CAT")).contains("iceberg", "shop");
+    assertThat(JdbcRows.column(metadata.getSchemas("shop", "%"), "TABLE_SCHEM"))
+        .containsExactly("public");
+    assertThat(
+            JdbcRows.column(
+                metadata.getTables("shop", "public", "%", new String[] {"TABLE"}), "TABLE_NAME"))
+        .contains("orders", "guarded", "all_types");
+    List<String> columns = new ArrayList<>();
+    try (java.sql.ResultSet rows = metadata.getColumns("shop", "public", "orders", "%")) {
+      while (rows.next()) {
+        columns.add(rows.getString("COLUMN_NAME") + " " + rows.getString("TYPE_NAME"));
+      }
+    }
+    assertThat(columns)
+        .containsExactly(
+            "id BIGINT",
+            "amount DECIMAL",
+            "status VARCHAR",
+            "updated_at TIMESTAMP WITH LOCAL TIME ZONE");
+  }
+
+  @Test
+  void incrementalMergeTakesEachChangeOnceWithTheCursorInTheDatabaseQuery() throws Exception {
+    postgres(
+        "CREATE TABLE customers (id bigint PRIMARY KEY, name text, updated_at timestamptz)",
+        "INSERT INTO customers SELECT g, 'customer ' || g,"
+            + " TIMESTAMPTZ '2024-03-01 00:00:00+00' + g * INTERVAL '1 hour'"
+            + " FROM generate_series(1, 50) g",
+        "GRANT SELECT ON customers TO etl");
+    String load =
+        "LOAD shop.public.customers INTO iceberg.crm.customers WITH DISPOSITION MERGE ON (id)"
+            + " INCREMENTAL ON updated_at";
+    assertThat(explain(load)).contains("FROM \"public\".\"customers\"");
+
+    List<Object> first = single(load);
+    assertThat(first.get(1)).isEqualTo("SUCCEEDED");
+    assertThat(first.get(3)).isEqualTo(50L);
+
+    // The next load's query asks the database for the rows past the stored cursor only.
+    assertThat(explain(load))
+        .contains("\"updated_at\" > TIMESTAMP WITH TIME ZONE '2024-03-03T02:00Z'");
+    postgres(
+        "UPDATE customers SET name = 'renamed', updated_at = TIMESTAMPTZ '2024-04-01 00:00:00+00'"
+            + " WHERE id IN (3, 7)",
+        "INSERT INTO customers VALUES (51, 'customer 51', TIMESTAMPTZ '2024-04-02 00:00:00+00')");
+    List<Object> second = single(load);
+    assertThat(second.get(2)).isEqualTo(3L); // rows read: the database filtered
+    assertThat(second.get(3)).isEqualTo(3L);
+    assertThat(single(load).get(2)).isEqualTo(0L);
+
+    assertThat(single("SELECT count(*), count(DISTINCT id) FROM crm.customers"))
+        .containsExactly(51L, 51L);
+    assertThat(query("SELECT id, name FROM crm.customers WHERE name = 'renamed' ORDER BY id"))
+        .containsExactly(List.of(3L, "renamed"), List.of(7L, "renamed"));
+
+    // BACKFILL is a WHERE too, and leaves the cursor where it is.
+    String backfill =
+        "LOAD shop.public.customers INTO iceberg.crm.customers WITH DISPOSITION MERGE ON (id)"
+            + " INCREMENTAL ON updated_at BACKFILL FROM TIMESTAMP '2024-03-01 01:00:00'"
+            + " TO TIMESTAMP '2024-03-01 04:00:00'";
+    assertThat(explain(backfill)).contains("\"updated_at\" >= ", "\"updated_at\" < ");
+    assertThat(single(backfill).get(2)).isEqualTo(2L); // ids 1 and 2 (3 moved on)
+    assertThat(single(load).get(2)).isEqualTo(0L);
+  }
+
+  @Test
+  void parallelSplitsReadTheSameRowsAsOneSplit() throws Exception {
+    execute(
+        "CREATE SOURCE shop_parallel TYPE JDBC WITH (url = '"
+            + url()
+            + "', user = 'etl', password = '"
+            + PG_PASSWORD
+            + "', parallelism = 4)");
+    execute(
+        "CREATE SOURCE shop_single TYPE JDBC WITH (url = '"
+            + url()
+            + "', user = 'etl', password = '"
+            + PG_PASSWORD
+            + "', splits = 1)");
+    String parallel =
+        "LOAD shop_parallel.public.orders INTO iceberg.par.four WITH DISPOSITION APPEND";
+    assertThat(explain(parallel)).contains("split 1/4", "split 4/4", "\"id\" >= ");
+    assertThat(
+            explain(
+                "LOAD shop_single.public.orders INTO iceberg.par.single WITH DISPOSITION APPEND"))
+        .doesNotContain("split 1/");
+    assertThat(single(parallel).get(3)).isEqualTo(200L);
+    assertThat(
+            single("LOAD shop_single.public.orders INTO iceberg.par.single WITH DISPOSITION APPEND")
+                .get(3))
+        .isEqualTo(200L);
+    assertThat(query("SELECT * FROM par.four ORDER BY id"))
+        .isEqualTo(query("SELECT * FROM par.single ORDER BY id"))
+        .hasSize(200);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyTypeRoundTripsIntoIceberg() throws Exception {
+    assertThat(
+            single(
+                    "LOAD shop.public.all_types INTO iceberg.types.all_types WITH DISPOSITION APPEND")
+                .get(3))
+        .isEqualTo(2L);
+    List<Record> rows = icebergRows("types", "all_types");
+    rows.sort(java.util.Comparator.comparing(row -> (Integer) row.getField("id")));
+    Record full = rows.get(0);
+    assertThat(full.getField("small")).isEqualTo(7);
+    assertThat(full.getField("big")).isEqualTo(9_000_000_000L);
+    assertThat(full.getField("price")).isEqualTo(new BigDecimal("12345.67"));
+    // unbounded NUMERIC is text, digit for digit
+    assertThat(full.getField("ratio")).isEqualTo("123456789012345678901234567890.123456789");
+    assertThat(full.getField("f4")).isEqualTo(1.5f);
+    assertThat(full.getField("f8")).isEqualTo(2.25);
+    assertThat(full.getField("flag")).isEqualTo(true);
+    assertThat(full.getField("name")).isEqualTo("café");
+    assertThat(full.getField("code")).isEqualTo("abc");
+    assertThat(full.getField("label")).isEqualTo("x");
+    assertThat(full.getField("day")).isEqualTo(java.time.LocalDate.of(2024, 2, 29));
+    assertThat(full.getField("at")).isEqualTo(java.time.LocalTime.parse("13:14:15.123456"));
+    assertThat(full.getField("ts"))
+        .isEqualTo(java.time.LocalDateTime.parse("2024-01-02T03:04:05.678901"));
+    assertThat(full.getField("tstz"))
+        .isEqualTo(java.time.OffsetDateTime.parse("2024-01-02T01:04:05.5Z"));
+    assertThat(String.valueOf(full.getField("uid")))
+        .isEqualTo("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+    java.nio.ByteBuffer payload = (java.nio.ByteBuffer) full.getField("payload");
+    byte[] bytes = new byte[payload.remaining()];
+    payload.duplicate().get(bytes);
+    assertThat(bytes).containsExactly(1, 2, (byte) 0xff);
+    assertThat(full.getField("doc")).isEqualTo("{\"a\": 1}");
+    assertThat(full.getField("docb")).isEqualTo("{\"b\": [1, 2]}");
+    assertThat((List<Object>) full.getField("tags")).containsExactly("x", null, "z");
+    assertThat((List<Object>) full.getField("scores")).containsExactly(1, 2);
+    assertThat(full.getField("feeling")).isEqualTo("sad");
+    Record empty = rows.get(1);
+    for (int i = 1; i < empty.size(); i++) {
+      assertThat(empty.get(i)).as(empty.struct().fields().get(i).name()).isNull();
+    }
+  }
+
+  @Test
+  void faultsNameSourceTableAndRowCommitNothingAndKeepTheCursor() throws Exception {
+    postgres(
+        "CREATE TABLE payments (id bigint PRIMARY KEY, amount numeric(10,2),"
+            + " paid_at timestamptz NOT NULL)",
+        "INSERT INTO payments SELECT g, g, TIMESTAMPTZ '2024-05-01 00:00:00+00'"
+            + " + g * INTERVAL '1 minute' FROM generate_series(1, 10) g",
+        "CREATE TABLE doomed (id bigint PRIMARY KEY)",
+        "INSERT INTO doomed VALUES (1)",
+        "GRANT SELECT ON payments, doomed TO etl");
+    execute(
+        "CREATE CONTRACT payments_v1 (id BIGINT NOT NULL, amount DECIMAL(4, 2),"
+            + " paid_at TIMESTAMP WITH LOCAL TIME ZONE NOT NULL)");
+    String load =
+        "LOAD shop.public.payments INTO iceberg.faults.payments WITH DISPOSITION APPEND"
+            + " INCREMENTAL ON paid_at USING CONTRACT payments_v1";
+    assertThat(single(load).get(3)).isEqualTo(10L);
+    Table table =
+        server
+            .tidewater()
+            .engine()
+            .catalogs()
+            .catalog("iceberg")
+            .loadTable(TableIdentifier.of("faults", "payments"));
+    long snapshot = table.currentSnapshot().snapshotId();
+
+    // A value that does not fit the contract's type: the load names the source, table, row and
+    // column, and commits nothing.
+    postgres(
+        "INSERT INTO payments VALUES (11, 11, TIMESTAMPTZ '2024-05-02 00:00:00+00'),"
+            + " (12, 123456.78, TIMESTAMPTZ '2024-05-02 00:01:00+00')");
+    assertThatThrownBy(() -> single(load))
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("shop.public.payments")
+        .hasMessageContaining("amount")
+        .hasMessageContaining("123456.78")
+        .hasMessageNotContaining(PG_PASSWORD);
+    table.refresh();
+    assertThat(table.currentSnapshot().snapshotId()).isEqualTo(snapshot);
+    // The cursor did not move: once the row is fixed, the next load takes both new rows.
+    postgres("UPDATE payments SET amount = 12 WHERE id = 12");
+    assertThat(single(load).get(3)).isEqualTo(2L);
+
+    // Wrong password and unknown host: named, no secret shown, nothing created.
+    execute(
+        "CREATE SOURCE wrong_pw TYPE JDBC WITH (url = '"
+            + url()
+            + "', user = 'etl', password = 'not-the-Passw0rd')");
+    assertThatThrownBy(
+            () ->
+                single(
+                    "LOAD wrong_pw.public.orders INTO iceberg.faults.nope WITH DISPOSITION APPEND"))
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("source 'wrong_pw': cannot connect to " + url())
+        .hasMessageContaining("password authentication failed")
+        .hasMessageNotContaining("not-the-Passw0rd");
+    execute(
+        "CREATE SOURCE nowhere TYPE JDBC WITH (url = 'jdbc:postgresql://no-such-host.invalid/db',"
+            + " user = 'etl', password = '"
+            + PG_PASSWORD
+            + "')");
+    assertThatThrownBy(() -> query("SELECT * FROM nowhere.public.orders"))
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("source 'nowhere': cannot connect to")
+        .hasMessageNotContaining(PG_PASSWORD);
+    assertThat(String.valueOf(query("SHOW SOURCES")))
+        .doesNotContain(PG_PASSWORD)
+        .doesNotContain("not-the-Passw0rd");
+    assertThat(query("SHOW TABLES IN faults"))
+        .extracting(row -> row.get(2))
+        .containsExactly("payments");
+
+    // A table dropped after the plan was shown: the load names it and commits nothing.
+    String doomed = "LOAD shop.public.doomed INTO iceberg.faults.doomed WITH DISPOSITION APPEND";
+    assertThat(explain(doomed)).contains("FROM \"public\".\"doomed\"");
+    postgres("DROP TABLE doomed");
+    assertThatThrownBy(() -> single(doomed))
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("source 'shop' has no table shop.public.doomed");
+
+    // The server keeps serving, the broken sources' neighbours too.
+    assertThat(single("SELECT count(*) FROM faults.payments")).containsExactly(12L);
+    assertThat(single("SELECT count(*) FROM shop.public.payments")).containsExactly(12L);
+  }
+
+  private String explain(String load) throws SQLException {
+    StringBuilder plan = new StringBuilder();
+    for (List<Object> row : query("EXPLAIN " + load)) {
+      plan.append(row.get(0)).append('\n');
+    }
+    return plan.toString();
+  }
+
   private String url() {
     return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
   }

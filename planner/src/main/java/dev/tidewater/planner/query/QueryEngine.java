@@ -66,7 +66,7 @@ public final class QueryEngine implements AutoCloseable {
         engine.allocator().newChildAllocator("query-describe", 0, engine.allocator().getLimit());
     CalciteConnection connection = null;
     try {
-      connection = connect(scans);
+      connection = connect(scans, sql);
       String resolved = resolveTimeTravel(sql, connection, scans);
       Optional<VectorizedQuery> vectorized = vectorized(resolved, connection);
       if (vectorized.isPresent()) {
@@ -91,7 +91,7 @@ public final class QueryEngine implements AutoCloseable {
     CalciteConnection connection = null;
     PreparedStatement statement = null;
     try {
-      connection = connect(scans);
+      connection = connect(scans, sql);
       String resolved = resolveTimeTravel(sql, connection, scans);
       Optional<VectorizedQuery> vectorized = vectorized(resolved, connection);
       if (vectorized.isPresent()) {
@@ -187,9 +187,11 @@ public final class QueryEngine implements AutoCloseable {
   /**
    * A Calcite connection for one statement. Its root holds the catalogs, the current catalog's
    * namespaces and the sources, so that {@code catalog.ns.t}, {@code ns.t}, {@code t} and {@code
-   * source} all resolve; every table scans into {@code scans}.
+   * source} all resolve; every table scans into {@code scans}. A database source is there only when
+   * {@code sql} names it: Calcite walks every schema while it prepares a query, and listing a
+   * database's tables means connecting to it.
    */
-  private CalciteConnection connect(BufferAllocator scans) throws SQLException {
+  private CalciteConnection connect(BufferAllocator scans, String sql) throws SQLException {
     Properties properties = new Properties();
     properties.setProperty("quoting", "DOUBLE_QUOTE");
     properties.setProperty("unquotedCasing", "TO_LOWER");
@@ -230,6 +232,9 @@ public final class QueryEngine implements AutoCloseable {
         if (rootEntries.add(source.name())) {
           // A one-table source is a table; a database's tables are in a schema of its name.
           if (shape(source) == SourceShape.DATABASE) {
+            if (!mentions(sql, source.name())) {
+              continue;
+            }
             root.add(source.name(), new SourceSchema(engine, source, scans, batchRows))
                 .setCacheEnabled(false);
           } else {
@@ -245,6 +250,15 @@ public final class QueryEngine implements AutoCloseable {
       closeQuietly(connection);
       throw e;
     }
+  }
+
+  /** Whether {@code sql} holds {@code name} as a word, quoted or not, in any case. */
+  static boolean mentions(String sql, String name) {
+    return java.util.regex.Pattern.compile(
+            "(?<![\\w$])" + java.util.regex.Pattern.quote(name) + "(?![\\w$])",
+            java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.UNICODE_CASE)
+        .matcher(sql)
+        .find();
   }
 
   /** A source's shape; a source whose type is gone (a removed plugin) fails when read. */

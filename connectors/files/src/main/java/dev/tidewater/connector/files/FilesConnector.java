@@ -10,6 +10,7 @@ import dev.tidewater.spi.SourceObject;
 import dev.tidewater.spi.Split;
 import dev.tidewater.spi.TidewaterException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -93,29 +94,36 @@ final class FilesConnector implements Connector {
     if (format != FileFormat.PARQUET) {
       return List.of();
     }
-    int files = files().size();
+    if (request.predicates().isEmpty()) {
+      return List.of("Parquet statistics: no cursor window, every row group is read");
+    }
+    Set<Path> read = new HashSet<>();
     long rowGroups = 0;
-    long read = 0;
+    long skippedRowGroups = 0;
     for (Split split : splits) {
       if (split instanceof ParquetSplit parquet) {
+        read.add(parquet.file().path());
         rowGroups += parquet.rowGroupCount();
-        read += parquet.rowGroups().size();
+        skippedRowGroups += parquet.rowGroupCount() - parquet.rowGroups().size();
       }
     }
-    int skippedFiles = files - splits.size();
+    List<FileSplit> files = files();
+    for (FileSplit file : files) {
+      if (!read.contains(file.path())) {
+        int count = ParquetFiles.footer(file).getBlocks().size();
+        rowGroups += count;
+        skippedRowGroups += count;
+      }
+    }
     return List.of(
-        "Parquet statistics: "
-            + (request.predicates().isEmpty()
-                ? "no cursor window, every row group is read"
-                : "skip "
-                    + skippedFiles
-                    + " of "
-                    + files
-                    + " file(s) and "
-                    + (rowGroups - read)
-                    + " of the other files' "
-                    + rowGroups
-                    + " row group(s) (max of the cursor column not past the cursor)"));
+        String.format(
+            Locale.ROOT,
+            "Parquet statistics on the cursor column: skip %d of %d file(s) and %d of %d row"
+                + " group(s)",
+            files.size() - read.size(),
+            files.size(),
+            skippedRowGroups,
+            rowGroups));
   }
 
   /** The files whose hidden columns pass the predicates on them: the others are not read. */

@@ -209,8 +209,7 @@ class ParquetFilesTest {
         .containsExactly(directory.resolve("new.parquet") + " (2 of 3 row group(s))");
     assertThat(connector.explain(request, splits))
         .containsExactly(
-            "Parquet statistics: skip 1 of 2 file(s) and 1 of the other files' 3 row group(s)"
-                + " (max of the cursor column not past the cursor)");
+            "Parquet statistics on the cursor column: skip 1 of 2 file(s) and 4 of 6 row group(s)");
     SourceReading reading =
         SourceReading.read(
             Map.of("location", directory + "/*.parquet"),
