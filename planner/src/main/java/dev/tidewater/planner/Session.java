@@ -31,9 +31,11 @@ public final class Session implements AutoCloseable {
   private final String user;
   private final QueryEngine queries;
   private final StatementDispatch dispatch;
+  private final SourceMetadata sources;
 
   Session(Engine engine, String user) {
     this.engine = engine;
+    this.sources = new SourceMetadata(engine);
     this.user = user;
     String catalog = engine.config().defaultCatalog();
     String namespace = engine.config().defaultNamespace();
@@ -77,12 +79,21 @@ public final class Session implements AutoCloseable {
 
   // Metadata for clients (JDBC DatabaseMetaData, DBeaver's navigator).
 
+  /** The catalogs, then the database sources (each a catalog of its schemas and tables). */
   public List<String> catalogs() {
-    return engine.catalogNames();
+    List<String> names = new ArrayList<>(engine.catalogNames());
+    sources.databases().forEach(source -> names.add(source.name()));
+    return names;
   }
 
   /** Namespaces of one catalog, or of all when {@code catalogName} is null. */
   public List<List<String>> namespaces(String catalogName) {
+    List<List<String>> result = icebergNamespaces(catalogName);
+    result.addAll(sources.namespaces(catalogName));
+    return result;
+  }
+
+  private List<List<String>> icebergNamespaces(String catalogName) {
     List<List<String>> result = new ArrayList<>();
     for (String name : engine.catalogNames()) {
       if (catalogName != null && !catalogName.equals(name)) {
@@ -101,7 +112,7 @@ public final class Session implements AutoCloseable {
   /** Tables as {@code [catalog, namespace, table]}, filtered by catalog and namespace if given. */
   public List<List<String>> tables(String catalogName, String namespaceName) {
     List<List<String>> result = new ArrayList<>();
-    for (List<String> each : namespaces(catalogName)) {
+    for (List<String> each : icebergNamespaces(catalogName)) {
       if (namespaceName != null && !namespaceName.equals(each.get(1))) {
         continue;
       }
@@ -115,11 +126,18 @@ public final class Session implements AutoCloseable {
         // dropped while listing
       }
     }
+    result.addAll(sources.tables(catalogName, namespaceName));
     return result;
   }
 
-  /** The Arrow schema of a table's columns. */
+  /** The Arrow schema of a table's columns (a source's table: as {@code DESCRIBE SOURCE}). */
   public Schema tableSchema(String catalogName, String namespaceName, String tableName) {
+    if (!engine.catalogNames().contains(catalogName)) {
+      var source = sources.database(catalogName);
+      if (source.isPresent()) {
+        return sources.tableSchema(source.get(), namespaceName, tableName);
+      }
+    }
     Catalog icebergCatalog = engine.catalogs().catalog(catalogName);
     try {
       Table table =

@@ -141,6 +141,30 @@ class JdbcSourceEndToEndTest {
   }
 
   @Test
+  void metadataCallsBrowseTheDatabaseLikeACatalog() throws Exception {
+    java.sql.DatabaseMetaData metadata = connection.getMetaData();
+    assertThat(JdbcRows.column(metadata.getCatalogs(), "TABLE_CAT")).contains("iceberg", "shop");
+    assertThat(JdbcRows.column(metadata.getSchemas("shop", "%"), "TABLE_SCHEM"))
+        .containsExactly("public");
+    assertThat(
+            JdbcRows.column(
+                metadata.getTables("shop", "public", "%", new String[] {"TABLE"}), "TABLE_NAME"))
+        .contains("orders", "guarded", "all_types");
+    List<String> columns = new ArrayList<>();
+    try (java.sql.ResultSet rows = metadata.getColumns("shop", "public", "orders", "%")) {
+      while (rows.next()) {
+        columns.add(rows.getString("COLUMN_NAME") + " " + rows.getString("TYPE_NAME"));
+      }
+    }
+    assertThat(columns)
+        .containsExactly(
+            "id BIGINT",
+            "amount DECIMAL",
+            "status VARCHAR",
+            "updated_at TIMESTAMP WITH LOCAL TIME ZONE");
+  }
+
+  @Test
   void incrementalMergeTakesEachChangeOnceWithTheCursorInTheDatabaseQuery() throws Exception {
     postgres(
         "CREATE TABLE customers (id bigint PRIMARY KEY, name text, updated_at timestamptz)",

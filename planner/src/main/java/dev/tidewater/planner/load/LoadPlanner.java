@@ -19,7 +19,6 @@ import dev.tidewater.planner.contract.EvolutionMode;
 import dev.tidewater.planner.contract.QuarantineWriter;
 import dev.tidewater.planner.expr.CompiledPredicate;
 import dev.tidewater.planner.expr.PredicateCompiler;
-import dev.tidewater.planner.metadata.SourceDefinition;
 import dev.tidewater.spi.ColumnPredicate;
 import dev.tidewater.spi.Connector;
 import dev.tidewater.spi.ExtractRequest;
@@ -81,27 +80,31 @@ public final class LoadPlanner {
   public LoadPlan plan(
       SqlLoad load, String defaultCatalog, String defaultNamespace, Purpose purpose) {
     rejectUnsupported(load);
-    if (!(load.source instanceof SqlIdentifier sourceId)) {
-      throw Positions.userError(load.source, "LOAD from a query is not supported yet");
+    LoadSources.Extraction extraction =
+        new LoadSources(engine).extraction(load.source, defaultCatalog, defaultNamespace);
+    String sourceName = extraction.name();
+    SourceObject object = extraction.object();
+    Map<String, String> writeOptions;
+    TableName target;
+    Catalog catalog;
+    try {
+      writeOptions = writeOptions(load, purpose);
+      target =
+          TableName.resolve(
+              load.target.names,
+              defaultCatalog,
+              defaultNamespace,
+              Set.copyOf(engine.catalogNames()));
+      catalog = engine.catalogs().catalog(target.catalog());
+    } catch (RuntimeException e) {
+      extraction.connector().close();
+      throw e;
     }
-    String sourceName = sourceId.names.get(0);
-    SourceDefinition source =
-        engine
-            .metadata()
-            .source(sourceName)
-            .orElseThrow(() -> Positions.userError(sourceId, "unknown source '%s'", sourceName));
-    SourceObject object = new SourceObject(sourceId.names.subList(1, sourceId.names.size()));
-    Map<String, String> writeOptions = writeOptions(load, purpose);
-
-    TableName target =
-        TableName.resolve(
-            load.target.names, defaultCatalog, defaultNamespace, Set.copyOf(engine.catalogNames()));
-    Catalog catalog = engine.catalogs().catalog(target.catalog());
-    Connector connector = engine.connect(source);
+    Connector connector = extraction.connector();
     try {
       Schema discovered = connector.discover(object);
       if (discovered.getFields().isEmpty()) {
-        throw Positions.userError(sourceId, "source '%s' has no columns", sourceName);
+        throw Positions.userError(load.source, "source '%s' has no columns", sourceName);
       }
       ContractDefinition contract =
           load.contract == null
@@ -237,7 +240,7 @@ public final class LoadPlanner {
       return new LoadPlan(
           UUID.randomUUID().toString(),
           sourceName,
-          source.type(),
+          extraction.type(),
           connector,
           request,
           splits,
