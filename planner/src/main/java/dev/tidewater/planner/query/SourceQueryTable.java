@@ -27,6 +27,7 @@ final class SourceQueryTable extends ArrowTable {
   private final BufferAllocator allocator;
   private final int batchRows;
   private Schema schema;
+  private volatile long rowLimit = -1;
 
   SourceQueryTable(
       Engine engine,
@@ -55,6 +56,14 @@ final class SourceQueryTable extends ArrowTable {
     return schema;
   }
 
+  /**
+   * The rows this statement needs at most, when its plan is a LIMIT over this table and filters the
+   * source has in full (see {@link SourceLimits}); the connector may put it into its query.
+   */
+  void limitRows(long rows) {
+    this.rowLimit = rows;
+  }
+
   @Override
   BatchReader open(List<String> columns, List<RexNode> filters) {
     Connector connector = engine.connect(source);
@@ -65,13 +74,20 @@ final class SourceQueryTable extends ArrowTable {
               : columns;
       ExtractRequest request =
           new ExtractRequest(
-              object, projected, SourcePredicates.translate(filters, arrowSchema()), batchRows);
+                  object, projected, SourcePredicates.translate(filters, arrowSchema()), batchRows)
+              .withRowLimit(wholeFilters(filters) ? rowLimit : -1);
       List<Split> splits = connector.plan(request);
       return new ConcatenatedReader(connector, request, splits);
     } catch (RuntimeException e) {
       connector.close();
       throw e;
     }
+  }
+
+  /** Whether the source has every filter Calcite gave the scan, so that its LIMIT is right. */
+  private boolean wholeFilters(List<RexNode> filters) {
+    return filters.stream()
+        .allMatch(filter -> SourcePredicates.translatesWhole(filter, arrowSchema()));
   }
 
   /** Reads the splits in order as one stream, closing the connector at the end. */
