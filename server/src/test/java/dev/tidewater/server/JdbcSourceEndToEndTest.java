@@ -132,6 +132,16 @@ class JdbcSourceEndToEndTest {
         .hasMessageContaining("source 'shop'")
         .hasMessageContaining("division by zero")
         .hasMessageNotContaining(PG_PASSWORD);
+    // A LIMIT over filters the database has in full is in its query too: the database stops
+    // after three rows and never computes v past id 100.
+    assertThat(query("SELECT id, v FROM shop.public.guarded LIMIT 3")).hasSize(3);
+    assertThat(query("SELECT id, v FROM shop.public.guarded WHERE status = 'new' LIMIT 2"))
+        .containsExactly(List.of(1L, 1L), List.of(3L, 3L));
+    // ...but not over a filter Calcite applies (the database's first rows might not match).
+    assertThatThrownBy(
+            () -> query("SELECT id, v FROM shop.public.guarded WHERE status LIKE 'n%' LIMIT 2"))
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("division by zero");
     // A name resolves ignoring case; a missing table is named.
     assertThat(single("SELECT count(*) FROM SHOP.Public.Orders")).containsExactly(200L);
     assertThatThrownBy(() -> query("SELECT * FROM shop.public.nothing"))

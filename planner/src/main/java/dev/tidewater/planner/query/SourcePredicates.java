@@ -40,21 +40,39 @@ final class SourcePredicates {
     return predicates;
   }
 
-  private static void collect(RexNode node, Schema schema, List<ColumnPredicate> predicates) {
+  /**
+   * Whether the source can evaluate {@code condition} in full (every conjunct translates), so that
+   * a LIMIT above it may go to the source too.
+   */
+  static boolean translatesWhole(RexNode condition, Schema schema) {
+    return collect(condition, schema, new ArrayList<>());
+  }
+
+  /** Adds what {@code node} translates to; true when that is all of it. */
+  private static boolean collect(RexNode node, Schema schema, List<ColumnPredicate> predicates) {
     if (!(node instanceof RexCall call)) {
-      return;
+      return false;
     }
     switch (call.getKind()) {
-      case SEARCH -> collect(RexUtil.expandSearch(REX_BUILDER, null, call), schema, predicates);
-      case AND -> call.getOperands().forEach(operand -> collect(operand, schema, predicates));
+      case SEARCH -> {
+        return collect(RexUtil.expandSearch(REX_BUILDER, null, call), schema, predicates);
+      }
+      case AND -> {
+        boolean whole = true;
+        for (RexNode operand : call.getOperands()) {
+          whole &= collect(operand, schema, predicates);
+        }
+        return whole;
+      }
       case EQUALS, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL -> {
         ColumnPredicate predicate = comparison(call, schema);
         if (predicate != null) {
           predicates.add(predicate);
         }
+        return predicate != null;
       }
       default -> {
-        // OR, NOT, functions...: Calcite filters
+        return false; // OR, NOT, functions...: Calcite filters
       }
     }
   }

@@ -69,6 +69,7 @@ final class VectorizedPlanner {
       SqlNode parsed = planner.parse(sql);
       SqlNode validated = planner.validate(parsed);
       RelRoot relRoot = planner.rel(validated);
+      SourceLimits.apply(relRoot.project());
       Schema result = ResultColumns.schema(relRoot.validatedRowType);
       if (result == null) {
         return Optional.empty();

@@ -8,6 +8,9 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
@@ -30,6 +33,13 @@ final class ParquetBatchReader implements BatchReader {
   private final ParquetConverters converters;
   private int nextGroup;
   private RecordReader<Integer> records;
+
+  /** Column by column instead of records, when every requested column is a flat primitive. */
+  private final boolean flat;
+
+  private final MessageType requested;
+  private ColumnReader[] columns;
+  private int[] maxDefinitions;
   private long groupFirstRow;
   private long groupRows;
   private long groupRead;
@@ -46,11 +56,14 @@ final class ParquetBatchReader implements BatchReader {
       MessageType fileSchema = reader.getFileMetaData().getSchema();
       MessageType requested = ParquetFiles.requested(fileSchema, projected);
       reader.setRequestedSchema(requested);
+
       this.blocks = reader.getRowGroups();
       this.columnIO =
           new ColumnIOFactory(reader.getFileMetaData().getCreatedBy())
               .getColumnIO(requested, fileSchema);
       this.converters = new ParquetConverters(requested, root);
+      this.requested = requested;
+      this.flat = isFlat(requested);
     } catch (RuntimeException e) {
       root.close();
       throw e;
@@ -75,9 +88,13 @@ final class ParquetBatchReader implements BatchReader {
       }
       converters.startBatch();
       batchFirstRow = groupFirstRow + groupRead;
-      long rows = Math.min(batchRows, groupRows - groupRead);
-      for (long i = 0; i < rows; i++) {
-        records.read();
+      int rows = (int) Math.min(batchRows, groupRows - groupRead);
+      if (flat) {
+        readColumns(rows);
+      } else {
+        for (int i = 0; i < rows; i++) {
+          records.read();
+        }
       }
       groupRead += rows;
       root.setRowCount(converters.rows());
@@ -109,8 +126,60 @@ final class ParquetBatchReader implements BatchReader {
     bytesRead += blocks.get(group).getCompressedSize();
     groupRows = pages.getRowCount();
     groupRead = 0;
-    records = columnIO.getRecordReader(pages, converters);
+    if (flat) {
+      ColumnReadStoreImpl store =
+          new ColumnReadStoreImpl(
+              pages,
+              converters.getRootConverter(),
+              requested,
+              reader.getFileMetaData().getCreatedBy());
+      List<ColumnDescriptor> descriptors = requested.getColumns();
+      columns = new ColumnReader[descriptors.size()];
+      maxDefinitions = new int[descriptors.size()];
+      for (int i = 0; i < columns.length; i++) {
+        columns[i] = store.getColumnReader(descriptors.get(i));
+        maxDefinitions[i] = descriptors.get(i).getMaxDefinitionLevel();
+      }
+      records = NO_RECORDS;
+    } else {
+      records = columnIO.getRecordReader(pages, converters);
+    }
     return true;
+  }
+
+  /** Stands for the row group's records while they are read column by column. */
+  private static final RecordReader<Integer> NO_RECORDS =
+      new RecordReader<>() {
+        @Override
+        public Integer read() {
+          throw new IllegalStateException("read column by column");
+        }
+      };
+
+  private static boolean isFlat(MessageType requested) {
+    for (org.apache.parquet.schema.Type type : requested.getFields()) {
+      if (!type.isPrimitive()
+          || type.isRepetition(org.apache.parquet.schema.Type.Repetition.REPEATED)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Reads {@code rows} values of each column, one column after the other. */
+  private void readColumns(int rows) {
+    for (int c = 0; c < columns.length; c++) {
+      ColumnReader column = columns[c];
+      int maxDefinition = maxDefinitions[c];
+      for (int row = 0; row < rows; row++) {
+        if (column.getCurrentDefinitionLevel() == maxDefinition) {
+          converters.row(row);
+          column.writeCurrentValueToConverter();
+        }
+        column.consume();
+      }
+    }
+    converters.row(rows);
   }
 
   @Override

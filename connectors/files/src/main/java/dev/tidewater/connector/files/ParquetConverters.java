@@ -21,6 +21,7 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.complex.StructVector;
+import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
@@ -61,6 +62,11 @@ final class ParquetConverters extends RecordMaterializer<Integer> {
   /** Rows written since {@link #startBatch}. */
   int rows() {
     return root.row;
+  }
+
+  /** Points every top-level converter at {@code row}, for reading column by column. */
+  void row(int row) {
+    root.row = row;
   }
 
   @Override
@@ -366,6 +372,32 @@ final class ParquetConverters extends RecordMaterializer<Integer> {
         unit = time.getUnit();
       }
       this.toMicros = unit == TimeUnit.MILLIS ? 1000 : unit == TimeUnit.NANOS ? -1000 : 1;
+    }
+
+    private byte[][] dictionary;
+
+    @Override
+    public boolean hasDictionarySupport() {
+      return vector instanceof VarCharVector || vector instanceof VarBinaryVector;
+    }
+
+    @Override
+    public void setDictionary(Dictionary values) {
+      dictionary = new byte[values.getMaxId() + 1][];
+      for (int id = 0; id <= values.getMaxId(); id++) {
+        dictionary[id] = values.decodeToBinary(id).getBytes();
+      }
+    }
+
+    @Override
+    public void addValueFromDictionary(int id) {
+      byte[] bytes = dictionary[id];
+      int index = slot.getAsInt();
+      if (vector instanceof VarCharVector text) {
+        text.setSafe(index, bytes);
+      } else {
+        ((VarBinaryVector) vector).setSafe(index, bytes);
+      }
     }
 
     private long micros(long value) {
