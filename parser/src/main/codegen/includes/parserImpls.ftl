@@ -498,7 +498,7 @@ SqlNode TidewaterDescribe() :
     <DESCRIBE> { s = span(); }
     (
         LOOKAHEAD(2)
-        <SOURCE> { kind = SqlDescribe.DescribeKind.SOURCE; } name = SimpleIdentifier()
+        <SOURCE> { kind = SqlDescribe.DescribeKind.SOURCE; } name = CompoundIdentifier()
     |
         LOOKAHEAD(2)
         <CONTRACT> { kind = SqlDescribe.DescribeKind.CONTRACT; } name = SimpleIdentifier()

@@ -4,6 +4,7 @@ import dev.tidewater.flight.EndpointConfig;
 import dev.tidewater.flight.FlightEndpoint;
 import dev.tidewater.planner.ExecutionResult;
 import dev.tidewater.planner.Session;
+import dev.tidewater.planner.query.ScanMetrics;
 import dev.tidewater.server.PlannerGateway;
 import dev.tidewater.server.Tidewater;
 import dev.tidewater.server.TidewaterConfig;
@@ -99,6 +100,7 @@ public final class QueryBenchmark {
               .catalog("iceberg")
               .loadTable(TableIdentifier.of("bench", "orders"));
       Map<String, Double> tide = new LinkedHashMap<>();
+      Map<String, String> reads = new LinkedHashMap<>();
       Properties properties = new Properties();
       properties.setProperty("user", USER);
       properties.setProperty("password", PASSWORD);
@@ -107,6 +109,7 @@ public final class QueryBenchmark {
           Statement statement = connection.createStatement()) {
         for (Map.Entry<String, String> query : queries.entrySet()) {
           tide.put(query.getKey(), time(runs, () -> drain(statement, query.getValue())));
+          reads.put(query.getKey(), lastRead(tidewater));
         }
       }
       Map<String, Double> duck = duckdb(table, queries, runs);
@@ -122,8 +125,32 @@ public final class QueryBenchmark {
             tide.get(name) / duck.get(name),
             generic.get(name),
             runs);
+        System.out.printf(Locale.ROOT, "READ query=%s %s%n", name, reads.get(name));
       }
     }
+  }
+
+  /**
+   * What the last vectorized scan read (files, row groups read and skipped, bytes), once the server
+   * has closed it.
+   */
+  private static String lastRead(Tidewater tidewater) throws InterruptedException {
+    Thread.sleep(200);
+    List<ScanMetrics.Read> reads = tidewater.engine().scanMetrics().recentReads();
+    if (reads.isEmpty()) {
+      return "vectorized=false";
+    }
+    ScanMetrics.Read read = reads.get(reads.size() - 1);
+    return String.format(
+        Locale.ROOT,
+        "files=%d row_groups_read=%d row_groups_skipped=%d bytes_read=%d rows_read=%d"
+            + " rows_deleted=%d",
+        read.files(),
+        read.rowGroupsRead(),
+        read.rowGroupsSkipped(),
+        read.bytesRead(),
+        read.rowsRead(),
+        read.rowsDeleted());
   }
 
   private static void load(Tidewater tidewater, Path base, Path delta) {

@@ -256,6 +256,7 @@ class StatementTest {
     SqlDescribe contract = parse("DESCRIBE CONTRACT orders_v1", SqlDescribe.class);
     SqlDescribe table = parse("DESCRIBE TABLE iceberg.sales.orders", SqlDescribe.class);
     SqlDescribe bare = parse("DESCRIBE sales.orders", SqlDescribe.class);
+    SqlDescribe sourceTable = parse("DESCRIBE SOURCE shop_db.public.orders", SqlDescribe.class);
 
     assertThat(source.kind).isEqualTo(DescribeKind.SOURCE);
     assertThat(name(source.name)).isEqualTo("shop_db");
@@ -264,6 +265,8 @@ class StatementTest {
     assertThat(name(table.name)).isEqualTo("iceberg.sales.orders");
     assertThat(bare.kind).isEqualTo(DescribeKind.TABLE);
     assertThat(name(bare.name)).isEqualTo("sales.orders");
+    assertThat(sourceTable.kind).isEqualTo(DescribeKind.SOURCE);
+    assertThat(name(sourceTable.name)).isEqualTo("shop_db.public.orders");
   }
 
   @Test

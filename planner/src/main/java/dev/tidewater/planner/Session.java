@@ -32,9 +32,11 @@ public final class Session implements AutoCloseable {
   private final QueryEngine queries;
   private final StatementDispatch dispatch;
   private final SessionState state;
+  private final SourceMetadata sources;
 
   Session(Engine engine, String user) {
     this.engine = engine;
+    this.sources = new SourceMetadata(engine);
     this.user = user;
     this.state =
         new SessionState(engine.config().defaultCatalog(), engine.config().defaultNamespace());
@@ -90,12 +92,21 @@ public final class Session implements AutoCloseable {
 
   // Metadata for clients (JDBC DatabaseMetaData, DBeaver's navigator).
 
+  /** The catalogs, then the database sources (each a catalog of its schemas and tables). */
   public List<String> catalogs() {
-    return engine.catalogNames();
+    List<String> names = new ArrayList<>(engine.catalogNames());
+    sources.databases().forEach(source -> names.add(source.name()));
+    return names;
   }
 
   /** Namespaces of one catalog, or of all when {@code catalogName} is null. */
   public List<List<String>> namespaces(String catalogName) {
+    List<List<String>> result = icebergNamespaces(catalogName);
+    result.addAll(sources.namespaces(catalogName));
+    return result;
+  }
+
+  private List<List<String>> icebergNamespaces(String catalogName) {
     List<List<String>> result = new ArrayList<>();
     for (String name : engine.catalogNames()) {
       if (catalogName != null && !catalogName.equals(name)) {
@@ -114,7 +125,7 @@ public final class Session implements AutoCloseable {
   /** Tables as {@code [catalog, namespace, table]}, filtered by catalog and namespace if given. */
   public List<List<String>> tables(String catalogName, String namespaceName) {
     List<List<String>> result = new ArrayList<>();
-    for (List<String> each : namespaces(catalogName)) {
+    for (List<String> each : icebergNamespaces(catalogName)) {
       if (namespaceName != null && !namespaceName.equals(each.get(1))) {
         continue;
       }
@@ -128,11 +139,18 @@ public final class Session implements AutoCloseable {
         // dropped while listing
       }
     }
+    result.addAll(sources.tables(catalogName, namespaceName));
     return result;
   }
 
-  /** The Arrow schema of a table's columns. */
+  /** The Arrow schema of a table's columns (a source's table: as {@code DESCRIBE SOURCE}). */
   public Schema tableSchema(String catalogName, String namespaceName, String tableName) {
+    if (!engine.catalogNames().contains(catalogName)) {
+      var source = sources.database(catalogName);
+      if (source.isPresent()) {
+        return sources.tableSchema(source.get(), namespaceName, tableName);
+      }
+    }
     Catalog icebergCatalog = engine.catalogs().catalog(catalogName);
     try {
       Table table =

@@ -112,8 +112,8 @@ class LoadCorrectnessTest {
     LoadPlan second = plan(load);
     try (first;
         second) {
-      assertThat(first.createsTable()).isTrue();
-      assertThat(second.createsTable()).isTrue();
+      assertThat(first.commit().createsTable()).isTrue();
+      assertThat(second.commit().createsTable()).isTrue();
       executor().execute(first, allocator, LoadListener.NONE);
       LoadOutcome late = executor().execute(second, allocator, LoadListener.NONE);
       assertThat(late.status()).isEqualTo("SUCCEEDED");

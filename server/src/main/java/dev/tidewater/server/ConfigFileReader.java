@@ -42,7 +42,8 @@ final class ConfigFileReader {
           "users",
           "catalogs",
           "metadata",
-          "plugins-dir");
+          "plugins-dir",
+          "drivers");
   private static final Set<String> METADATA_KEYS = Set.of("url", "user", "password");
   private static final Set<String> SERVER_KEYS = Set.of("host", "port", "tls");
   private static final Set<String> TLS_KEYS = Set.of("cert", "key");
@@ -95,6 +96,7 @@ final class ConfigFileReader {
     String memory = value(root, top, "memory-limit");
     String defaultCatalog = value(root, top, "default-catalog");
     String pluginsDir = value(root, top, "plugins-dir");
+    String driversDir = value(root, top, "drivers");
     String host = value(server, serverAt, "host");
     String port = value(server, serverAt, "port");
     String cert = value(tls, tlsAt, "cert");
@@ -112,7 +114,8 @@ final class ConfigFileReader {
         catalogs(root, top),
         users(root, top),
         metadata(root, top),
-        pluginsDir == null ? null : Path.of(pluginsDir));
+        pluginsDir == null ? null : Path.of(pluginsDir),
+        driversDir == null ? null : Path.of(driversDir));
   }
 
   private Map<String, Map<String, String>> catalogs(JsonNode root, JsonPointer top) {

@@ -2,6 +2,7 @@ package dev.tidewater.server;
 
 import dev.tidewater.connector.files.FilesConnectorFactory;
 import dev.tidewater.connector.http.HttpConnectorFactory;
+import dev.tidewater.connector.jdbc.JdbcConnectorFactory;
 import dev.tidewater.iceberg.CatalogRegistry;
 import dev.tidewater.planner.Engine;
 import dev.tidewater.planner.EngineConfig;
@@ -75,7 +76,13 @@ public final class Tidewater implements AutoCloseable {
               defaults.loadThreads(),
               defaults.batchRows(),
               environment);
-      Engine engine = new Engine(engineConfig, metadata, registry, connectorFactories(), allocator);
+      Engine engine =
+          new Engine(
+              engineConfig,
+              metadata,
+              registry,
+              connectorFactories(config.effectiveDriversDir().toAbsolutePath()),
+              allocator);
       return new Tidewater(allocator, engine, plugins);
     } catch (RuntimeException e) {
       if (registry != null) {
@@ -92,7 +99,15 @@ public final class Tidewater implements AutoCloseable {
 
   /** The source types this process knows: what {@code CREATE SOURCE ... TYPE} accepts. */
   public static List<ConnectorFactory> connectorFactories() {
-    return List.of(new FilesConnectorFactory(), new HttpConnectorFactory());
+    return connectorFactories(null);
+  }
+
+  /** The source types, with JDBC drivers from {@code driversDir} (null: the shipped ones only). */
+  public static List<ConnectorFactory> connectorFactories(Path driversDir) {
+    return List.of(
+        new FilesConnectorFactory(),
+        new JdbcConnectorFactory(driversDir),
+        new HttpConnectorFactory());
   }
 
   /**

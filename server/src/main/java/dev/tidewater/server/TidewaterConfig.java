@@ -22,7 +22,8 @@ public record TidewaterConfig(
     Map<String, Map<String, String>> catalogs,
     List<UserEntry> users,
     MetadataLocation metadata,
-    Path pluginsDir) {
+    Path pluginsDir,
+    Path driversDir) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 31337;
   public static final Path DEFAULT_DATA_DIR = Path.of("tidewater-data");
@@ -66,7 +67,13 @@ public record TidewaterConfig(
         Map.of(),
         List.of(),
         null,
+        null,
         null);
+  }
+
+  /** The JDBC drivers directory: {@code drivers} in the file, else {@code <data-dir>/drivers}. */
+  public Path effectiveDriversDir() {
+    return driversDir == null ? dataDir.resolve("drivers") : driversDir;
   }
 
   private static long defaultMemoryLimit() {
@@ -86,7 +93,8 @@ public record TidewaterConfig(
         catalogs,
         users,
         metadata,
-        pluginsDir);
+        pluginsDir,
+        driversDir);
   }
 
   public TidewaterConfig withListen(String host, int port) {
@@ -101,7 +109,8 @@ public record TidewaterConfig(
         catalogs,
         users,
         metadata,
-        pluginsDir);
+        pluginsDir,
+        driversDir);
   }
 
   /**

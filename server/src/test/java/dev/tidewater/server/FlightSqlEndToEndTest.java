@@ -425,12 +425,13 @@ class FlightSqlEndToEndTest {
       statement.execute("CREATE SOURCE small TYPE FILES WITH (location = '" + small + "')");
       statement.executeQuery("LOAD small INTO iceberg.later.t WITH DISPOSITION APPEND").close();
 
+      // A LOAD's query is checked like any query, at its own position.
       assertThatThrownBy(
               () ->
                   statement.executeQuery(
-                      "LOAD (SELECT * FROM later.t) INTO iceberg.later.copy"
+                      "LOAD (SELECT nope FROM later.t) INTO iceberg.later.copy"
                           + " WITH DISPOSITION APPEND"))
-          .hasMessageContaining("LOAD from a query is not supported yet (at line 1, column 7)");
+          .hasMessageContaining("nope");
       // Write-audit-publish faults name their position too.
       assertThatThrownBy(
               () ->

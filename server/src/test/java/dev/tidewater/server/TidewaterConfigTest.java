@@ -33,6 +33,7 @@ class TidewaterConfigTest {
         write(
             "data-dir: ${env:DATA}\n"
                 + "memory-limit: ${env:MEMORY}\n"
+                + "drivers: ${env:DATA}/jdbc-drivers\n"
                 + "default-catalog: ${env:CATALOG}\n"
                 + "server:\n"
                 + "  host: ${env:HOST}\n"
@@ -59,6 +60,9 @@ class TidewaterConfigTest {
 
     assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/tidewater"));
     assertThat(config.memoryLimitBytes()).isEqualTo(2L << 30);
+    assertThat(config.effectiveDriversDir()).isEqualTo(Path.of("/var/lib/tidewater/jdbc-drivers"));
+    assertThat(TidewaterConfig.defaults().withDataDir(Path.of("/srv/tw")).effectiveDriversDir())
+        .isEqualTo(Path.of("/srv/tw/drivers"));
     assertThat(config.defaultCatalog()).isEqualTo("lake");
     assertThat(config.host()).isEqualTo("0.0.0.0");
     assertThat(config.port()).isEqualTo(4242);
@@ -173,7 +177,7 @@ class TidewaterConfigTest {
   void mistakesNameFileLineKeyAndTheRule() throws Exception {
     assertLoadFails(
         "data-dir: ./data\nuser:\n  - name: etl\n",
-        "line 2 (user): unknown key 'user' (known here: [catalogs, data-dir, default-catalog,"
+        "line 2 (user): unknown key 'user' (known here: [catalogs, data-dir, default-catalog, drivers,"
             + " memory-limit, metadata, plugins-dir, server, users])");
     assertLoadFails(
         "server:\n  host: 0.0.0.0\n  port: lots\n",

@@ -3,6 +3,7 @@ package dev.tidewater.server;
 import static dev.tidewater.server.JdbcRows.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.adobe.testing.s3mock.junit5.S3MockExtension;
 import dev.tidewater.iceberg.testing.RequiredService;
 import dev.tidewater.iceberg.testing.RestCatalogService;
 import dev.tidewater.planner.load.Failpoints;
@@ -15,31 +16,65 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * Two {@code tidewater server} processes share one PostgreSQL metadata store and one REST catalog
- * (its warehouse a directory both see): sources created on one node load on the other; 8 concurrent
- * incremental MERGE and APPEND loads spread over both nodes into two tables lose and duplicate no
- * row; a third node killed in the middle of a load leaves the others serving and its load settled
- * FAILED.
+ * Two {@code tidewater server} processes share one PostgreSQL metadata store, one REST catalog and
+ * one S3-compatible warehouse (S3Mock, in process; the nodes reach it through S3FileIO): sources
+ * created on one node load on the other; 8 concurrent incremental MERGE and APPEND loads spread
+ * over both nodes into two tables lose and duplicate no row; a third node killed in the middle of a
+ * load leaves the others serving and its load settled FAILED.
  */
 class TwoNodesTest {
   private static final String USER = "node";
   private static final String PASSWORD = "n0de-Pa55";
 
+  private static final String BUCKET = "shared-lake";
+
+  /** The warehouse: started first, since the catalog server writes its metadata there. */
   @RegisterExtension
+  @Order(1)
+  static final RequiredService<S3MockExtension> S3 =
+      RequiredService.of(
+          "S3Mock",
+          S3MockExtension.builder()
+              .silent()
+              .withSecureConnection(false)
+              .withInitialBuckets(BUCKET)
+              .build());
+
+  @RegisterExtension
+  @Order(2)
   static final RequiredService<RestCatalogService> REST =
-      RequiredService.of("the Iceberg REST catalog server", new RestCatalogService());
+      RequiredService.of(
+          "the Iceberg REST catalog server", new RestCatalogService(TwoNodesTest::s3Properties));
 
   private static EmbeddedPostgres postgres;
+
+  /** The warehouse and FileIO properties, for the catalog server and for the nodes alike. */
+  private static Map<String, String> s3Properties() {
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("warehouse", "s3://" + BUCKET + "/warehouse");
+    properties.put("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
+    properties.put("s3.endpoint", "http://localhost:" + S3.service().getHttpPort());
+    properties.put("s3.path-style-access", "true");
+    properties.put("s3.access-key-id", "tidewater");
+    properties.put("s3.secret-access-key", "not-checked-by-s3mock");
+    properties.put("client.region", "us-east-1");
+    return properties;
+  }
 
   @TempDir static Path temp;
 
@@ -70,8 +105,11 @@ class TwoNodesTest {
           lake:
             type: rest
             uri: %s
-        """
-            .formatted(postgres.getJdbcUrl("postgres", "postgres"), REST.service().uri()));
+        %s"""
+            .formatted(
+                postgres.getJdbcUrl("postgres", "postgres"),
+                REST.service().uri(),
+                yaml(s3Properties(), "    ")));
     try (ServerProcess first =
             ServerProcess.start(config, temp.resolve("node-1"), null, USER, PASSWORD);
         ServerProcess second =
@@ -131,6 +169,19 @@ class TwoNodesTest {
                       "SELECT count(*) FROM system.loads WHERE status = 'SUCCEEDED'")))
           .containsExactly(List.of(8L));
 
+      // The data went to the shared object store, not to a node's disk.
+      try (S3Client client = S3.service().createS3ClientV2()) {
+        List<String> keys =
+            client
+                .listObjectsV2(request -> request.bucket(BUCKET).prefix("warehouse/ns/"))
+                .contents()
+                .stream()
+                .map(S3Object::key)
+                .toList();
+        assertThat(keys).anyMatch(key -> key.startsWith("warehouse/ns/merged/data/"));
+        assertThat(keys).anyMatch(key -> key.startsWith("warehouse/ns/appended/metadata/"));
+      }
+
       // A third node dies in the middle of a load; the others keep serving and settle it.
       Path late = temp.resolve("late.csv");
       write(late, 5000, 5100);
@@ -179,6 +230,13 @@ class TwoNodesTest {
             }
           }
         });
+  }
+
+  private static String yaml(Map<String, String> properties, String indent) {
+    StringBuilder yaml = new StringBuilder();
+    properties.forEach(
+        (key, value) -> yaml.append(indent).append(key).append(": ").append(value).append('\n'));
+    return yaml.toString();
   }
 
   private static void write(Path file, int from, int to) throws IOException {

@@ -147,6 +147,7 @@ class UsersTest {
         Map.of(),
         List.of(users),
         null,
+        null,
         null);
   }
 }

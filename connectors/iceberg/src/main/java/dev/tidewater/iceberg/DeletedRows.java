@@ -29,6 +29,11 @@ final class DeletedRows {
     return mask;
   }
 
+  /** How many positions are deleted. */
+  long count() {
+    return index == null ? 0 : index.cardinality();
+  }
+
   boolean isDeleted(long position) {
     return index != null && index.isDeleted(position);
   }

@@ -113,16 +113,24 @@ public final class IcebergBatchScan {
   }
 
   /**
-   * The number of rows, from the manifests' record counts alone: present when no file has delete
-   * files and the filter is true for every row of every file kept (residuals all true).
+   * The number of rows without reading a data file: the manifests' record counts, less the
+   * positions that position delete files or deletion vectors remove (loaded, as a read would load
+   * them; they are small next to the data). Present when the filter is true for every row of every
+   * file kept (residuals all true) and no file has equality deletes.
    */
   public OptionalLong rowCountFromStatistics() {
     long rows = 0;
     for (FileScanTask task : tasks) {
-      if (!task.deletes().isEmpty() || !task.residual().isEquivalentTo(Expressions.alwaysTrue())) {
+      if (!readable(task) || !task.residual().isEquivalentTo(Expressions.alwaysTrue())) {
         return OptionalLong.empty();
       }
       rows += task.file().recordCount();
+    }
+    FileIO io = table.io();
+    for (FileScanTask task : tasks) {
+      if (!task.deletes().isEmpty()) {
+        rows -= deletedRows(io, task).count();
+      }
     }
     return OptionalLong.of(rows);
   }

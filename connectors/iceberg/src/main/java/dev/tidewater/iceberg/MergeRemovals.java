@@ -124,7 +124,7 @@ final class MergeRemovals {
         // one delete file per data file: fold the earlier ones in, and drop them in the commit
         positions.merge(target.previous());
       }
-      EncryptedOutputFile output = outputs.newOutputFile(spec, data.partition());
+      EncryptedOutputFile output = newOutputFile(outputs, spec, data.partition());
       written.add(output.encryptingOutputFile().location());
       PositionDeleteWriter<Record> writer =
           writers.newPositionDeleteWriter(output, spec, data.partition());
@@ -243,7 +243,7 @@ final class MergeRemovals {
     if (mapping != null) {
       read = read.withNameMapping(mapping);
     }
-    EncryptedOutputFile output = outputs.newOutputFile(spec, data.partition());
+    EncryptedOutputFile output = newOutputFile(outputs, spec, data.partition());
     String location = output.encryptingOutputFile().location();
     written.add(location);
     PositionDeleteIndex replaced = file.matched;
@@ -297,5 +297,17 @@ final class MergeRemovals {
     protected InputFile getInputFile(String location) {
       return io.newInputFile(location);
     }
+  }
+
+  /**
+   * A new file beside the data of {@code partition}. Unpartitioned, without the partition path:
+   * Iceberg's location provider would join an empty one in as {@code data//file}, a key that
+   * S3-compatible stores may refuse.
+   */
+  private static EncryptedOutputFile newOutputFile(
+      OutputFileFactory outputs, PartitionSpec spec, StructLike partition) {
+    return spec.isUnpartitioned()
+        ? outputs.newOutputFile()
+        : outputs.newOutputFile(spec, partition);
   }
 }

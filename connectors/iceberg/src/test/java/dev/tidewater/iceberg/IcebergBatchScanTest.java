@@ -40,6 +40,15 @@ class IcebergBatchScanTest extends MergeTestBase {
     assertThat(expected).hasSize(800 - deletes.size());
     assertThat(vectorizedRows(table, 37, 1)).isEqualTo(expected);
     assertThat(vectorizedRows(table, 100, IcebergScans.PARALLELISM)).isEqualTo(expected);
+    // count(*) without reading data files: record counts less the deleted positions
+    assertThat(
+            IcebergBatchScan.plan(table, null, List.of(), Expressions.alwaysTrue())
+                .rowCountFromStatistics())
+        .hasValue(expected.size());
+    assertThat(
+            IcebergBatchScan.plan(table, null, List.of(), Expressions.lessThan("id", 100L))
+                .rowCountFromStatistics())
+        .isEmpty();
   }
 
   @ParameterizedTest

@@ -21,6 +21,14 @@ public interface Connector extends AutoCloseable {
    */
   BatchReader open(Split split, ExtractRequest request, BufferAllocator allocator);
 
+  /**
+   * Lines EXPLAIN LOAD adds under the extraction: what planning the splits decided beyond the list
+   * of splits (e.g. files and row groups skipped by statistics). None by default.
+   */
+  default List<String> explain(ExtractRequest request, List<Split> splits) {
+    return List.of();
+  }
+
   @Override
   default void close() {}
 }

@@ -14,6 +14,14 @@ public interface ConnectorFactory {
    */
   Connector create(String sourceName, Map<String, String> options);
 
+  /**
+   * Whether its sources are one table or databases of objects, known without connecting: queries
+   * name a one-table source as a table, a database's objects below the source's name.
+   */
+  default SourceShape shape() {
+    return SourceShape.TABLE;
+  }
+
   /** Option names whose values are secrets, masked wherever options are shown. */
   default Set<String> secretOptionNames() {
     return Set.of();

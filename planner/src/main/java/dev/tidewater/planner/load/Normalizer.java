@@ -12,8 +12,10 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
@@ -56,7 +58,8 @@ public final class Normalizer {
     AS_IS("as is"),
     INT_TO_LONG("widened int to long"),
     FLOAT_TO_DOUBLE("widened float to double"),
-    DECIMAL_PRECISION("widened decimal precision");
+    DECIMAL_PRECISION("widened decimal precision"),
+    TIMESTAMP_TO_MICROS("timestamp to microseconds");
 
     private final String text;
 
@@ -81,6 +84,12 @@ public final class Normalizer {
       }
       Type sourceType = ArrowSchemas.toIceberg(new Schema(List.of(field))).columns().get(0).type();
       Conversion conversion = conversion(sourceType, column.type());
+      if (conversion == Conversion.AS_IS
+          && field.getType() instanceof ArrowType.Timestamp timestamp
+          && timestamp.getUnit() != TimeUnit.MICROSECOND) {
+        // Iceberg stores microseconds; a query's results are in milliseconds
+        conversion = Conversion.TIMESTAMP_TO_MICROS;
+      }
       if (conversion == null) {
         throw TidewaterException.user(
             "column '%s': the source's %s cannot be written to %s column %s of type %s",
@@ -91,9 +100,18 @@ public final class Normalizer {
             TypeNames.of(column.type()));
       }
       Field output =
-          conversion == Conversion.AS_IS
-              ? new Field(column.name(), field.getFieldType(), field.getChildren())
-              : new Field(column.name(), FieldType.nullable(arrowType(column.type())), null);
+          switch (conversion) {
+            case AS_IS -> new Field(column.name(), field.getFieldType(), field.getChildren());
+            case TIMESTAMP_TO_MICROS ->
+                new Field(
+                    column.name(),
+                    FieldType.nullable(
+                        new ArrowType.Timestamp(
+                            TimeUnit.MICROSECOND,
+                            ((ArrowType.Timestamp) field.getType()).getTimezone())),
+                    null);
+            default -> new Field(column.name(), FieldType.nullable(arrowType(column.type())), null);
+          };
       mappings.add(
           new ColumnMapping(index, field, output, conversion, TypeNames.of(column.type())));
     }
@@ -255,6 +273,29 @@ public final class Normalizer {
         }
         wider.setValueCount(rows);
         return wider;
+      }
+      case TIMESTAMP_TO_MICROS -> {
+        TimeStampVector timestamps = (TimeStampVector) from;
+        TimeUnit unit = ((ArrowType.Timestamp) from.getField().getType()).getUnit();
+        TimeStampVector micros = (TimeStampVector) mapping.output().createVector(allocator);
+        micros.allocateNew(rows);
+        for (int row = 0; row < rows; row++) {
+          if (timestamps.isNull(row)) {
+            micros.setNull(row);
+          } else {
+            long value = timestamps.get(row);
+            micros.set(
+                row,
+                switch (unit) {
+                  case SECOND -> Math.multiplyExact(value, 1_000_000L);
+                  case MILLISECOND -> Math.multiplyExact(value, 1_000L);
+                  case MICROSECOND -> value;
+                  case NANOSECOND -> Math.floorDiv(value, 1_000L);
+                });
+          }
+        }
+        micros.setValueCount(rows);
+        return micros;
       }
       default -> throw new IllegalStateException("unknown conversion " + mapping.conversion());
     }

@@ -8,6 +8,7 @@ import dev.tidewater.planner.metadata.SourceDefinition;
 import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.SourceObject;
+import dev.tidewater.spi.SourceShape;
 import dev.tidewater.spi.SqlPosition;
 import dev.tidewater.spi.TidewaterException;
 import java.io.IOException;
@@ -64,7 +65,7 @@ public final class QueryEngine implements AutoCloseable {
         engine.allocator().newChildAllocator("query-describe", 0, engine.allocator().getLimit());
     CalciteConnection connection = null;
     try {
-      connection = connect(scans);
+      connection = connect(scans, sql);
       String resolved = resolveTimeTravel(sql, connection, scans);
       Optional<VectorizedQuery> vectorized = vectorized(resolved, connection);
       if (vectorized.isPresent()) {
@@ -89,7 +90,7 @@ public final class QueryEngine implements AutoCloseable {
     CalciteConnection connection = null;
     PreparedStatement statement = null;
     try {
-      connection = connect(scans);
+      connection = connect(scans, sql);
       String resolved = resolveTimeTravel(sql, connection, scans);
       Optional<VectorizedQuery> vectorized = vectorized(resolved, connection);
       if (vectorized.isPresent()) {
@@ -190,9 +191,11 @@ public final class QueryEngine implements AutoCloseable {
   /**
    * A Calcite connection for one statement. Its root holds the catalogs, the current catalog's
    * namespaces and the sources, so that {@code catalog.ns.t}, {@code ns.t}, {@code t} and {@code
-   * source} all resolve; every table scans into {@code scans}.
+   * source} all resolve; every table scans into {@code scans}. A database source is there only when
+   * {@code sql} names it: Calcite walks every schema while it prepares a query, and listing a
+   * database's tables means connecting to it.
    */
-  private CalciteConnection connect(BufferAllocator scans) throws SQLException {
+  private CalciteConnection connect(BufferAllocator scans, String sql) throws SQLException {
     Properties properties = new Properties();
     properties.setProperty("quoting", "DOUBLE_QUOTE");
     properties.setProperty("unquotedCasing", "TO_LOWER");
@@ -234,9 +237,18 @@ public final class QueryEngine implements AutoCloseable {
       }
       for (SourceDefinition source : engine.metadata().sources()) {
         if (rootEntries.add(source.name())) {
-          root.add(
-              source.name(),
-              new SourceQueryTable(engine, source, SourceObject.SELF, scans, batchRows));
+          // A one-table source is a table; a database's tables are in a schema of its name.
+          if (shape(source) == SourceShape.DATABASE) {
+            if (!mentions(sql, source.name())) {
+              continue;
+            }
+            root.add(source.name(), new SourceSchema(engine, source, scans, batchRows))
+                .setCacheEnabled(false);
+          } else {
+            root.add(
+                source.name(),
+                new SourceQueryTable(engine, source, SourceObject.SELF, scans, batchRows));
+          }
         }
       }
       connection.setSchema(rootEntries.contains(namespace) ? namespace : null);
@@ -244,6 +256,24 @@ public final class QueryEngine implements AutoCloseable {
     } catch (SQLException | RuntimeException e) {
       closeQuietly(connection);
       throw e;
+    }
+  }
+
+  /** Whether {@code sql} holds {@code name} as a word, quoted or not, in any case. */
+  static boolean mentions(String sql, String name) {
+    return java.util.regex.Pattern.compile(
+            "(?<![\\w$])" + java.util.regex.Pattern.quote(name) + "(?![\\w$])",
+            java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.UNICODE_CASE)
+        .matcher(sql)
+        .find();
+  }
+
+  /** A source's shape; a source whose type is gone (a removed plugin) fails when read. */
+  private SourceShape shape(SourceDefinition source) {
+    try {
+      return engine.factory(source.type()).shape();
+    } catch (TidewaterException e) {
+      return SourceShape.TABLE;
     }
   }
 

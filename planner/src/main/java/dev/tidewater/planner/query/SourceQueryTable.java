@@ -15,7 +15,8 @@ import org.apache.calcite.rex.RexNode;
 
 /**
  * A source object as a table, so {@code SELECT * FROM my_files LIMIT 10} previews what a LOAD would
- * read. Splits are read one after the other.
+ * read. Projections and the filters {@link SourcePredicates} translates go to the connector (a JDBC
+ * source puts them into its query). Splits are read one after the other.
  */
 final class SourceQueryTable extends ArrowTable {
   private final Engine engine;
@@ -24,6 +25,7 @@ final class SourceQueryTable extends ArrowTable {
   private final BufferAllocator allocator;
   private final int batchRows;
   private Schema schema;
+  private volatile long rowLimit = -1;
 
   SourceQueryTable(
       Engine engine,
@@ -48,17 +50,34 @@ final class SourceQueryTable extends ArrowTable {
     return schema;
   }
 
+  /**
+   * The rows this statement needs at most, when its plan is a LIMIT over this table and filters the
+   * source has in full (see {@link SourceLimits}); the connector may put it into its query.
+   */
+  void limitRows(long rows) {
+    this.rowLimit = rows;
+  }
+
   @Override
   BatchReader open(List<String> columns, List<RexNode> filters) {
     Connector connector = engine.connect(source);
     try {
-      ExtractRequest request = new ExtractRequest(object, columns, List.of(), batchRows);
+      ExtractRequest request =
+          new ExtractRequest(
+                  object, columns, SourcePredicates.translate(filters, arrowSchema()), batchRows)
+              .withRowLimit(wholeFilters(filters) ? rowLimit : -1);
       List<Split> splits = connector.plan(request);
       return new ConcatenatedReader(connector, request, splits);
     } catch (RuntimeException e) {
       connector.close();
       throw e;
     }
+  }
+
+  /** Whether the source has every filter Calcite gave the scan, so that its LIMIT is right. */
+  private boolean wholeFilters(List<RexNode> filters) {
+    return filters.stream()
+        .allMatch(filter -> SourcePredicates.translatesWhole(filter, arrowSchema()));
   }
 
   /** Reads the splits in order as one stream, closing the connector at the end. */

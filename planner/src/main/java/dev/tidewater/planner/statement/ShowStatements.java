@@ -82,6 +82,22 @@ final class ShowStatements {
   }
 
   private void tables(SqlShow show, Rows rows) {
+    if (show.scope != null && show.scope.isSimple()) {
+      var source = engine.metadata().source(show.scope.getSimple());
+      if (source.isPresent()) {
+        // A source's objects: schema.table of a database, nothing more for a one-table source.
+        try (dev.tidewater.spi.Connector connector = engine.connect(source.get())) {
+          for (dev.tidewater.spi.SourceObject object : connector.listObjects()) {
+            List<String> path = object.path();
+            rows.add(
+                source.get().name(),
+                String.join(".", path.subList(0, Math.max(0, path.size() - 1))),
+                path.isEmpty() ? source.get().name() : path.get(path.size() - 1));
+          }
+        }
+        return;
+      }
+    }
     TableName scope =
         show.scope == null
             ? new TableName(context.catalog(), Namespace.of(context.namespace()), "")

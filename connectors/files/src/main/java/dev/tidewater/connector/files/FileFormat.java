@@ -8,7 +8,14 @@ import java.util.Optional;
 enum FileFormat {
   CSV,
   JSON,
-  JSONL;
+  JSONL,
+  PARQUET,
+  AVRO;
+
+  /** Whether files of this format carry their own schema (nothing is inferred from text). */
+  boolean typed() {
+    return this == PARQUET || this == AVRO;
+  }
 
   /** Parses the {@code format} option. */
   static FileFormat parse(String value) {
@@ -21,19 +28,18 @@ enum FileFormat {
       case "ndjson":
         return JSONL;
       case "parquet":
+        return PARQUET;
       case "avro":
-        throw TidewaterException.user(
-            "format '%s' is not supported yet by FILES sources; supported: csv, json, jsonl",
-            value);
+        return AVRO;
       default:
         throw TidewaterException.user(
-            "unknown format '%s'; expected one of: csv, json, jsonl", value);
+            "unknown format '%s'; expected one of: csv, json, jsonl, parquet, avro", value);
     }
   }
 
   /**
    * The format a file name implies: .csv/.tsv/.txt, .json, .jsonl/.ndjson, each optionally followed
-   * by .gz, .zst or .bz2; empty when the extension says nothing.
+   * by .gz, .zst or .bz2, and .parquet, .avro; empty when the extension says nothing.
    */
   static Optional<FileFormat> fromFileName(String fileName) {
     String name = fileName.toLowerCase(Locale.ROOT);
@@ -53,11 +59,9 @@ enum FileFormat {
       case "ndjson":
         return Optional.of(JSONL);
       case "parquet":
+        return Optional.of(PARQUET);
       case "avro":
-        throw TidewaterException.user(
-            "file '%s': %s files are not supported yet by FILES sources; supported: csv, json,"
-                + " jsonl",
-            fileName, name.substring(dot + 1));
+        return Optional.of(AVRO);
       default:
         return Optional.empty();
     }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -55,23 +56,80 @@ final class FilesConnector implements Connector {
   public List<Split> plan(ExtractRequest request) {
     checkObject(request.object());
     project(schema(), request.columns());
-    return List.copyOf(files());
+    List<FileSplit> files = files();
+    if (format != FileFormat.PARQUET) {
+      return List.copyOf(files);
+    }
+    List<Split> splits = new ArrayList<>(files.size());
+    for (FileSplit file : files) {
+      ParquetSplit split = ParquetFiles.plan(file, request.predicates());
+      if (!split.rowGroups().isEmpty()) {
+        splits.add(split);
+      }
+    }
+    return splits;
+  }
+
+  /** For Parquet files: how many files and row groups the cursor window's statistics skip. */
+  @Override
+  public List<String> explain(ExtractRequest request, List<Split> splits) {
+    if (format != FileFormat.PARQUET) {
+      return List.of();
+    }
+    if (request.predicates().isEmpty()) {
+      return List.of("Parquet statistics: no cursor window, every row group is read");
+    }
+    Set<Path> read = new HashSet<>();
+    long rowGroups = 0;
+    long skippedRowGroups = 0;
+    for (Split split : splits) {
+      if (split instanceof ParquetSplit parquet) {
+        read.add(parquet.file().path());
+        rowGroups += parquet.rowGroupCount();
+        skippedRowGroups += parquet.rowGroupCount() - parquet.rowGroups().size();
+      }
+    }
+    List<FileSplit> files = files();
+    for (FileSplit file : files) {
+      if (!read.contains(file.path())) {
+        int count = ParquetFiles.footer(file).getBlocks().size();
+        rowGroups += count;
+        skippedRowGroups += count;
+      }
+    }
+    return List.of(
+        String.format(
+            Locale.ROOT,
+            "Parquet statistics on the cursor column: skip %d of %d file(s) and %d of %d row"
+                + " group(s)",
+            files.size() - read.size(),
+            files.size(),
+            skippedRowGroups,
+            rowGroups));
   }
 
   @Override
   public BatchReader open(Split split, ExtractRequest request, BufferAllocator allocator) {
     checkObject(request.object());
+    Schema sourceSchema = schema();
+    if (split instanceof ParquetSplit parquet) {
+      return new ParquetBatchReader(
+          parquet, project(sourceSchema, request.columns()), allocator, request.batchRows());
+    }
     if (!(split instanceof FileSplit file)) {
       throw TidewaterException.internal(
           null, "source '%s' cannot read a split of type %s", sourceName, split.getClass());
     }
-    Schema sourceSchema = schema();
     Schema projected = asText(project(sourceSchema, request.columns()), request.textColumns());
     FileFormat fileFormat = formatOf(file.path());
     if (fileFormat != format) {
       throw TidewaterException.user(
           "%s: a %s file in a %s source; set option 'format' when the extensions differ",
           file.displayName(), fileFormat, format);
+    }
+    if (fileFormat == FileFormat.AVRO) {
+      return new AvroBatchReader(
+          file, project(sourceSchema, request.columns()), allocator, request.batchRows());
     }
     if (fileFormat == FileFormat.CSV) {
       return new CsvBatchReader(
@@ -115,6 +173,16 @@ final class FilesConnector implements Connector {
             "option 'records_path' applies to format json only, but the files are %s",
             sourceFormat.name().toLowerCase(Locale.ROOT));
       }
+      if (sourceFormat.typed()) {
+        if (!options.columns().isEmpty()) {
+          throw TidewaterException.user(
+              "option 'columns' applies to text formats only; %s files carry their own types",
+              sourceFormat.name().toLowerCase(Locale.ROOT));
+        }
+        schema = typedSchema(sourceFormat, files);
+        format = sourceFormat;
+        return schema;
+      }
       Schema inferred =
           sourceFormat == FileFormat.CSV
               ? CsvSchemaInference.infer(options, files)
@@ -123,6 +191,17 @@ final class FilesConnector implements Connector {
       format = sourceFormat;
     }
     return schema;
+  }
+
+  /** The schemas of all the files, from their footers or headers, unified. */
+  private static Schema typedSchema(FileFormat format, List<FileSplit> files) {
+    List<SchemaUnion.FileSchema> schemas = new ArrayList<>(files.size());
+    for (FileSplit file : files) {
+      Schema schema =
+          format == FileFormat.PARQUET ? ParquetFiles.schema(file) : AvroBatchReader.schema(file);
+      schemas.add(new SchemaUnion.FileSchema(file.displayName(), schema));
+    }
+    return SchemaUnion.unify(schemas);
   }
 
   private FileFormat formatOf(Path path) {
@@ -136,7 +215,7 @@ final class FilesConnector implements Connector {
             () ->
                 TidewaterException.user(
                     "cannot tell the format of '%s' from its extension; set option 'format' to"
-                        + " csv, json or jsonl",
+                        + " csv, json, jsonl, parquet or avro",
                     path));
   }
 

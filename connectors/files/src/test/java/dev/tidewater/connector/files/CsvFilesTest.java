@@ -547,8 +547,9 @@ class CsvFilesTest {
         .hasMessageContaining("option 'header' must be true or false");
     assertThatThrownBy(() -> SourceReading.connector(Map.of("location", "/x", "sample_rows", "0")))
         .hasMessageContaining("option 'sample_rows' must be a positive integer");
-    assertThatThrownBy(() -> SourceReading.connector(Map.of("location", "/x", "format", "parquet")))
-        .hasMessageContaining("format 'parquet' is not supported yet");
+    assertThatThrownBy(() -> SourceReading.connector(Map.of("location", "/x", "format", "orc")))
+        .hasMessageContaining(
+            "unknown format 'orc'; expected one of: csv, json, jsonl, parquet, avro");
     assertThatThrownBy(() -> SourceReading.connector(Map.of("location", "s3://bucket/x/*.csv")))
         .isInstanceOf(TidewaterException.class)
         .hasMessageContaining("s3:// locations are not supported yet");
@@ -608,11 +609,12 @@ class CsvFilesTest {
   }
 
   @Test
-  void parquetFilesAreNotSupportedYet() throws IOException {
+  void aTruncatedParquetFileIsAUserErrorNamingIt() throws IOException {
     Path file = write("x.parquet", "PAR1");
 
     assertThatThrownBy(() -> SourceReading.read(options(file)))
-        .hasMessageContaining("parquet files are not supported yet");
+        .isInstanceOf(TidewaterException.class)
+        .hasMessageStartingWith("x.parquet: not a readable Parquet file");
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.CatalogUtil;
@@ -20,11 +21,27 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A real Iceberg REST catalog server in process on a free loopback port: Iceberg's own test fixture
  * ({@code iceberg-open-api}'s {@code RESTCatalogServer}, the code of the {@code
  * apache/iceberg-rest-fixture} image), backed by a JDBC catalog on in-memory SQLite with its
- * warehouse in a temporary directory. Register it through {@link RequiredService}.
+ * warehouse in a temporary directory, or where {@code backend} properties put it (an {@code s3://}
+ * warehouse with {@code io-impl} and {@code s3.*} properties). Register it through {@link
+ * RequiredService}.
  */
 public final class RestCatalogService implements BeforeAllCallback, AfterAllCallback {
+  private final Supplier<Map<String, String>> backend;
   private Path warehouse;
   private RESTServerExtension server;
+
+  /** A server whose warehouse is a temporary directory. */
+  public RestCatalogService() {
+    this(Map::of);
+  }
+
+  /**
+   * A server whose backing catalog also gets {@code backend}'s properties, asked for when the
+   * server starts (an object store started before it knows its port by then).
+   */
+  public RestCatalogService(Supplier<Map<String, String>> backend) {
+    this.backend = backend;
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
@@ -34,6 +51,7 @@ public final class RestCatalogService implements BeforeAllCallback, AfterAllCall
     config.put(CatalogProperties.WAREHOUSE_LOCATION, warehouse.toString());
     // Each pooled connection to "jdbc:sqlite::memory:" would open a database of its own.
     config.put(CatalogProperties.CLIENT_POOL_SIZE, "1");
+    config.putAll(backend.get());
     server = new RESTServerExtension(config);
     server.beforeAll(context);
   }

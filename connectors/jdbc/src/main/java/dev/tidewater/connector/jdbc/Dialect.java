@@ -81,6 +81,14 @@ enum Dialect {
     }
   }
 
+  /**
+   * The clause that ends a query after {@code rows} rows, or "" where the syntax differs (other
+   * drivers: the statement's max rows limits it instead).
+   */
+  String limitClause(long rows) {
+    return this == OTHER ? "" : " LIMIT " + rows;
+  }
+
   /** Whether the splits of one load can share one exported snapshot. */
   boolean exportsSnapshots() {
     return this == POSTGRESQL;

@@ -71,6 +71,9 @@ final class JdbcBatchReader implements BatchReader {
           connection.prepareStatement(
               split.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
       statement.setFetchSize(connector.options().fetchSize());
+      if (split.maxRows() > 0) {
+        statement.setMaxRows((int) Math.min(split.maxRows(), Integer.MAX_VALUE));
+      }
       for (int i = 0; i < split.parameters().size(); i++) {
         statement.setObject(i + 1, split.parameters().get(i));
       }

@@ -2,6 +2,7 @@ package dev.tidewater.connector.jdbc;
 
 import dev.tidewater.spi.Connector;
 import dev.tidewater.spi.ConnectorFactory;
+import dev.tidewater.spi.SourceShape;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +31,11 @@ public final class JdbcConnectorFactory implements ConnectorFactory {
   @Override
   public Connector create(String sourceName, Map<String, String> options) {
     return new JdbcConnector(sourceName, JdbcOptions.parse(sourceName, options), drivers);
+  }
+
+  @Override
+  public SourceShape shape() {
+    return SourceShape.DATABASE;
   }
 
   @Override

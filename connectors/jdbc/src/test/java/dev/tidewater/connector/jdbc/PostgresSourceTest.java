@@ -209,6 +209,27 @@ class PostgresSourceTest {
   }
 
   @Test
+  void aRowLimitIsOneQueryThatStopsThere() {
+    try (Connector connector = connector("splits", "4")) {
+      ExtractRequest request =
+          new ExtractRequest(
+                  ORDERS,
+                  List.of("id"),
+                  List.of(new ColumnPredicate("id", ColumnPredicate.Operator.GREATER_THAN, 500L)),
+                  100)
+              .withRowLimit(3);
+      List<Split> splits = connector.plan(request);
+      assertThat(splits).hasSize(1);
+      assertThat(splits.get(0).description())
+          .isEqualTo(
+              "shop_db.public.orders: SELECT \"id\" FROM \"public\".\"orders\" WHERE \"id\" > 500"
+                  + " LIMIT 3");
+      assertThat(Reading.rows(connector, request, allocator)).hasSize(3);
+      assertThat(connector.plan(request.withRowLimit(0))).isEmpty();
+    }
+  }
+
+  @Test
   void rangeSplitsReadTheSameRowsAsOneSplit() {
     List<List<Object>> one;
     try (Connector connector = connector("splits", "1")) {
