@@ -28,6 +28,15 @@ public interface GatewaySession extends AutoCloseable {
   /** The Arrow schema of a table's columns, field metadata included. */
   Schema tableSchema(TableRef table);
 
+  /** The current catalog and namespace that unqualified names resolve against. */
+  NamespaceRef current();
+
+  /**
+   * Sets the current catalog and/or namespace (a null keeps that part), as {@code SET CATALOG} /
+   * {@code SET SCHEMA} do; an unknown catalog is a user {@code TidewaterException}.
+   */
+  void use(String catalogOrNull, String namespaceOrNull);
+
   /** Best effort: cancels the running statements of this session. */
   void cancel();
 

@@ -31,21 +31,34 @@ public final class Session implements AutoCloseable {
   private final String user;
   private final QueryEngine queries;
   private final StatementDispatch dispatch;
+  private final SessionState state;
   private final SourceMetadata sources;
 
   Session(Engine engine, String user) {
     this.engine = engine;
     this.sources = new SourceMetadata(engine);
     this.user = user;
-    String catalog = engine.config().defaultCatalog();
-    String namespace = engine.config().defaultNamespace();
-    this.queries = new QueryEngine(engine, catalog, namespace);
-    this.dispatch =
-        new StatementDispatch(new StatementContext(engine, catalog, namespace), queries);
+    this.state =
+        new SessionState(engine.config().defaultCatalog(), engine.config().defaultNamespace());
+    this.queries = new QueryEngine(engine, state);
+    this.dispatch = new StatementDispatch(new StatementContext(engine, state), queries);
   }
 
   public String user() {
     return user;
+  }
+
+  /** The current catalog and namespace for unqualified names. */
+  public SessionState.Names currentNames() {
+    return state.names();
+  }
+
+  /**
+   * Sets the current catalog and namespace, as {@code SET CATALOG} / {@code SET SCHEMA} do (a null
+   * keeps that part): the Flight {@code SetSessionOptions} and JDBC connection properties path.
+   */
+  public void use(String catalogOrNull, String namespaceOrNull) {
+    dispatch.use(catalogOrNull, namespaceOrNull);
   }
 
   /** Parses one statement; a syntax error names line and column. */

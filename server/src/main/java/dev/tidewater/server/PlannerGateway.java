@@ -95,6 +95,17 @@ public final class PlannerGateway implements GatewayService {
     }
 
     @Override
+    public NamespaceRef current() {
+      var names = session.currentNames();
+      return new NamespaceRef(names.catalog(), names.namespace());
+    }
+
+    @Override
+    public void use(String catalogOrNull, String namespaceOrNull) {
+      session.use(catalogOrNull, namespaceOrNull);
+    }
+
+    @Override
     public void cancel() {
       // Statements stop when the Flight stream that reads them is cancelled.
     }
