@@ -97,19 +97,19 @@ final class FilesConnector implements Connector {
     if (request.predicates().isEmpty()) {
       return List.of("Parquet statistics: no cursor window, every row group is read");
     }
-    Set<Path> read = new HashSet<>();
+    Set<String> read = new HashSet<>();
     long rowGroups = 0;
     long skippedRowGroups = 0;
     for (Split split : splits) {
       if (split instanceof ParquetSplit parquet) {
-        read.add(parquet.file().path());
+        read.add(parquet.file().location());
         rowGroups += parquet.rowGroupCount();
         skippedRowGroups += parquet.rowGroupCount() - parquet.rowGroups().size();
       }
     }
     List<FileSplit> files = files();
     for (FileSplit file : files) {
-      if (!read.contains(file.path())) {
+      if (!read.contains(file.location())) {
         int count = ParquetFiles.footer(file).getBlocks().size();
         rowGroups += count;
         skippedRowGroups += count;
