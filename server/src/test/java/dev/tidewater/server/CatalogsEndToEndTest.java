@@ -2,6 +2,7 @@ package dev.tidewater.server;
 
 import static dev.tidewater.server.JdbcRows.rows;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tidewater.iceberg.testing.RequiredService;
 import dev.tidewater.iceberg.testing.RestCatalogService;
@@ -102,7 +103,21 @@ class CatalogsEndToEndTest {
                   "SELECT count(*) FROM rest_lake.ns.events r JOIN hive_lake.ns.events h"
                       + " ON r.seq = h.seq JOIN pg_lake.ns.events p ON p.seq = h.seq"))
           .isEqualTo(20);
+      metastoreDown(statement);
     }
+  }
+
+  /**
+   * The metastore goes down: a statement on its catalog fails with an error naming the catalog, and
+   * the other catalogs keep serving.
+   */
+  private static void metastoreDown(Statement statement) throws Exception {
+    HIVE.service().stop();
+    assertThatThrownBy(() -> statement.executeQuery("SELECT count(*) FROM hive_lake.ns.events"))
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("hive_lake");
+    assertThat(count(statement, "SELECT count(*) FROM rest_lake.ns.events")).isEqualTo(20);
+    assertThat(count(statement, "SELECT count(*) FROM pg_lake.ns.events")).isEqualTo(20);
   }
 
   private static void script(Statement statement, Path events, String catalog) throws Exception {

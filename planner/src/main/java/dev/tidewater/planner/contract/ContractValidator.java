@@ -4,15 +4,12 @@ import dev.tidewater.planner.contract.CompiledContract.Check;
 import dev.tidewater.planner.contract.CompiledContract.Column;
 import dev.tidewater.planner.contract.CompiledContract.Extra;
 import dev.tidewater.planner.contract.CompiledContract.Feed;
-import dev.tidewater.planner.contract.CompiledContract.Unique;
 import dev.tidewater.planner.expr.PredicateResult;
 import dev.tidewater.planner.result.TypeNames;
 import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.TidewaterException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.IntFunction;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
@@ -28,8 +25,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * contract, a whole column at a time, and splits the batch into accepted rows and violations.
  *
  * <p>Built once per load for the schema of the batches it will see (columns matched to the
- * contract's by name, ignoring case); it compiles the CHECKs once. {@link #validate} is safe to
- * call from several threads at once: the UNIQUE keys seen so far are shared, the rest is per call.
+ * contract's by name, ignoring case); {@link CompiledContract} is that compile step, done once.
+ * {@link #validate} is the per-batch evaluation and is safe to call from several threads at once:
+ * the UNIQUE keys seen so far ({@link UniqueCheck}) are shared, the rest is per call ({@link
+ * BatchProblems} collects each row's broken rules).
  *
  * <p>Per batch, in this order (a row breaking several rules gets one violation naming them all):
  *
@@ -64,8 +63,7 @@ public final class ContractValidator {
   private final Schema tableSchema;
   private final boolean changesColumns;
   private final List<Check> checks;
-  private final List<Unique> uniques;
-  private final Object uniqueLock = new Object();
+  private final UniqueCheck unique;
 
   public ContractValidator(ContractDefinition contract, Schema incomingSchema) {
     this(contract, incomingSchema, DEFAULT_UNIQUE_KEY_LIMIT, List.of());
@@ -99,7 +97,7 @@ public final class ContractValidator {
     this.tableSchema = compiled.tableSchema;
     this.changesColumns = compiled.changesColumns;
     this.checks = compiled.checks;
-    this.uniques = compiled.uniques;
+    this.unique = new UniqueCheck(compiled.uniques);
   }
 
   public ContractDefinition contract() {
@@ -158,7 +156,7 @@ public final class ContractValidator {
       List<FieldVector> created) {
     int rows = batch.getRowCount();
     List<FieldVector> incoming = incomingVectors(batch);
-    Problems problems = new Problems(rows);
+    BatchProblems problems = new BatchProblems(rows);
 
     for (Extra extra : extras) {
       EvolutionMode mode = contract.modes().columns();
@@ -251,8 +249,8 @@ public final class ContractValidator {
       }
     }
 
-    if (!uniques.isEmpty()) {
-      checkUnique(values, rows, problems);
+    if (!unique.isEmpty()) {
+      unique.check(values, rows, problems);
     }
 
     List<Violation> violations = problems.violations(incoming, positions);
@@ -265,7 +263,7 @@ public final class ContractValidator {
    * evaluated on breaks it, with the evaluation error as the reason.
    */
   private static void checkRowByRow(
-      Check check, VectorSchemaRoot evaluation, int rows, Problems problems) {
+      Check check, VectorSchemaRoot evaluation, int rows, BatchProblems problems) {
     PredicateResult result = new PredicateResult();
     for (int row = 0; row < rows; row++) {
       try (VectorSchemaRoot one = evaluation.slice(row, 1)) {
@@ -321,7 +319,7 @@ public final class ContractValidator {
       FieldVector from,
       int rows,
       BufferAllocator allocator,
-      Problems problems,
+      BatchProblems problems,
       List<FieldVector> created) {
     EvolutionMode mode = contract.modes().dataType();
     String sqlType = column.definition().sqlType();
@@ -339,7 +337,7 @@ public final class ContractValidator {
                         column.typeRule(),
                         SqlText.name(column.definition().name())
                             + ": "
-                            + quoted(from, row)
+                            + BatchProblems.quoted(from, row)
                             + " ("
                             + TypeNames.of(from.getField())
                             + ") cannot be converted to "
@@ -359,7 +357,7 @@ public final class ContractValidator {
   }
 
   /** VARCHAR(n): text longer than n characters breaks the column's type. */
-  private void checkLength(Column column, VarCharVector vector, int rows, Problems problems) {
+  private void checkLength(Column column, VarCharVector vector, int rows, BatchProblems problems) {
     int maxLength = column.definition().maxLength();
     ArrowBuf offsets = vector.getOffsetBuffer();
     EvolutionMode mode = contract.modes().dataType();
@@ -383,7 +381,7 @@ public final class ContractValidator {
             column.typeRule(),
             SqlText.name(column.definition().name())
                 + ": "
-                + quoted(vector, row)
+                + BatchProblems.quoted(vector, row)
                 + " has "
                 + length
                 + " characters, more than "
@@ -404,91 +402,12 @@ public final class ContractValidator {
     return vector;
   }
 
-  private void checkUnique(FieldVector[] values, int rows, Problems problems) {
-    if (uniques.size() == 1) {
-      Unique unique = uniques.get(0);
-      List<FieldVector> key = keyVectors(unique, values);
-      UniqueKeySet.Keys keys = unique.keys().keys(key, rows, problems.rejected());
-      unique.keys().addAll(keys, row -> duplicate(unique, key, row, problems));
-      return;
-    }
-    // Several keys: a row claims its keys only if it breaks none, so one lock covers them all.
-    List<List<FieldVector>> keyVectors = new ArrayList<>();
-    List<UniqueKeySet.Keys> keys = new ArrayList<>();
-    for (Unique unique : uniques) {
-      List<FieldVector> key = keyVectors(unique, values);
-      keyVectors.add(key);
-      keys.add(unique.keys().keys(key, rows, problems.rejected()));
-    }
-    int[] next = new int[uniques.size()];
-    synchronized (uniqueLock) {
-      for (int row = 0; row < rows; row++) {
-        boolean duplicate = false;
-        for (int u = 0; u < uniques.size(); u++) {
-          UniqueKeySet.Keys rowKeys = keys.get(u);
-          int i = next[u];
-          if (i < rowKeys.count && rowKeys.rows[i] == row) {
-            if (uniques.get(u).keys().contains(rowKeys, i)) {
-              duplicate(uniques.get(u), keyVectors.get(u), row, problems);
-              duplicate = true;
-            }
-          }
-        }
-        for (int u = 0; u < uniques.size(); u++) {
-          UniqueKeySet.Keys rowKeys = keys.get(u);
-          int i = next[u];
-          if (i < rowKeys.count && rowKeys.rows[i] == row) {
-            if (!duplicate) {
-              uniques.get(u).keys().add(rowKeys, i);
-            }
-            next[u]++;
-          }
-        }
-      }
-    }
-  }
-
-  private static List<FieldVector> keyVectors(Unique unique, FieldVector[] values) {
-    List<FieldVector> key = new ArrayList<>();
-    for (int column : unique.columns()) {
-      key.add(values[column]);
-    }
-    return key;
-  }
-
-  private static void duplicate(Unique unique, List<FieldVector> key, int row, Problems problems) {
-    StringBuilder reason = new StringBuilder("duplicate key (");
-    reason.append(String.join(", ", unique.names().stream().map(SqlText::name).toList()));
-    reason.append(") = (");
-    for (int k = 0; k < key.size(); k++) {
-      reason.append(k == 0 ? "" : ", ").append(quoted(key.get(k), row));
-    }
-    problems.add(
-        row,
-        unique.rule(),
-        reason.append(") within this load").toString(),
-        Violation.Severity.ERROR);
-  }
-
-  /** A value for a message: text in quotes, at most 100 characters. */
-  private static String quoted(FieldVector vector, int row) {
-    if (vector.isNull(row)) {
-      return "NULL";
-    }
-    Object value = ValueCast.read(vector, row);
-    String text = ValueCast.toText(value);
-    if (text.length() > 100) {
-      text = text.substring(0, 100) + "...";
-    }
-    return value instanceof String ? "'" + text.replace("'", "''") + "'" : text;
-  }
-
   /** The accepted rows in the output schema's columns. */
   private VectorSchemaRoot accepted(
       VectorSchemaRoot batch,
       List<FieldVector> incoming,
       FieldVector[] values,
-      Problems problems,
+      BatchProblems problems,
       BufferAllocator allocator) {
     int rows = batch.getRowCount();
     if (problems.count() == 0 && !changesColumns) {
@@ -535,91 +454,6 @@ public final class ContractValidator {
     VectorSchemaRoot root = new VectorSchemaRoot(outputSchema.getFields(), vectors, kept);
     root.setRowCount(kept);
     return root;
-  }
-
-  /** The rules each row breaks: a bit per rejected row, details for those rows only. */
-  private static final class Problems {
-    private final long[] rejected;
-    private final Map<Integer, RowProblems> details = new TreeMap<>();
-
-    Problems(int rows) {
-      this.rejected = new long[(rows + 63) >>> 6];
-    }
-
-    long[] rejected() {
-      return rejected;
-    }
-
-    int count() {
-      return details.size();
-    }
-
-    void add(int row, String rule, String reason, Violation.Severity severity) {
-      rejected[row >>> 6] |= 1L << row;
-      RowProblems problems = details.get(row);
-      if (problems == null) {
-        details.put(row, new RowProblems(rule, reason, severity));
-      } else {
-        problems.add(rule, reason, severity);
-      }
-    }
-
-    List<Violation> violations(List<FieldVector> incoming, IntFunction<String> positions) {
-      List<Violation> violations = new ArrayList<>(details.size());
-      for (Map.Entry<Integer, RowProblems> entry : details.entrySet()) {
-        int row = entry.getKey();
-        RowProblems problems = entry.getValue();
-        violations.add(
-            new Violation(
-                row,
-                positions.apply(row),
-                problems.rule,
-                problems.orderedRules(),
-                problems.reasons.toString(),
-                RowJson.of(incoming, row),
-                null,
-                problems.severity));
-      }
-      return violations;
-    }
-  }
-
-  /** One row's broken rules: the first error's rule names the violation. */
-  private static final class RowProblems {
-    String rule;
-    final List<String> rules = new ArrayList<>();
-    final StringBuilder reasons;
-    Violation.Severity severity;
-
-    RowProblems(String rule, String reason, Violation.Severity severity) {
-      this.rule = rule;
-      this.rules.add(rule);
-      this.reasons = new StringBuilder(reason);
-      this.severity = severity;
-    }
-
-    void add(String rule, String reason, Violation.Severity severity) {
-      if (this.severity == Violation.Severity.DISCARD && severity == Violation.Severity.ERROR) {
-        this.rule = rule;
-        this.severity = severity;
-      }
-      if (!rules.contains(rule)) {
-        rules.add(rule);
-      }
-      reasons.append("; ").append(reason);
-    }
-
-    /** Every rule broken, the one that names the violation first. */
-    List<String> orderedRules() {
-      List<String> ordered = new ArrayList<>(rules.size());
-      ordered.add(rule);
-      for (String each : rules) {
-        if (!each.equals(rule)) {
-          ordered.add(each);
-        }
-      }
-      return ordered;
-    }
   }
 
   @Override

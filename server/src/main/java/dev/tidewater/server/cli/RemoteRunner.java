@@ -5,11 +5,16 @@ import dev.tidewater.planner.load.LoadListener;
 import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.TidewaterException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.grpc.CredentialCallOption;
@@ -26,16 +31,52 @@ final class RemoteRunner implements StatementRunner {
   private final FlightSqlClient sql;
   private final CallOption token;
 
-  RemoteRunner(String host, int port, String user, String password) {
-    this.client = FlightClient.builder(allocator, Location.forGrpcInsecure(host, port)).build();
+  /** The transport: plaintext, or TLS trusting the system's CAs or those of a PEM file. */
+  record Tls(boolean enabled, Path trustedCertificates) {
+    static final Tls NONE = new Tls(false, null);
+    static final Tls SYSTEM_TRUST = new Tls(true, null);
+
+    static Tls trusting(Path pem) {
+      return new Tls(true, pem);
+    }
+  }
+
+  RemoteRunner(String host, int port, Tls tls, String user, String password) {
+    this.client = client(allocator, host, port, tls);
     this.sql = new FlightSqlClient(client);
     try {
       Optional<CredentialCallOption> bearer = client.authenticateBasicToken(user, password);
       this.token = bearer.orElseThrow(() -> new IllegalStateException("no token"));
     } catch (FlightRuntimeException e) {
       close();
+      String hint =
+          e.status().code() == FlightStatusCode.UNAVAILABLE
+              ? tls.enabled()
+                  ? " (does the server speak TLS, with a certificate the given CAs sign?)"
+                  : " (if the server speaks TLS, add --tls or --tls-ca ca.pem)"
+              : "";
       throw new TidewaterException(
-          ErrorKind.USER, "cannot log in to " + host + ":" + port + ": " + e.getMessage(), null);
+          ErrorKind.USER,
+          "cannot log in to " + host + ":" + port + ": " + e.getMessage() + hint,
+          null);
+    }
+  }
+
+  private static FlightClient client(BufferAllocator allocator, String host, int port, Tls tls) {
+    if (!tls.enabled()) {
+      return FlightClient.builder(allocator, Location.forGrpcInsecure(host, port)).build();
+    }
+    FlightClient.Builder builder =
+        FlightClient.builder(allocator, Location.forGrpcTls(host, port)).useTls();
+    if (tls.trustedCertificates() == null) {
+      return builder.build();
+    }
+    try (InputStream pem = Files.newInputStream(tls.trustedCertificates())) {
+      return builder.trustedCertificates(pem).build();
+    } catch (IOException e) {
+      allocator.close();
+      throw TidewaterException.user(
+          "cannot read the certificate authorities in " + tls.trustedCertificates() + ": " + e);
     }
   }
 

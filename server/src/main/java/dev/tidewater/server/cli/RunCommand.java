@@ -1,6 +1,5 @@
 package dev.tidewater.server.cli;
 
-import dev.tidewater.server.Tidewater;
 import dev.tidewater.spi.TidewaterException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,16 +17,7 @@ import picocli.CommandLine.Parameters;
 final class RunCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--connect", description = "Run on a server (host:port) instead of in process.")
-  String connect;
-
-  @Option(names = "--user", description = "User for --connect (password: TIDEWATER_PASSWORD).")
-  String user;
-
-  @Option(
-      names = "--password-stdin",
-      description = "Read the password for --connect from standard input.")
-  boolean passwordStdin;
+  @Mixin ConnectOptions connection;
 
   @Option(
       names = "--continue-on-error",
@@ -49,7 +39,7 @@ final class RunCommand implements Callable<Integer> {
       System.err.println("error: cannot read " + script + ": " + e.getMessage());
       return 2;
     }
-    try (StatementRunner runner = open(common, connect, user, passwordStdin)) {
+    try (StatementRunner runner = connection.open(common)) {
       int failures =
           new ScriptExecutor(runner, System.out, System.err, maxRows)
               .run(script.toString(), text, continueOnError);
@@ -61,38 +51,6 @@ final class RunCommand implements Callable<Integer> {
     } catch (TidewaterException e) {
       System.err.println("error: " + e.getMessage());
       return 2;
-    }
-  }
-
-  /** In process on the data directory, or on the server named by {@code connect}. */
-  static StatementRunner open(
-      CommonOptions common, String connect, String user, boolean passwordStdin) {
-    if (connect == null) {
-      return new InProcessRunner(Tidewater.start(common.load(), System::getenv));
-    }
-    int colon = connect.lastIndexOf(':');
-    TidewaterException.check(colon > 0, "--connect wants host:port, not '%s'", connect);
-    String password = passwordStdin ? readLine() : System.getenv("TIDEWATER_PASSWORD");
-    if (password == null && System.console() != null) {
-      password = new String(System.console().readPassword("Password for %s: ", user));
-    }
-    TidewaterException.check(user != null, "--connect needs --user");
-    TidewaterException.check(
-        password != null, "set TIDEWATER_PASSWORD or use --password-stdin for --connect");
-    return new RemoteRunner(
-        connect.substring(0, colon),
-        Integer.parseInt(connect.substring(colon + 1)),
-        user,
-        password);
-  }
-
-  private static String readLine() {
-    try {
-      return new java.io.BufferedReader(
-              new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
-          .readLine();
-    } catch (IOException e) {
-      throw TidewaterException.user("cannot read the password from standard input");
     }
   }
 }

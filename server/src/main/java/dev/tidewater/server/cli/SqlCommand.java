@@ -13,7 +13,6 @@ import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code tidewater sql}: an interactive shell with history and keyword completion. */
 @Command(name = "sql", description = "An interactive SQL shell.")
@@ -52,16 +51,12 @@ final class SqlCommand implements Callable<Integer> {
 
   @Mixin CommonOptions common;
 
-  @Option(names = "--connect", description = "Use a server (host:port) instead of in process.")
-  String connect;
-
-  @Option(names = "--user", description = "User for --connect (password: TIDEWATER_PASSWORD).")
-  String user;
+  @Mixin ConnectOptions connection;
 
   @Override
   public Integer call() throws Exception {
     try (Terminal terminal = TerminalBuilder.builder().system(true).build();
-        StatementRunner runner = RunCommand.open(common, connect, user, false)) {
+        StatementRunner runner = connection.open(common)) {
       LineReader reader =
           LineReaderBuilder.builder()
               .terminal(terminal)

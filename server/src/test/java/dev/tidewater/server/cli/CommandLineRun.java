@@ -2,7 +2,9 @@ package dev.tidewater.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -13,18 +15,31 @@ import java.util.stream.Collectors;
 /** One run of the {@code tidewater} command line in this JVM, through {@link Main#execute}. */
 record CommandLineRun(int exitCode, String out, String err) {
   /** Runs the command with standard output and error captured. */
-  static synchronized CommandLineRun of(String... args) {
+  static CommandLineRun of(String... args) {
+    return withInput(null, args);
+  }
+
+  /**
+   * Runs the command with {@code stdin} as its standard input (null: this JVM's), output and error
+   * captured.
+   */
+  static synchronized CommandLineRun withInput(String stdin, String... args) {
     PrintStream originalOut = System.out;
     PrintStream originalErr = System.err;
+    InputStream originalIn = System.in;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     try {
+      if (stdin != null) {
+        System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+      }
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       int code = Main.execute(args);
       return new CommandLineRun(
           code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
+      System.setIn(originalIn);
       System.setOut(originalOut);
       System.setErr(originalErr);
     }

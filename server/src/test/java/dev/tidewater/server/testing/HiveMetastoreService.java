@@ -1,70 +1,97 @@
 package dev.tidewater.server.testing;
 
-import dev.tidewater.iceberg.CatalogRegistry;
-import dev.tidewater.spi.plugin.PluginClassLoader;
+import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
-import java.net.URL;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real Hive Metastore (Thrift) server in process: Iceberg's own {@code TestHiveMetastore} fixture
- * (from {@code iceberg-hive-metastore}'s test jar) on embedded Derby, on a free port. Hive's jars
- * are the Hive plugin's ({@code plugins/hive/target/plugin}), loaded in a {@link PluginClassLoader}
- * of their own as the server loads them, so Hive's dependency tree never meets the test's class
- * path. Register it through {@code RequiredService}.
+ * A real Hive Metastore (Thrift) server in a process of its own: Iceberg's {@code
+ * TestHiveMetastore} fixture (from {@code iceberg-hive-metastore}'s test jar) on embedded Derby, on
+ * a free port. The process's class path is the Hive plugin's jars ({@code
+ * plugins/hive/target/plugin} and {@code test-metastore}), so Hive's dependency tree never meets
+ * the test's, and nothing the metastore sets in its JVM (system properties, Hive's static
+ * configuration) can reach the server under test: the server finds the metastore only through the
+ * {@code uri} it is configured with. {@link #stop()} kills it, for the tests of a metastore that is
+ * down. Register it through {@code RequiredService}.
  */
 public final class HiveMetastoreService implements BeforeAllCallback, AfterAllCallback {
-  private PluginClassLoader loader;
-  private Object metastore;
+  private static final String LISTENING = "metastore listening on ";
+
+  private Process process;
   private String uri;
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     Path plugin = Path.of("plugins", "hive", "target");
-    List<URL> jars = new ArrayList<>();
-    jars.addAll(jars(plugin.resolve("plugin")));
-    jars.addAll(jars(plugin.resolve("test-metastore")));
-    if (jars.isEmpty()) {
+    List<String> classPath = new ArrayList<>();
+    classPath.addAll(jars(plugin.resolve("plugin")));
+    classPath.addAll(jars(plugin.resolve("test-metastore")));
+    if (classPath.isEmpty()) {
       throw new IllegalStateException("no Hive plugin jars in " + plugin.toAbsolutePath());
     }
-    loader =
-        new PluginClassLoader(
-            "test-metastore",
-            jars,
-            getClass().getClassLoader(),
-            CatalogRegistry.pluginSharedPackages());
-    // DriverManager finds its drivers once, through the context loader of its first caller: let
-    // that be the test's (SQLite, PostgreSQL); Derby, in the metastore's loader, registers itself
-    // when its class loads.
-    java.sql.DriverManager.getDrivers();
-    // Derby's log goes to the build directory, not the working directory (the repository root).
-    System.setProperty(
-        "derby.stream.error.file", Path.of("server", "target", "derby.log").toString());
-    Class.forName("org.apache.derby.jdbc.EmbeddedDriver", true, loader);
-    Thread thread = Thread.currentThread();
-    ClassLoader previous = thread.getContextClassLoader();
-    thread.setContextClassLoader(loader);
-    try {
-      Class<?> type = loader.loadClass("org.apache.iceberg.hive.TestHiveMetastore");
-      metastore = type.getConstructor().newInstance();
-      type.getMethod("start").invoke(metastore);
-      Object hiveConf = type.getMethod("hiveConf").invoke(metastore);
-      uri =
-          (String)
-              hiveConf
-                  .getClass()
-                  .getMethod("get", String.class)
-                  .invoke(hiveConf, "hive.metastore.uris");
-    } finally {
-      thread.setContextClassLoader(previous);
-    }
+    // Then the test's own class path: Iceberg and Hadoop, which the server shares with its plugins
+    // (CatalogRegistry.pluginSharedPackages), and HiveMetastoreMain.
+    classPath.add(System.getProperty("java.class.path"));
+    Path logs = Files.createDirectories(Path.of("server", "target", "hive-metastore"));
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx512m",
+            // Derby's files and log go to the build directory, not the repository root.
+            "-Dderby.system.home=" + logs.toAbsolutePath(),
+            "-Dderby.stream.error.file=" + logs.resolve("derby.log").toAbsolutePath(),
+            "-cp",
+            String.join(File.pathSeparator, classPath),
+            HiveMetastoreMain.class.getName());
+    process =
+        new ProcessBuilder(command)
+            .directory(logs.toFile())
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.PIPE)
+            .start();
+    CompletableFuture<String> listening = new CompletableFuture<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader output =
+                      new BufferedReader(
+                          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                  Writer log =
+                      Files.newBufferedWriter(
+                          logs.resolve("metastore.log"), StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = output.readLine()) != null) {
+                  log.write(line + System.lineSeparator());
+                  log.flush();
+                  if (line.startsWith(LISTENING)) {
+                    listening.complete(line.substring(LISTENING.length()).trim());
+                  }
+                }
+                listening.completeExceptionally(
+                    new IllegalStateException(
+                        "the metastore process exited before it listened; its output: "
+                            + logs.resolve("metastore.log").toAbsolutePath()));
+              } catch (IOException e) {
+                listening.completeExceptionally(e);
+              }
+            },
+            "hive-metastore-output");
+    reader.setDaemon(true);
+    reader.start();
+    uri = listening.get(3, TimeUnit.MINUTES);
   }
 
   /** The metastore's Thrift URI, as a user configures it ({@code uri: thrift://...}). */
@@ -72,33 +99,29 @@ public final class HiveMetastoreService implements BeforeAllCallback, AfterAllCa
     return uri;
   }
 
-  @Override
-  public void afterAll(ExtensionContext context) throws Exception {
-    if (metastore != null) {
-      Thread thread = Thread.currentThread();
-      ClassLoader previous = thread.getContextClassLoader();
-      thread.setContextClassLoader(loader);
-      try {
-        metastore.getClass().getMethod("stop").invoke(metastore);
-      } finally {
-        thread.setContextClassLoader(previous);
-      }
-    }
-    if (loader != null) {
-      loader.close();
+  /** Kills the metastore: from now on it is down. */
+  public void stop() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+      process.waitFor(1, TimeUnit.MINUTES);
     }
   }
 
-  private static List<URL> jars(Path directory) throws IOException {
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    stop();
+  }
+
+  private static List<String> jars(Path directory) throws IOException {
     if (!Files.isDirectory(directory)) {
       return List.of();
     }
     try (Stream<Path> files = Files.list(directory)) {
-      List<URL> urls = new ArrayList<>();
-      for (Path file : files.filter(f -> f.toString().endsWith(".jar")).sorted().toList()) {
-        urls.add(file.toUri().toURL());
-      }
-      return urls;
+      return files
+          .filter(f -> f.toString().endsWith(".jar"))
+          .sorted()
+          .map(f -> f.toAbsolutePath().toString())
+          .toList();
     }
   }
 }

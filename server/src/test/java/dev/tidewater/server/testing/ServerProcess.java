@@ -98,6 +98,11 @@ public final class ServerProcess implements AutoCloseable {
     return failpointReached.await(timeout, unit);
   }
 
+  /** The port the server listens on. */
+  public int port() {
+    return port.get();
+  }
+
   public Connection connect() throws SQLException {
     Properties properties = new Properties();
     properties.setProperty("user", user);
