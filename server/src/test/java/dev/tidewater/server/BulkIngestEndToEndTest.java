@@ -148,6 +148,7 @@ class BulkIngestEndToEndTest {
                     mode(
                         TableNotExistOption.TABLE_NOT_EXIST_OPTION_FAIL,
                         TableExistsOption.TABLE_EXISTS_OPTION_APPEND),
+                    Map.of(),
                     2,
                     3));
     assertThat(error.status().code()).isEqualTo(FlightStatusCode.INVALID_ARGUMENT);
@@ -163,6 +164,35 @@ class BulkIngestEndToEndTest {
     assertThat(values("SELECT count(*) AS n FROM ingest.typed")).containsExactly("3");
   }
 
+  @Test
+  void optionsAreLoadOptionsAndAnUnknownOneIsRefused() throws Exception {
+    FlightRuntimeException error =
+        catchThrowableOfType(
+            FlightRuntimeException.class,
+            () ->
+                ingest(
+                    ORDERS,
+                    "optioned",
+                    mode(TableNotExistOption.TABLE_NOT_EXIST_OPTION_CREATE, null),
+                    Map.of("bogus", "1"),
+                    1,
+                    2));
+    assertThat(error.status().code()).isEqualTo(FlightStatusCode.INVALID_ARGUMENT);
+    assertThat(error.getMessage()).contains("unknown LOAD option 'bogus'");
+    assertThat(values("SHOW TABLES IN iceberg.ingest")).doesNotContain("optioned");
+
+    long rows =
+        ingest(
+            ORDERS,
+            "optioned",
+            mode(TableNotExistOption.TABLE_NOT_EXIST_OPTION_CREATE, null),
+            Map.of("format_version", "3"),
+            1,
+            2);
+    assertThat(rows).isEqualTo(2);
+    assertThat(values("SELECT count(*) AS n FROM ingest.optioned")).containsExactly("2");
+  }
+
   private static TableDefinitionOptions mode(
       TableNotExistOption ifMissing, TableExistsOption ifExists) {
     TableDefinitionOptions.Builder options =
@@ -175,12 +205,17 @@ class BulkIngestEndToEndTest {
 
   private long ingest(String table, TableDefinitionOptions options, int batches, int rows)
       throws Exception {
-    return ingest(ORDERS, table, options, batches, rows);
+    return ingest(ORDERS, table, options, Map.of(), batches, rows);
   }
 
   /** Streams {@code batches} batches of {@code rows} rows each into iceberg.ingest.table. */
   private long ingest(
-      Schema schema, String table, TableDefinitionOptions options, int batches, int rows)
+      Schema schema,
+      String table,
+      TableDefinitionOptions options,
+      Map<String, String> ingestOptions,
+      int batches,
+      int rows)
       throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
@@ -207,7 +242,9 @@ class BulkIngestEndToEndTest {
     try (ArrowStreamReader reader =
         new ArrowStreamReader(new ByteArrayInputStream(bytes.toByteArray()), allocator)) {
       return sql.executeIngest(
-          reader, new ExecuteIngestOptions(table, options, "iceberg", "ingest", Map.of()), bearer);
+          reader,
+          new ExecuteIngestOptions(table, options, "iceberg", "ingest", ingestOptions),
+          bearer);
     }
   }
 
