@@ -3,6 +3,7 @@ package dev.tidewater.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.google.protobuf.Any;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.arrow.flight.AsyncPutListener;
 import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
@@ -19,6 +22,7 @@ import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.grpc.CredentialCallOption;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.flight.sql.FlightSqlClient.ExecuteIngestOptions;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions.TableExistsOption;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions.TableNotExistOption;
@@ -191,6 +195,40 @@ class BulkIngestEndToEndTest {
             2);
     assertThat(rows).isEqualTo(2);
     assertThat(values("SELECT count(*) AS n FROM ingest.optioned")).containsExactly("2");
+  }
+
+  @Test
+  void aClientThatGivesUpMidStreamCommitsNothing() throws Exception {
+    CommandStatementIngest command =
+        CommandStatementIngest.newBuilder()
+            .setTable("dropped")
+            .setCatalog("iceberg")
+            .setSchema("ingest")
+            .setTableDefinitionOptions(
+                mode(TableNotExistOption.TABLE_NOT_EXIST_OPTION_CREATE, null))
+            .build();
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(ORDERS, allocator)) {
+      FlightClient.ClientStreamListener put =
+          client.startPut(
+              FlightDescriptor.command(Any.pack(command).toByteArray()),
+              root,
+              new AsyncPutListener(),
+              bearer);
+      root.allocateNew();
+      ((BigIntVector) root.getVector(0)).setSafe(0, 1);
+      ((VarCharVector) root.getVector(1)).setSafe(0, "Ada".getBytes(StandardCharsets.UTF_8));
+      root.setRowCount(1);
+      put.putNext();
+      put.error(new IllegalStateException("the client gives up"));
+    }
+    // The server fails the load when the stream breaks; wait for its history row.
+    List<String> status = List.of();
+    for (int attempt = 0; attempt < 100 && !status.contains("FAILED"); attempt++) {
+      Thread.sleep(100);
+      status = values("SELECT status FROM system.loads WHERE target LIKE '%.dropped'");
+    }
+    assertThat(status).containsExactly("FAILED");
+    assertThat(values("SHOW TABLES IN iceberg.ingest")).doesNotContain("dropped");
   }
 
   private static TableDefinitionOptions mode(
