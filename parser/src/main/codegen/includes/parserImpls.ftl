@@ -538,3 +538,38 @@ SqlNode TimeTravel(SqlNode tableRef) :
         }
     )
 }
+
+/** Parses {@code USE [catalog.]namespace}. */
+SqlNode TidewaterUse() :
+{
+    final Span s;
+    final SqlIdentifier name;
+}
+{
+    <USE> { s = span(); } name = CompoundIdentifier() {
+        return new SqlUse(s.end(this), SqlUse.Target.NAMESPACE, name);
+    }
+}
+
+/**
+ * Parses {@code SET CATALOG name} and {@code SET SCHEMA [catalog.]namespace}; any other
+ * {@code SET} is Calcite's {@code SET option = value}.
+ */
+SqlNode TidewaterSetCurrent() :
+{
+    final Span s;
+    final SqlUse.Target target;
+    final SqlIdentifier name;
+}
+{
+    <SET> { s = span(); }
+    (
+        <CATALOG> { target = SqlUse.Target.CATALOG; }
+    |
+        <SCHEMA> { target = SqlUse.Target.SCHEMA; }
+    )
+    [ <EQ> | <TO> ]
+    name = CompoundIdentifier() {
+        return new SqlUse(s.end(this), target, name);
+    }
+}

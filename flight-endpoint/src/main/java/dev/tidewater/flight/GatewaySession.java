@@ -1,5 +1,6 @@
 package dev.tidewater.flight;
 
+import dev.tidewater.spi.BatchReader;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -16,6 +17,14 @@ public interface GatewaySession extends AutoCloseable {
   /** Runs a statement, allocating its batches from {@code allocator}. */
   StatementResult execute(String sql, BufferAllocator allocator);
 
+  /**
+   * Bulk ingest: writes the client's {@code batches} into the requested table in one commit,
+   * reading them as they arrive and allocating from {@code allocator}; returns the rows written.
+   * Bad input (a missing table, a column that does not fit) is a user {@code TidewaterException},
+   * and nothing is committed.
+   */
+  long ingest(IngestRequest request, BatchReader batches, BufferAllocator allocator);
+
   /** The catalog names. */
   List<String> catalogs();
 
@@ -27,6 +36,15 @@ public interface GatewaySession extends AutoCloseable {
 
   /** The Arrow schema of a table's columns, field metadata included. */
   Schema tableSchema(TableRef table);
+
+  /** The current catalog and namespace that unqualified names resolve against. */
+  NamespaceRef current();
+
+  /**
+   * Sets the current catalog and/or namespace (a null keeps that part), as {@code SET CATALOG} /
+   * {@code SET SCHEMA} do; an unknown catalog is a user {@code TidewaterException}.
+   */
+  void use(String catalogOrNull, String namespaceOrNull);
 
   /** Best effort: cancels the running statements of this session. */
   void cancel();

@@ -12,9 +12,13 @@ import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.GetSessionOptionsRequest;
+import org.apache.arrow.flight.GetSessionOptionsResult;
 import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
+import org.apache.arrow.flight.SetSessionOptionsRequest;
+import org.apache.arrow.flight.SetSessionOptionsResult;
 import org.apache.arrow.flight.sql.FlightSqlProducer;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionClosePreparedStatementRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementRequest;
@@ -30,6 +34,7 @@ import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetTables;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetXdbcTypeInfo;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementUpdate;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementUpdate;
 import org.apache.arrow.flight.sql.impl.FlightSql.TicketStatementQuery;
@@ -45,12 +50,14 @@ public final class TidewaterFlightSqlProducer implements FlightSqlProducer {
   private final SessionRegistry sessions;
   private final StatementRpcs statements;
   private final MetadataRpcs metadata;
+  private final IngestRpcs ingest;
 
   TidewaterFlightSqlProducer(
       SessionRegistry sessions, BufferAllocator allocator, EndpointConfig config) {
     this.sessions = requireNonNull(sessions, "sessions is null");
     this.statements = new StatementRpcs(sessions, allocator, config);
     this.metadata = new MetadataRpcs(sessions, allocator);
+    this.ingest = new IngestRpcs(sessions, allocator);
   }
 
   // ---- prepared statements
@@ -136,6 +143,15 @@ public final class TidewaterFlightSqlProducer implements FlightSqlProducer {
       FlightStream flightStream,
       StreamListener<PutResult> ackStream) {
     return statements.preparedParameters(command, context, flightStream, ackStream);
+  }
+
+  @Override
+  public Runnable acceptPutStatementBulkIngest(
+      CommandStatementIngest command,
+      CallContext context,
+      FlightStream flightStream,
+      StreamListener<PutResult> ackStream) {
+    return ingest.ingest(command, context, flightStream, ackStream);
   }
 
   // ---- metadata
@@ -270,6 +286,32 @@ public final class TidewaterFlightSqlProducer implements FlightSqlProducer {
         cancelled |= statements.cancel(session, endpoint.getTicket());
       }
       listener.onNext(cancelled ? CancelStatus.CANCELLED : CancelStatus.NOT_CANCELLABLE);
+      listener.onCompleted();
+    } catch (RuntimeException e) {
+      listener.onError(FlightErrors.toFlight(e));
+    }
+  }
+
+  @Override
+  public void setSessionOptions(
+      SetSessionOptionsRequest request,
+      CallContext context,
+      StreamListener<SetSessionOptionsResult> listener) {
+    try {
+      listener.onNext(SessionOptionsRpcs.set(sessions.of(context), request));
+      listener.onCompleted();
+    } catch (RuntimeException e) {
+      listener.onError(FlightErrors.toFlight(e));
+    }
+  }
+
+  @Override
+  public void getSessionOptions(
+      GetSessionOptionsRequest request,
+      CallContext context,
+      StreamListener<GetSessionOptionsResult> listener) {
+    try {
+      listener.onNext(SessionOptionsRpcs.get(sessions.of(context)));
       listener.onCompleted();
     } catch (RuntimeException e) {
       listener.onError(FlightErrors.toFlight(e));

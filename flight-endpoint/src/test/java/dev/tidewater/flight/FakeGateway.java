@@ -128,6 +128,8 @@ final class FakeGateway implements GatewayService {
   }
 
   private final class Session implements GatewaySession {
+    private volatile NamespaceRef current = new NamespaceRef("iceberg", "default");
+
     @Override
     public Schema describe(String sql) {
       String statement = sql.trim().toUpperCase(Locale.ROOT);
@@ -205,6 +207,32 @@ final class FakeGateway implements GatewayService {
     @Override
     public Schema tableSchema(TableRef table) {
       return table.name().equals("t") ? T_SCHEMA : ONE_INT;
+    }
+
+    @Override
+    public NamespaceRef current() {
+      return current;
+    }
+
+    @Override
+    public void use(String catalogOrNull, String namespaceOrNull) {
+      if (catalogOrNull != null && !catalogs().contains(catalogOrNull)) {
+        throw TidewaterException.user("unknown catalog %s", catalogOrNull);
+      }
+      current =
+          new NamespaceRef(
+              catalogOrNull == null ? current.catalog() : catalogOrNull,
+              namespaceOrNull == null ? current.namespace() : namespaceOrNull);
+    }
+
+    @Override
+    public long ingest(
+        IngestRequest request, dev.tidewater.spi.BatchReader batches, BufferAllocator allocator) {
+      long rows = 0;
+      while (batches.next()) {
+        rows += batches.root().getRowCount();
+      }
+      return rows;
     }
 
     @Override

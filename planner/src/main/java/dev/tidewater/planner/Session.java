@@ -3,9 +3,12 @@ package dev.tidewater.planner;
 import dev.tidewater.iceberg.ArrowSchemas;
 import dev.tidewater.parser.TidewaterSqlParser;
 import dev.tidewater.planner.load.LoadListener;
+import dev.tidewater.planner.load.LoadOutcome;
+import dev.tidewater.planner.load.StreamIngest;
 import dev.tidewater.planner.query.QueryEngine;
 import dev.tidewater.planner.statement.StatementContext;
 import dev.tidewater.planner.statement.StatementDispatch;
+import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.TidewaterException;
 import java.util.ArrayList;
@@ -31,21 +34,34 @@ public final class Session implements AutoCloseable {
   private final String user;
   private final QueryEngine queries;
   private final StatementDispatch dispatch;
+  private final SessionState state;
   private final SourceMetadata sources;
 
   Session(Engine engine, String user) {
     this.engine = engine;
     this.sources = new SourceMetadata(engine);
     this.user = user;
-    String catalog = engine.config().defaultCatalog();
-    String namespace = engine.config().defaultNamespace();
-    this.queries = new QueryEngine(engine, catalog, namespace);
-    this.dispatch =
-        new StatementDispatch(new StatementContext(engine, catalog, namespace), queries);
+    this.state =
+        new SessionState(engine.config().defaultCatalog(), engine.config().defaultNamespace());
+    this.queries = new QueryEngine(engine, state);
+    this.dispatch = new StatementDispatch(new StatementContext(engine, state), queries);
   }
 
   public String user() {
     return user;
+  }
+
+  /** The current catalog and namespace for unqualified names. */
+  public SessionState.Names currentNames() {
+    return state.names();
+  }
+
+  /**
+   * Sets the current catalog and namespace, as {@code SET CATALOG} / {@code SET SCHEMA} do (a null
+   * keeps that part): the Flight {@code SetSessionOptions} and JDBC connection properties path.
+   */
+  public void use(String catalogOrNull, String namespaceOrNull) {
+    dispatch.use(catalogOrNull, namespaceOrNull);
   }
 
   /** Parses one statement; a syntax error names line and column. */
@@ -75,6 +91,17 @@ public final class Session implements AutoCloseable {
   /** Runs one statement. */
   public ExecutionResult execute(String sql, BufferAllocator allocator, LoadListener listener) {
     return dispatch.bind(parse(sql), sql).execute(allocator, listener);
+  }
+
+  /**
+   * Bulk ingest: writes a client's batches into a table in one commit, as a LOAD does; unqualified
+   * names resolve against the current catalog and namespace. The caller closes {@code batches}.
+   */
+  public LoadOutcome ingest(
+      StreamIngest.Request request, BatchReader batches, BufferAllocator allocator) {
+    SessionState.Names names = state.names();
+    return new StreamIngest(engine)
+        .ingest(request, batches, names.catalog(), names.namespace(), allocator);
   }
 
   // Metadata for clients (JDBC DatabaseMetaData, DBeaver's navigator).

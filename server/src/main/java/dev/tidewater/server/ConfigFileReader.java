@@ -45,7 +45,7 @@ final class ConfigFileReader {
           "plugins-dir",
           "drivers");
   private static final Set<String> METADATA_KEYS = Set.of("url", "user", "password");
-  private static final Set<String> SERVER_KEYS = Set.of("host", "port", "tls");
+  private static final Set<String> SERVER_KEYS = Set.of("host", "port", "tls", "allow-plaintext");
   private static final Set<String> TLS_KEYS = Set.of("cert", "key");
   private static final Set<String> USER_KEYS = Set.of("name", "password-hash");
   private static final JsonNode EMPTY = JsonNodeFactory.instance.objectNode();
@@ -101,12 +101,14 @@ final class ConfigFileReader {
     String port = value(server, serverAt, "port");
     String cert = value(tls, tlsAt, "cert");
     String key = value(tls, tlsAt, "key");
+    String allowPlaintext = value(server, serverAt, "allow-plaintext");
     return new TidewaterConfig(
         dataDir == null ? defaults.dataDir() : Path.of(dataDir),
         host == null ? defaults.host() : host,
         port == null ? defaults.port() : port(port, serverAt.appendProperty("port")),
         cert == null ? null : Path.of(cert),
         key == null ? null : Path.of(key),
+        allowPlaintext != null && bool(allowPlaintext, serverAt.appendProperty("allow-plaintext")),
         memory == null
             ? defaults.memoryLimitBytes()
             : size(memory, top.appendProperty("memory-limit")),
@@ -260,6 +262,14 @@ final class ConfigFileReader {
       // the error below says what is expected
     }
     throw error(at, "a port is a number from 0 to 65535, not '%s'", text);
+  }
+
+  private boolean bool(String text, JsonPointer at) {
+    return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw error(at, "expected true or false, not '%s'", text);
+    };
   }
 
   private long size(String text, JsonPointer at) {

@@ -4,13 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tidewater.flight.GatewayService;
 import dev.tidewater.flight.GatewaySession;
+import dev.tidewater.flight.IngestRequest;
 import dev.tidewater.flight.NamespaceRef;
 import dev.tidewater.flight.StatementResult;
 import dev.tidewater.flight.TableRef;
 import dev.tidewater.planner.Engine;
 import dev.tidewater.planner.ExecutionResult;
 import dev.tidewater.planner.Session;
+import dev.tidewater.planner.load.StreamIngest;
 import dev.tidewater.planner.metadata.StatementRedactor;
+import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.TidewaterException;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -71,6 +74,20 @@ public final class PlannerGateway implements GatewayService {
     }
 
     @Override
+    public synchronized long ingest(
+        IngestRequest request, BatchReader batches, BufferAllocator allocator) {
+      StreamIngest.Request ingest =
+          new StreamIngest.Request(
+              request.catalogOrNull(),
+              request.schemaOrNull(),
+              request.table(),
+              StreamIngest.IfMissing.valueOf(request.ifMissing().name()),
+              StreamIngest.IfExists.valueOf(request.ifExists().name()),
+              request.options());
+      return session.ingest(ingest, batches, allocator).rowsWritten();
+    }
+
+    @Override
     public List<String> catalogs() {
       return session.catalogs();
     }
@@ -92,6 +109,17 @@ public final class PlannerGateway implements GatewayService {
     @Override
     public Schema tableSchema(TableRef table) {
       return session.tableSchema(table.catalog(), table.namespace(), table.name());
+    }
+
+    @Override
+    public NamespaceRef current() {
+      var names = session.currentNames();
+      return new NamespaceRef(names.catalog(), names.namespace());
+    }
+
+    @Override
+    public void use(String catalogOrNull, String namespaceOrNull) {
+      session.use(catalogOrNull, namespaceOrNull);
     }
 
     @Override

@@ -38,6 +38,7 @@ class TidewaterConfigTest {
                 + "server:\n"
                 + "  host: ${env:HOST}\n"
                 + "  port: ${env:PORT}\n"
+                + "  allow-plaintext: true\n"
                 + "  tls:\n"
                 + "    cert: ${env:TLS_DIR}/server.crt\n"
                 + "    key: ${env:TLS_DIR}/server.key\n"
@@ -68,6 +69,7 @@ class TidewaterConfigTest {
     assertThat(config.port()).isEqualTo(4242);
     assertThat(config.tlsCert()).isEqualTo(Path.of("/etc/tls/server.crt"));
     assertThat(config.tlsKey()).isEqualTo(Path.of("/etc/tls/server.key"));
+    assertThat(config.allowPlaintext()).isTrue();
     assertThat(config.users())
         .extracting(TidewaterConfig.UserEntry::name)
         .containsExactly("etl", "analyst");
@@ -134,6 +136,7 @@ class TidewaterConfigTest {
     assertThat(portOnly.host()).isEqualTo(defaults.host());
     assertThat(portOnly.dataDir()).isEqualTo(defaults.dataDir());
     assertThat(portOnly.tlsCert()).isNull();
+    assertThat(portOnly.allowPlaintext()).isFalse();
     assertThat(portOnly.users()).isEmpty();
     assertThat(portOnly.catalogs()).isEmpty();
     assertThat(empty).isEqualTo(defaults);
@@ -182,6 +185,9 @@ class TidewaterConfigTest {
     assertLoadFails(
         "server:\n  host: 0.0.0.0\n  port: lots\n",
         "line 3 (server.port): a port is a number from 0 to 65535, not 'lots'");
+    assertLoadFails(
+        "server:\n  allow-plaintext: maybe\n",
+        "line 2 (server.allow-plaintext): expected true or false, not 'maybe'");
     assertLoadFails("memory-limit: plenty\n", "line 1 (memory-limit): 'plenty' is not a size");
     assertLoadFails(
         "users:\n  - name: etl\n    password-hash: hunter2\n",

@@ -142,6 +142,7 @@ class UsersTest {
         defaults.port(),
         null,
         null,
+        false,
         defaults.memoryLimitBytes(),
         defaults.defaultCatalog(),
         Map.of(),

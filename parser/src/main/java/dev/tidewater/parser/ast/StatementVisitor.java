@@ -32,4 +32,6 @@ public interface StatementVisitor<R> {
   R visit(SqlShow statement);
 
   R visit(SqlDescribe statement);
+
+  R visit(SqlUse statement);
 }

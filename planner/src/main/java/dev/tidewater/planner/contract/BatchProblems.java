@@ -62,7 +62,7 @@ final class BatchProblems {
       return "NULL";
     }
     Object value = ValueCast.read(vector, row);
-    String text = ValueCast.toText(value);
+    String text = ValueConversions.toText(value);
     if (text.length() > 100) {
       text = text.substring(0, 100) + "...";
     }

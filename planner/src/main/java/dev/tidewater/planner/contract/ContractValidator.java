@@ -368,7 +368,7 @@ public final class ContractValidator {
       if (end - start <= maxLength || vector.isNull(row)) {
         continue;
       }
-      String text = ValueCast.toText(ValueCast.read(vector, row));
+      String text = ValueConversions.toText(ValueCast.read(vector, row));
       int length = text.codePointCount(0, text.length());
       if (length <= maxLength) {
         continue;

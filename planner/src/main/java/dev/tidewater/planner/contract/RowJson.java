@@ -71,7 +71,7 @@ final class RowJson {
     } else if (vector.getObject(row) instanceof byte[] bytes) {
       json.writeString(Base64.getEncoder().encodeToString(bytes));
     } else {
-      json.writeString(ValueCast.toText(value));
+      json.writeString(ValueConversions.toText(value));
     }
   }
 }

@@ -3,18 +3,12 @@ package dev.tidewater.planner.expr;
 import dev.tidewater.planner.expr.Comparison.Operator;
 import dev.tidewater.planner.expr.Comparison.Text;
 import dev.tidewater.planner.expr.Comparison.TextColumn;
-import dev.tidewater.planner.expr.Comparison.TextLiteral;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
-import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
@@ -22,10 +16,6 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.fun.SqlLikeOperator;
-import org.apache.calcite.sql.type.SqlTypeName;
-import org.apache.calcite.util.DateString;
-import org.apache.calcite.util.NlsString;
-import org.apache.calcite.util.TimestampString;
 
 /**
  * Turns a typed boolean {@link RexNode} into vectorized nodes where it knows how, and hands every
@@ -35,25 +25,10 @@ import org.apache.calcite.util.TimestampString;
 final class VectorCompiler {
   private static final Pattern INPUT_REF = Pattern.compile("\\$(\\d+)");
 
-  /** How a SQL type's values are held in vectorized nodes. */
-  private enum Family {
-    /** Integers and decimals: longs at the type's scale. */
-    EXACT,
-    /** DOUBLE, FLOAT, REAL: doubles. */
-    APPROXIMATE,
-    /** Days since the epoch. */
-    DATE,
-    /** Microseconds since the epoch. */
-    TIMESTAMP,
-    /** UTF-8 bytes. */
-    TEXT,
-    BOOLEAN,
-    OTHER
-  }
-
   private final ExpressionTyper.Typed typed;
   private final String text;
   private final List<Field> fields;
+  private final ValueCompiler valueCompiler;
   private final Function<String, RuntimeException> userError;
   private final boolean rowFallbacks;
 
@@ -75,6 +50,7 @@ final class VectorCompiler {
     this.typed = typed;
     this.text = text;
     this.fields = fields;
+    this.valueCompiler = new ValueCompiler(fields);
     this.userError = userError;
     this.rowFallbacks = rowFallbacks;
   }
@@ -125,8 +101,8 @@ final class VectorCompiler {
       return new BoolExpr.Constant(literal.getValueAs(Boolean.class));
     }
     if (node instanceof RexInputRef ref) {
-      return family(ref.getType()) == Family.BOOLEAN
-          ? new BoolExpr.Column(ref.getIndex(), name(ref))
+      return TypeFamily.of(ref.getType()) == TypeFamily.BOOLEAN
+          ? new BoolExpr.Column(ref.getIndex(), valueCompiler.name(ref))
           : null;
     }
     if (!(node instanceof RexCall call)) {
@@ -155,21 +131,24 @@ final class VectorCompiler {
   }
 
   private BoolExpr tryIsNull(RexNode operand, boolean negated) {
-    if (family(operand.getType()) == Family.BOOLEAN) {
+    if (TypeFamily.of(operand.getType()) == TypeFamily.BOOLEAN) {
       return new BoolExpr.Is(
           bool(operand), negated ? BoolExpr.Test.IS_NOT_NULL : BoolExpr.Test.IS_NULL);
     }
     if (operand instanceof RexInputRef ref) {
       int column = ref.getIndex();
-      return new BoolExpr.IsNull(validity(name(ref), batch -> batch.validity(column)), negated);
+      return new BoolExpr.IsNull(
+          validity(valueCompiler.name(ref), batch -> batch.validity(column)), negated);
     }
-    LongExpr exact = tryLong(operand);
+    LongExpr exact = valueCompiler.tryLong(operand);
     if (exact != null) {
       return new BoolExpr.IsNull(
           validity(exact.toString(), batch -> exact.evaluate(batch).valid()), negated);
     }
     DoubleExpr approximate =
-        family(operand.getType()) == Family.APPROXIMATE ? tryDouble(operand) : null;
+        TypeFamily.of(operand.getType()) == TypeFamily.APPROXIMATE
+            ? valueCompiler.tryDouble(operand)
+            : null;
     if (approximate != null) {
       return new BoolExpr.IsNull(
           validity(approximate.toString(), batch -> approximate.evaluate(batch).valid()), negated);
@@ -198,30 +177,31 @@ final class VectorCompiler {
     if (left instanceof RexLiteral && !(right instanceof RexLiteral)) {
       return tryComparison(operator.reverse(), right, left);
     }
-    Family a = family(left.getType());
-    Family b = family(right.getType());
-    if (a == Family.BOOLEAN && b == Family.BOOLEAN) {
+    TypeFamily a = TypeFamily.of(left.getType());
+    TypeFamily b = TypeFamily.of(right.getType());
+    if (a == TypeFamily.BOOLEAN && b == TypeFamily.BOOLEAN) {
       return operator == Operator.EQUALS || operator == Operator.NOT_EQUALS
           ? new Comparison.Booleans(bool(left), operator == Operator.NOT_EQUALS, bool(right))
           : null;
     }
-    if (a == Family.TEXT && b == Family.TEXT) {
-      Text x = tryText(left);
-      Text y = tryText(right);
+    if (a == TypeFamily.TEXT && b == TypeFamily.TEXT) {
+      Text x = valueCompiler.tryText(left);
+      Text y = valueCompiler.tryText(right);
       return x instanceof TextColumn column && y != null
           ? new Comparison.Strings(column, operator, y)
           : null;
     }
-    boolean numeric = isNumeric(a) && isNumeric(b);
-    if (numeric && (a == Family.APPROXIMATE || b == Family.APPROXIMATE)) {
-      DoubleExpr x = tryDouble(left);
-      DoubleExpr y = tryDouble(right);
+    boolean numeric = a.isNumeric() && b.isNumeric();
+    if (numeric && (a == TypeFamily.APPROXIMATE || b == TypeFamily.APPROXIMATE)) {
+      DoubleExpr x = valueCompiler.tryDouble(left);
+      DoubleExpr y = valueCompiler.tryDouble(right);
       return x != null && y != null ? new Comparison.Doubles(x, operator, y) : null;
     }
-    if (numeric || (a == b && (a == Family.DATE || a == Family.TIMESTAMP))) {
-      int scale = Math.max(scale(left.getType()), scale(right.getType()));
-      LongExpr x = tryLong(left, scale);
-      LongExpr y = tryLong(right, scale);
+    if (numeric || (a == b && (a == TypeFamily.DATE || a == TypeFamily.TIMESTAMP))) {
+      int scale =
+          Math.max(ValueCompiler.scale(left.getType()), ValueCompiler.scale(right.getType()));
+      LongExpr x = valueCompiler.tryLong(left, scale);
+      LongExpr y = valueCompiler.tryLong(right, scale);
       return x != null && y != null ? new Comparison.Longs(x, operator, y) : null;
     }
     return null;
@@ -252,14 +232,14 @@ final class VectorCompiler {
       }
       values.add(literal);
     }
-    Family family = family(subject.getType());
+    TypeFamily family = TypeFamily.of(subject.getType());
     boolean listHasNull = false;
     List<RexLiteral> nonNull = new ArrayList<>();
     for (RexLiteral value : values) {
       if (value.isNull()) {
         listHasNull = true;
-      } else if (family(value.getType()) != family
-          && !(isNumeric(family) && family(value.getType()) == Family.EXACT)) {
+      } else if (TypeFamily.of(value.getType()) != family
+          && !(family.isNumeric() && TypeFamily.of(value.getType()) == TypeFamily.EXACT)) {
         return null;
       } else {
         nonNull.add(value);
@@ -267,14 +247,14 @@ final class VectorCompiler {
     }
     switch (family) {
       case TEXT -> {
-        if (!(tryText(subject) instanceof TextColumn column)) {
+        if (!(valueCompiler.tryText(subject) instanceof TextColumn column)) {
           return null;
         }
-        List<byte[]> bytes = nonNull.stream().map(VectorCompiler::utf8).toList();
+        List<byte[]> bytes = nonNull.stream().map(ValueCompiler::utf8).toList();
         return new InList.Strings(column, bytes, listHasNull);
       }
       case APPROXIMATE -> {
-        DoubleExpr operand = tryDouble(subject);
+        DoubleExpr operand = valueCompiler.tryDouble(subject);
         if (operand == null) {
           return null;
         }
@@ -282,17 +262,17 @@ final class VectorCompiler {
         return new InList.Doubles(operand, doubles, listHasNull);
       }
       case EXACT, DATE, TIMESTAMP -> {
-        int scale = scale(subject.getType());
-        LongExpr operand = tryLong(subject, scale);
+        int scale = ValueCompiler.scale(subject.getType());
+        LongExpr operand = valueCompiler.tryLong(subject, scale);
         if (operand == null) {
           return null;
         }
         List<Long> longs = new ArrayList<>();
         for (RexLiteral value : nonNull) {
-          if (family(value.getType()) != family) {
+          if (TypeFamily.of(value.getType()) != family) {
             return null;
           }
-          Long converted = constant(value, scale);
+          Long converted = ValueCompiler.constant(value, scale);
           if (converted != null) { // else no row can equal it: it has more digits than the scale
             longs.add(converted);
           }
@@ -313,273 +293,23 @@ final class VectorCompiler {
       return null;
     }
     List<RexNode> operands = call.getOperands();
-    if (!(tryText(operands.get(0)) instanceof TextColumn column)
+    if (!(valueCompiler.tryText(operands.get(0)) instanceof TextColumn column)
         || !(operands.get(1) instanceof RexLiteral pattern)
         || (operands.size() > 2 && !(operands.get(2) instanceof RexLiteral))) {
       return null;
     }
-    String escape = operands.size() > 2 ? string((RexLiteral) operands.get(2)) : null;
+    String escape = operands.size() > 2 ? ValueCompiler.string((RexLiteral) operands.get(2)) : null;
     if (pattern.isNull() || (operands.size() > 2 && escape == null)) {
       return new BoolExpr.Constant(null);
     }
     try {
-      return Like.compile(column, string(pattern), escape);
+      return Like.compile(column, ValueCompiler.string(pattern), escape);
     } catch (IllegalArgumentException e) {
       throw userError.apply(e.getMessage());
     }
   }
 
-  /** A long at {@code scale} (for exact numbers; dates and timestamps have scale 0). */
-  private LongExpr tryLong(RexNode node, int scale) {
-    int own = scale(node.getType());
-    if (node instanceof RexLiteral literal) {
-      Long value = literal.isNull() ? null : constant(literal, scale);
-      return value == null ? null : new LongExpr.Constant(value);
-    }
-    LongExpr expr = tryLong(node);
-    if (expr == null || own == scale) {
-      return expr;
-    }
-    return own > scale
-        ? null
-        : new LongExpr.Rescale(expr, BigInteger.TEN.pow(scale - own).longValueExact());
-  }
-
-  /** A long at the node's own scale. */
-  private LongExpr tryLong(RexNode node) {
-    Family family = family(node.getType());
-    if (family != Family.EXACT && family != Family.DATE && family != Family.TIMESTAMP) {
-      return null;
-    }
-    if (node instanceof RexLiteral literal) {
-      return tryLong(literal, scale(literal.getType()));
-    }
-    if (node instanceof RexInputRef ref) {
-      ArrowType.ArrowTypeID id = fields.get(ref.getIndex()).getType().getTypeID();
-      boolean readable =
-          switch (family) {
-            case EXACT -> id == ArrowType.ArrowTypeID.Int || id == ArrowType.ArrowTypeID.Decimal;
-            case DATE -> id == ArrowType.ArrowTypeID.Date;
-            default -> id == ArrowType.ArrowTypeID.Timestamp;
-          };
-      return readable ? new LongExpr.Column(ref.getIndex(), name(ref)) : null;
-    }
-    if (!(node instanceof RexCall call)) {
-      return null;
-    }
-    List<RexNode> operands = call.getOperands();
-    RelDataType type = node.getType();
-    switch (call.getKind()) {
-      case CAST -> {
-        RexNode operand = operands.get(0);
-        RelDataType from = operand.getType();
-        if (family(from) != family) {
-          return null;
-        }
-        if (family == Family.EXACT) {
-          boolean widening =
-              scale(type) >= scale(from) && integerDigits(type) >= integerDigits(from);
-          return widening ? tryLong(operand, scale(type)) : null;
-        }
-        return from.getSqlTypeName() == type.getSqlTypeName() ? tryLong(operand) : null;
-      }
-      case PLUS, MINUS, TIMES, DIVIDE -> {
-        RexNode left = operands.get(0);
-        RexNode right = operands.get(1);
-        if (family != Family.EXACT
-            || family(left.getType()) != Family.EXACT
-            || family(right.getType()) != Family.EXACT) {
-          return null;
-        }
-        int scale = scale(type);
-        int leftScale = scale(left.getType());
-        int rightScale = scale(right.getType());
-        LongExpr.Operator operator = LongExpr.Operator.valueOf(call.getKind().name());
-        LongExpr x;
-        LongExpr y;
-        switch (operator) {
-          case PLUS, MINUS -> {
-            x = tryLong(left, scale);
-            y = tryLong(right, scale);
-          }
-          case TIMES -> {
-            if (leftScale + rightScale != scale) {
-              return null;
-            }
-            x = tryLong(left);
-            y = tryLong(right);
-          }
-          default -> {
-            if (leftScale != 0 || rightScale != 0 || scale != 0) {
-              return null; // decimal division rounds: Calcite's code does it
-            }
-            x = tryLong(left);
-            y = tryLong(right);
-          }
-        }
-        return x != null && y != null ? new LongExpr.Arithmetic(operator, x, y) : null;
-      }
-      case MINUS_PREFIX -> {
-        LongExpr operand = tryLong(operands.get(0), scale(type));
-        return operand == null ? null : new LongExpr.Negate(operand);
-      }
-      case PLUS_PREFIX -> {
-        return tryLong(operands.get(0), scale(type));
-      }
-      default -> {
-        return null;
-      }
-    }
-  }
-
-  private DoubleExpr tryDouble(RexNode node) {
-    RelDataType type = node.getType();
-    Family family = family(type);
-    if (family == Family.EXACT) {
-      LongExpr exact = tryLong(node);
-      return exact == null ? null : new DoubleExpr.FromLong(exact, scale(type));
-    }
-    if (family != Family.APPROXIMATE) {
-      return null;
-    }
-    if (node instanceof RexLiteral literal) {
-      return literal.isNull() ? null : new DoubleExpr.Constant(literal.getValueAs(Double.class));
-    }
-    if (node instanceof RexInputRef ref) {
-      return fields.get(ref.getIndex()).getType().getTypeID() == ArrowType.ArrowTypeID.FloatingPoint
-          ? new DoubleExpr.Column(ref.getIndex(), name(ref))
-          : null;
-    }
-    if (!(node instanceof RexCall call)) {
-      return null;
-    }
-    List<RexNode> operands = call.getOperands();
-    boolean real = type.getSqlTypeName() == SqlTypeName.REAL;
-    DoubleExpr result;
-    switch (call.getKind()) {
-      case CAST -> {
-        RexNode operand = operands.get(0);
-        if (!isNumeric(family(operand.getType()))) {
-          return null;
-        }
-        result = tryDouble(operand);
-      }
-      case PLUS, MINUS, TIMES, DIVIDE -> {
-        DoubleExpr x = tryDouble(operands.get(0));
-        DoubleExpr y = tryDouble(operands.get(1));
-        result =
-            x == null || y == null
-                ? null
-                : new DoubleExpr.Arithmetic(LongExpr.Operator.valueOf(call.getKind().name()), x, y);
-      }
-      case MINUS_PREFIX -> {
-        DoubleExpr x = tryDouble(operands.get(0));
-        result = x == null ? null : new DoubleExpr.Negate(x);
-      }
-      case PLUS_PREFIX -> result = tryDouble(operands.get(0));
-      default -> result = null;
-    }
-    return result != null && real ? new DoubleExpr.ToFloat(result) : result;
-  }
-
-  private Text tryText(RexNode node) {
-    if (node instanceof RexLiteral literal) {
-      return literal.isNull() ? null : new TextLiteral(utf8(literal));
-    }
-    if (node instanceof RexInputRef ref) {
-      return fields.get(ref.getIndex()).getType().getTypeID() == ArrowType.ArrowTypeID.Utf8
-          ? new TextColumn(ref.getIndex(), name(ref))
-          : null;
-    }
-    if (node instanceof RexCall call
-        && call.getKind() == SqlKind.CAST
-        && node.getType().getSqlTypeName() == SqlTypeName.VARCHAR
-        && call.getOperands().get(0).getType().getSqlTypeName() == SqlTypeName.VARCHAR
-        && node.getType().getPrecision() >= call.getOperands().get(0).getType().getPrecision()) {
-      return tryText(call.getOperands().get(0));
-    }
-    return null;
-  }
-
-  /** A literal as a long at {@code scale}; null if it has more digits than the scale keeps. */
-  private static Long constant(RexLiteral literal, int scale) {
-    return switch (family(literal.getType())) {
-      case EXACT -> {
-        try {
-          yield literal
-              .getValueAs(BigDecimal.class)
-              .setScale(scale)
-              .unscaledValue()
-              .longValueExact();
-        } catch (ArithmeticException e) {
-          yield null;
-        }
-      }
-      case DATE -> (long) literal.getValueAs(DateString.class).getDaysSinceEpoch();
-      case TIMESTAMP -> micros(literal.getValueAs(TimestampString.class));
-      default -> null;
-    };
-  }
-
-  /** Microseconds since the epoch; TimestampString's milliseconds drop the finer digits. */
-  private static long micros(TimestampString timestamp) {
-    String text = timestamp.toString();
-    int dot = text.indexOf('.');
-    long micros = 0;
-    if (dot >= 0) {
-      String fraction = (text.substring(dot + 1) + "000000").substring(0, 6);
-      micros = Long.parseLong(fraction.substring(3));
-    }
-    return timestamp.getMillisSinceEpoch() * 1000 + micros;
-  }
-
-  private static byte[] utf8(RexLiteral literal) {
-    return string(literal).getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static String string(RexLiteral literal) {
-    Object value = literal.getValue();
-    if (value instanceof NlsString nls) {
-      return nls.getValue();
-    }
-    return literal.getValueAs(String.class);
-  }
-
   private static boolean isNullLiteral(RexNode node) {
     return node instanceof RexLiteral literal && literal.isNull();
-  }
-
-  private static boolean isNumeric(Family family) {
-    return family == Family.EXACT || family == Family.APPROXIMATE;
-  }
-
-  private static Family family(RelDataType type) {
-    return switch (type.getSqlTypeName()) {
-      case TINYINT, SMALLINT, INTEGER, BIGINT, DECIMAL -> Family.EXACT;
-      case DOUBLE, FLOAT, REAL -> Family.APPROXIMATE;
-      case DATE -> Family.DATE;
-      case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> Family.TIMESTAMP;
-      case CHAR, VARCHAR -> Family.TEXT;
-      case BOOLEAN -> Family.BOOLEAN;
-      default -> Family.OTHER;
-    };
-  }
-
-  private static int scale(RelDataType type) {
-    return type.getSqlTypeName() == SqlTypeName.DECIMAL ? type.getScale() : 0;
-  }
-
-  private static int integerDigits(RelDataType type) {
-    return switch (type.getSqlTypeName()) {
-      case TINYINT -> 3;
-      case SMALLINT -> 5;
-      case INTEGER -> 10;
-      case BIGINT -> 19;
-      default -> type.getPrecision() - type.getScale();
-    };
-  }
-
-  private String name(RexInputRef ref) {
-    return fields.get(ref.getIndex()).getName();
   }
 }

@@ -3,6 +3,7 @@ package dev.tidewater.planner.load;
 import static java.util.Objects.requireNonNull;
 
 import dev.tidewater.planner.Engine;
+import dev.tidewater.planner.SessionState;
 import dev.tidewater.planner.query.QueryEngine;
 import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.ColumnPredicate;
@@ -52,7 +53,7 @@ final class QuerySource implements Connector {
   QuerySource(Engine engine, String sql, String description, String catalog, String namespace) {
     this.sql = requireNonNull(sql, "sql is null");
     this.description = requireNonNull(description, "description is null");
-    this.queries = new QueryEngine(engine, catalog, namespace);
+    this.queries = new QueryEngine(engine, new SessionState(catalog, namespace));
   }
 
   @Override

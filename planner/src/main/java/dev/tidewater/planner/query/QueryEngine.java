@@ -2,6 +2,7 @@ package dev.tidewater.planner.query;
 
 import dev.tidewater.iceberg.IcebergScans;
 import dev.tidewater.planner.Engine;
+import dev.tidewater.planner.SessionState;
 import dev.tidewater.planner.TableName;
 import dev.tidewater.planner.metadata.SourceDefinition;
 import dev.tidewater.spi.BatchReader;
@@ -49,15 +50,13 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
 public final class QueryEngine implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(QueryEngine.class);
   private final Engine engine;
-  private final String catalog;
-  private final String namespace;
+  private final SessionState state;
   private final org.apache.calcite.jdbc.Driver driver = new org.apache.calcite.jdbc.Driver();
   private volatile Map<String, CatalogSchema> catalogSchemas = Map.of();
 
-  public QueryEngine(Engine engine, String catalog, String namespace) {
+  public QueryEngine(Engine engine, SessionState state) {
     this.engine = engine;
-    this.catalog = catalog;
-    this.namespace = namespace;
+    this.state = state;
   }
 
   /** The schema of a query's result, without running it. */
@@ -136,9 +135,14 @@ public final class QueryEngine implements AutoCloseable {
    */
   private String resolveTimeTravel(
       String sql, CalciteConnection connection, BufferAllocator scans) {
+    SessionState.Names names = state.names();
     TimeTravel.Rewrite rewrite =
         TimeTravel.rewrite(
-            sql, catalog, namespace, Set.copyOf(engine.catalogNames()), this::loadTableOrNull);
+            sql,
+            names.catalog(),
+            names.namespace(),
+            Set.copyOf(engine.catalogNames()),
+            this::loadTableOrNull);
     SchemaPlus root = connection.getRootSchema();
     for (Map.Entry<String, TimeTravel.Pinned> entry : rewrite.tables().entrySet()) {
       TimeTravel.Pinned pinned = entry.getValue();
@@ -205,6 +209,9 @@ public final class QueryEngine implements AutoCloseable {
         driver.connect("jdbc:calcite:", properties).unwrap(CalciteConnection.class);
     try {
       SchemaPlus root = connection.getRootSchema();
+      SessionState.Names names = state.names();
+      String catalog = names.catalog();
+      String namespace = names.namespace();
       Set<String> rootEntries = new HashSet<>();
       int batchRows = engine.config().batchRows();
       Map<String, CatalogSchema> schemas = new HashMap<>();

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tidewater.planner.Engine;
 import dev.tidewater.planner.Positions;
+import dev.tidewater.planner.SessionState;
 import dev.tidewater.planner.TableName;
 import java.util.List;
 import java.util.Set;
@@ -17,13 +18,11 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
 /** What every statement executor of one session shares: the engine and the current names. */
 public final class StatementContext {
   private final Engine engine;
-  private final String catalog;
-  private final String namespace;
+  private final SessionState state;
 
-  public StatementContext(Engine engine, String catalog, String namespace) {
+  public StatementContext(Engine engine, SessionState state) {
     this.engine = requireNonNull(engine, "engine is null");
-    this.catalog = requireNonNull(catalog, "catalog is null");
-    this.namespace = requireNonNull(namespace, "namespace is null");
+    this.state = requireNonNull(state, "state is null");
   }
 
   public Engine engine() {
@@ -32,12 +31,17 @@ public final class StatementContext {
 
   /** The session's current catalog. */
   public String catalog() {
-    return catalog;
+    return state.catalog();
   }
 
   /** The session's current namespace. */
   public String namespace() {
-    return namespace;
+    return state.namespace();
+  }
+
+  /** The session's current names, which {@code USE} changes. */
+  public SessionState state() {
+    return state;
   }
 
   public TableName tableName(SqlIdentifier identifier) {
@@ -45,7 +49,9 @@ public final class StatementContext {
   }
 
   public TableName tableName(List<String> parts) {
-    return TableName.resolve(parts, catalog, namespace, Set.copyOf(engine.catalogNames()));
+    SessionState.Names names = state.names();
+    return TableName.resolve(
+        parts, names.catalog(), names.namespace(), Set.copyOf(engine.catalogNames()));
   }
 
   /** The Iceberg table an identifier names; a user error naming it when there is none. */

@@ -13,6 +13,7 @@ import dev.tidewater.parser.ast.SqlLoad;
 import dev.tidewater.parser.ast.SqlPublishBranch;
 import dev.tidewater.parser.ast.SqlRollbackLoad;
 import dev.tidewater.parser.ast.SqlShow;
+import dev.tidewater.parser.ast.SqlUse;
 import dev.tidewater.parser.ast.SqlValidateLoad;
 import dev.tidewater.parser.ast.StatementVisitor;
 import dev.tidewater.parser.ast.TidewaterStatement;
@@ -38,6 +39,7 @@ public final class StatementDispatch implements StatementVisitor<BoundStatement>
   private final TableStatements tables;
   private final ShowStatements shows;
   private final DescribeStatements describes;
+  private final SessionStatements sessions;
 
   public StatementDispatch(StatementContext context, QueryEngine queries) {
     this.queries = queries;
@@ -50,6 +52,12 @@ public final class StatementDispatch implements StatementVisitor<BoundStatement>
     this.tables = new TableStatements(context);
     this.shows = new ShowStatements(context, contracts);
     this.describes = new DescribeStatements(context, contracts);
+    this.sessions = new SessionStatements(context);
+  }
+
+  /** Sets the current catalog and/or namespace (a null keeps that part); checks the catalog. */
+  public void use(String catalogOrNull, String namespaceOrNull) {
+    sessions.use(catalogOrNull, namespaceOrNull);
   }
 
   /** Binds a parsed statement; {@code sql} is its text, which a query is planned from. */
@@ -146,5 +154,10 @@ public final class StatementDispatch implements StatementVisitor<BoundStatement>
   public BoundStatement visit(SqlDescribe statement) {
     return BoundStatement.rows(
         DescribeStatements.schema(statement), allocator -> describes.execute(statement, allocator));
+  }
+
+  @Override
+  public BoundStatement visit(SqlUse statement) {
+    return BoundStatement.update(() -> sessions.use(statement));
   }
 }

@@ -58,7 +58,7 @@ final class ServerCommand implements Callable<Integer> {
             config.tlsKey(),
             EndpointConfig.DEFAULT_STATEMENT_TTL,
             EndpointConfig.DEFAULT_MAX_STATEMENTS,
-            allowPlaintext
+            allowPlaintext || config.allowPlaintext()
                 ? EndpointConfig.Plaintext.ANY_HOST
                 : EndpointConfig.Plaintext.LOOPBACK_ONLY);
     FlightEndpoint endpoint;

@@ -1,0 +1,42 @@
+package dev.tidewater.planner;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What one session changes for itself: the current catalog and namespace for unqualified names
+ * ({@code USE}, {@code SET CATALOG}, {@code SET SCHEMA}). Statements of one session read it when
+ * they start.
+ */
+public final class SessionState {
+  /**
+   * A current catalog and namespace, read together so that a statement never mixes two; a null
+   * namespace (a query a LOAD reads from a fully named table) has no default schema.
+   */
+  public record Names(String catalog, String namespace) {
+    public Names {
+      requireNonNull(catalog, "catalog is null");
+    }
+  }
+
+  private volatile Names names;
+
+  public SessionState(String catalog, String namespace) {
+    this.names = new Names(catalog, namespace);
+  }
+
+  public Names names() {
+    return names;
+  }
+
+  public String catalog() {
+    return names.catalog();
+  }
+
+  public String namespace() {
+    return names.namespace();
+  }
+
+  public void use(String catalog, String namespace) {
+    this.names = new Names(catalog, namespace);
+  }
+}
