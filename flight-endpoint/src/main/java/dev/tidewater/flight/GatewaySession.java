@@ -1,5 +1,6 @@
 package dev.tidewater.flight;
 
+import dev.tidewater.spi.BatchReader;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -15,6 +16,14 @@ public interface GatewaySession extends AutoCloseable {
 
   /** Runs a statement, allocating its batches from {@code allocator}. */
   StatementResult execute(String sql, BufferAllocator allocator);
+
+  /**
+   * Bulk ingest: writes the client's {@code batches} into the requested table in one commit,
+   * reading them as they arrive and allocating from {@code allocator}; returns the rows written.
+   * Bad input (a missing table, a column that does not fit) is a user {@code TidewaterException},
+   * and nothing is committed.
+   */
+  long ingest(IngestRequest request, BatchReader batches, BufferAllocator allocator);
 
   /** The catalog names. */
   List<String> catalogs();

@@ -186,7 +186,7 @@ final class ServerInfo {
             b.withFlightSqlServerTransaction(
                 SqlSupportedTransaction.SQL_SUPPORTED_TRANSACTION_NONE));
     e.put(SqlInfo.FLIGHT_SQL_SERVER_CANCEL, b -> b.withFlightSqlServerCancel(true));
-    e.put(SqlInfo.FLIGHT_SQL_SERVER_BULK_INGESTION, b -> b.withFlightSqlServerBulkIngestion(false));
+    e.put(SqlInfo.FLIGHT_SQL_SERVER_BULK_INGESTION, b -> b.withFlightSqlServerBulkIngestion(true));
     e.put(
         SqlInfo.FLIGHT_SQL_SERVER_INGEST_TRANSACTIONS_SUPPORTED,
         b -> b.withFlightSqlServerBulkIngestionTransaction(false));

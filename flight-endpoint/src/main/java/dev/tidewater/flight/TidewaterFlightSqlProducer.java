@@ -34,6 +34,7 @@ import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetTables;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetXdbcTypeInfo;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementUpdate;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementUpdate;
 import org.apache.arrow.flight.sql.impl.FlightSql.TicketStatementQuery;
@@ -49,12 +50,14 @@ public final class TidewaterFlightSqlProducer implements FlightSqlProducer {
   private final SessionRegistry sessions;
   private final StatementRpcs statements;
   private final MetadataRpcs metadata;
+  private final IngestRpcs ingest;
 
   TidewaterFlightSqlProducer(
       SessionRegistry sessions, BufferAllocator allocator, EndpointConfig config) {
     this.sessions = requireNonNull(sessions, "sessions is null");
     this.statements = new StatementRpcs(sessions, allocator, config);
     this.metadata = new MetadataRpcs(sessions, allocator);
+    this.ingest = new IngestRpcs(sessions, allocator);
   }
 
   // ---- prepared statements
@@ -140,6 +143,15 @@ public final class TidewaterFlightSqlProducer implements FlightSqlProducer {
       FlightStream flightStream,
       StreamListener<PutResult> ackStream) {
     return statements.preparedParameters(command, context, flightStream, ackStream);
+  }
+
+  @Override
+  public Runnable acceptPutStatementBulkIngest(
+      CommandStatementIngest command,
+      CallContext context,
+      FlightStream flightStream,
+      StreamListener<PutResult> ackStream) {
+    return ingest.ingest(command, context, flightStream, ackStream);
   }
 
   // ---- metadata

@@ -226,6 +226,16 @@ final class FakeGateway implements GatewayService {
     }
 
     @Override
+    public long ingest(
+        IngestRequest request, dev.tidewater.spi.BatchReader batches, BufferAllocator allocator) {
+      long rows = 0;
+      while (batches.next()) {
+        rows += batches.root().getRowCount();
+      }
+      return rows;
+    }
+
+    @Override
     public void cancel() {
       cancels.incrementAndGet();
     }

@@ -10,7 +10,11 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 public final class Positions {
   private Positions() {}
 
+  /** The position in the statement's text; null for a node no text spelled (line 0). */
   public static SqlPosition of(SqlParserPos pos) {
+    if (pos.getLineNum() <= 0) {
+      return null;
+    }
     return new SqlPosition(pos.getLineNum(), pos.getColumnNum());
   }
 

@@ -3,9 +3,12 @@ package dev.tidewater.planner;
 import dev.tidewater.iceberg.ArrowSchemas;
 import dev.tidewater.parser.TidewaterSqlParser;
 import dev.tidewater.planner.load.LoadListener;
+import dev.tidewater.planner.load.LoadOutcome;
+import dev.tidewater.planner.load.StreamIngest;
 import dev.tidewater.planner.query.QueryEngine;
 import dev.tidewater.planner.statement.StatementContext;
 import dev.tidewater.planner.statement.StatementDispatch;
+import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.TidewaterException;
 import java.util.ArrayList;
@@ -88,6 +91,17 @@ public final class Session implements AutoCloseable {
   /** Runs one statement. */
   public ExecutionResult execute(String sql, BufferAllocator allocator, LoadListener listener) {
     return dispatch.bind(parse(sql), sql).execute(allocator, listener);
+  }
+
+  /**
+   * Bulk ingest: writes a client's batches into a table in one commit, as a LOAD does; unqualified
+   * names resolve against the current catalog and namespace. The caller closes {@code batches}.
+   */
+  public LoadOutcome ingest(
+      StreamIngest.Request request, BatchReader batches, BufferAllocator allocator) {
+    SessionState.Names names = state.names();
+    return new StreamIngest(engine)
+        .ingest(request, batches, names.catalog(), names.namespace(), allocator);
   }
 
   // Metadata for clients (JDBC DatabaseMetaData, DBeaver's navigator).

@@ -8,11 +8,13 @@ import static java.util.Objects.requireNonNull;
  * they start.
  */
 public final class SessionState {
-  /** A current catalog and namespace, read together so that a statement never mixes two. */
+  /**
+   * A current catalog and namespace, read together so that a statement never mixes two; a null
+   * namespace (a query a LOAD reads from a fully named table) has no default schema.
+   */
   public record Names(String catalog, String namespace) {
     public Names {
       requireNonNull(catalog, "catalog is null");
-      requireNonNull(namespace, "namespace is null");
     }
   }
 

@@ -4,13 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tidewater.flight.GatewayService;
 import dev.tidewater.flight.GatewaySession;
+import dev.tidewater.flight.IngestRequest;
 import dev.tidewater.flight.NamespaceRef;
 import dev.tidewater.flight.StatementResult;
 import dev.tidewater.flight.TableRef;
 import dev.tidewater.planner.Engine;
 import dev.tidewater.planner.ExecutionResult;
 import dev.tidewater.planner.Session;
+import dev.tidewater.planner.load.StreamIngest;
 import dev.tidewater.planner.metadata.StatementRedactor;
+import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.TidewaterException;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -68,6 +71,20 @@ public final class PlannerGateway implements GatewayService {
       return result.hasRows()
           ? StatementResult.rows(result.rows())
           : StatementResult.updateCount(result.updateCount());
+    }
+
+    @Override
+    public synchronized long ingest(
+        IngestRequest request, BatchReader batches, BufferAllocator allocator) {
+      StreamIngest.Request ingest =
+          new StreamIngest.Request(
+              request.catalogOrNull(),
+              request.schemaOrNull(),
+              request.table(),
+              StreamIngest.IfMissing.valueOf(request.ifMissing().name()),
+              StreamIngest.IfExists.valueOf(request.ifExists().name()),
+              request.options());
+      return session.ingest(ingest, batches, allocator).rowsWritten();
     }
 
     @Override

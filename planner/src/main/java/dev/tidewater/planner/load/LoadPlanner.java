@@ -77,6 +77,25 @@ public final class LoadPlanner {
       SchemaEvolution evolution,
       String skipReason) {}
 
+  /**
+   * Plans a load whose extraction is given rather than resolved from {@code load.source}: what
+   * {@link StreamIngest} reads from a client. Closes the extraction's connector when planning
+   * fails.
+   */
+  LoadPlan plan(
+      SqlLoad load,
+      LoadSources.Extraction extraction,
+      String defaultCatalog,
+      String defaultNamespace) {
+    LoadClauses.rejectUnsupported(load);
+    try {
+      return plan(load, extraction, defaultCatalog, defaultNamespace, Purpose.LOAD);
+    } catch (RuntimeException e) {
+      extraction.connector().close();
+      throw e;
+    }
+  }
+
   private LoadPlan plan(
       SqlLoad load,
       LoadSources.Extraction extraction,

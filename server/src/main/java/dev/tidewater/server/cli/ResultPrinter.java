@@ -18,12 +18,22 @@ import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 
-/** Prints a result as a text table, up to a number of rows, and counts the rest. */
+/**
+ * Prints a result as a text table, up to a number of rows, and counts the rest. A table wider than
+ * the screen ({@code maxWidth}) is printed one record per block, a line per column, as psql's
+ * expanded display does.
+ */
 public final class ResultPrinter {
   private final PrintStream out;
   private final int maxRows;
+  private final int maxWidth;
 
   public ResultPrinter(PrintStream out, int maxRows) {
+    this(out, maxRows, Integer.MAX_VALUE);
+  }
+
+  public ResultPrinter(PrintStream out, int maxRows, int maxWidth) {
+    this.maxWidth = maxWidth;
     this.out = out;
     this.maxRows = maxRows;
   }
@@ -53,6 +63,18 @@ public final class ResultPrinter {
       }
     }
     String rule = rule(widths);
+    if (rule.length() > maxWidth) {
+      printExpanded(fields, rows);
+    } else {
+      printTable(fields, rows, widths, rule);
+    }
+    if (total > rows.size()) {
+      out.printf("(%d more rows not shown)%n", total - rows.size());
+    }
+    return total;
+  }
+
+  private void printTable(List<Field> fields, List<String[]> rows, int[] widths, String rule) {
     out.println(rule);
     out.println(line(fields.stream().map(Field::getName).toArray(String[]::new), widths));
     out.println(rule);
@@ -60,10 +82,18 @@ public final class ResultPrinter {
       out.println(line(row, widths));
     }
     out.println(rule);
-    if (total > rows.size()) {
-      out.printf("(%d more rows not shown)%n", total - rows.size());
+  }
+
+  private void printExpanded(List<Field> fields, List<String[]> rows) {
+    int nameWidth = fields.stream().mapToInt(f -> f.getName().length()).max().orElse(0);
+    for (int row = 0; row < rows.size(); row++) {
+      String header = "-[ RECORD " + (row + 1) + " ]";
+      out.println(header + "-".repeat(Math.max(0, nameWidth + 3 - header.length())));
+      for (int column = 0; column < fields.size(); column++) {
+        String name = fields.get(column).getName();
+        out.println(name + " ".repeat(nameWidth - name.length()) + " | " + rows.get(row)[column]);
+      }
     }
-    return total;
   }
 
   private static String rule(int[] widths) {

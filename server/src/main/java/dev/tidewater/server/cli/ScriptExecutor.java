@@ -25,11 +25,21 @@ final class ScriptExecutor {
   private final StatementRedactor redactor = Tidewater.redactor();
 
   ScriptExecutor(StatementRunner runner, PrintStream out, PrintStream err, int maxRows) {
+    this(runner, out, err, new ResultPrinter(out, maxRows), System.console() != null);
+  }
+
+  /** With its own printer, and a progress bar for each LOAD when {@code progress}. */
+  ScriptExecutor(
+      StatementRunner runner,
+      PrintStream out,
+      PrintStream err,
+      ResultPrinter printer,
+      boolean progress) {
     this.runner = runner;
     this.out = out;
     this.err = err;
-    this.printer = new ResultPrinter(out, maxRows);
-    this.progress = System.console() != null;
+    this.printer = printer;
+    this.progress = progress;
   }
 
   /** Runs a script; returns the number of failed statements. */

@@ -22,6 +22,31 @@ public final class ScriptSplitter {
 
   public static List<Statement> split(String script) {
     List<Statement> statements = new ArrayList<>();
+    int start = splitTerminated(script, statements);
+    add(statements, script, start, script.length());
+    return statements;
+  }
+
+  /**
+   * True when the script ends with a finished statement: its last code is a {@code ;} outside
+   * quotes and comments (what an interactive shell waits for before it runs what was typed).
+   */
+  public static boolean endsWithTerminator(String script) {
+    int start = splitTerminated(script, new ArrayList<>());
+    return start > 0 && firstCode(script.substring(start)) < 0 && !inComment(script, start);
+  }
+
+  /** True when the text from {@code start} opens a block comment it does not close. */
+  private static boolean inComment(String script, int start) {
+    int open = script.indexOf("/*", start);
+    return open >= 0 && script.indexOf("*/", open + 2) < 0;
+  }
+
+  /**
+   * Adds the statements that end with {@code ;} and returns where the rest (an unfinished
+   * statement, blanks or comments) starts.
+   */
+  private static int splitTerminated(String script, List<Statement> statements) {
     int length = script.length();
     int start = 0;
     int index = 0;
@@ -44,8 +69,7 @@ public final class ScriptSplitter {
         index++;
       }
     }
-    add(statements, script, start, length);
-    return statements;
+    return start;
   }
 
   private static int skipQuoted(String script, int index, char quote) {

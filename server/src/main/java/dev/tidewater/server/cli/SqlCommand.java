@@ -1,14 +1,14 @@
 package dev.tidewater.server.cli;
 
 import dev.tidewater.spi.TidewaterException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
-import org.jline.reader.UserInterruptException;
-import org.jline.reader.impl.completer.StringsCompleter;
+import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
@@ -49,6 +49,11 @@ final class SqlCommand implements Callable<Integer> {
           "TABLE",
           "FILES");
 
+  /** The keywords completion offers. */
+  static List<String> keywords() {
+    return KEYWORDS;
+  }
+
   @Mixin CommonOptions common;
 
   @Mixin ConnectOptions connection;
@@ -57,35 +62,37 @@ final class SqlCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (Terminal terminal = TerminalBuilder.builder().system(true).build();
         StatementRunner runner = connection.open(common)) {
-      LineReader reader =
-          LineReaderBuilder.builder()
-              .terminal(terminal)
-              .completer(new StringsCompleter(KEYWORDS))
-              .variable(
-                  LineReader.HISTORY_FILE,
-                  Path.of(System.getProperty("user.home"), ".tidewater_history"))
-              .build();
-      ScriptExecutor executor = new ScriptExecutor(runner, System.out, System.err, 1000);
-      StringBuilder pending = new StringBuilder();
-      while (true) {
-        String line;
-        try {
-          line = reader.readLine(pending.length() == 0 ? "tidewater> " : "      ...> ");
-        } catch (UserInterruptException e) {
-          pending.setLength(0);
-          continue;
-        } catch (EndOfFileException e) {
-          return 0;
-        }
-        pending.append(line).append('\n');
-        if (line.trim().endsWith(";")) {
-          executor.run("sql", pending.toString(), true);
-          pending.setLength(0);
-        }
-      }
+      shell(terminal, runner).run();
+      return 0;
     } catch (TidewaterException e) {
       System.err.println("error: " + e.getMessage());
       return 2;
     }
+  }
+
+  /**
+   * The shell on a terminal: history in {@code ~/.tidewater_history}, completion of keywords and
+   * names, results wider than the terminal printed one record per block.
+   */
+  static SqlShell shell(Terminal terminal, StatementRunner runner) {
+    NameCompleter names = new NameCompleter(runner, KEYWORDS);
+    // SQL is typed as is: no backslash escapes (\q is a command) and no history expansion (!=).
+    DefaultParser parser = new DefaultParser();
+    parser.setEscapeChars(new char[0]);
+    LineReader reader =
+        LineReaderBuilder.builder()
+            .terminal(terminal)
+            .parser(parser)
+            .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+            .completer(names)
+            .variable(
+                LineReader.HISTORY_FILE,
+                Path.of(System.getProperty("user.home"), ".tidewater_history"))
+            .build();
+    PrintStream out = new PrintStream(terminal.output(), true, StandardCharsets.UTF_8);
+    int width = terminal.getWidth() > 0 ? terminal.getWidth() : Integer.MAX_VALUE;
+    ScriptExecutor executor =
+        new ScriptExecutor(runner, out, out, new ResultPrinter(out, 1000, width), false);
+    return new SqlShell(reader, executor, names, out);
   }
 }
