@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * A landing folder in S3 (S3Mock, in process) loaded three times over the Flight SQL JDBC driver
@@ -63,6 +66,32 @@ class S3LandingEndToEndTest {
     client.putObject(request -> request.bucket(BUCKET).key(key), RequestBody.fromString(content));
   }
 
+  /**
+   * Puts an object whose modification time is after that of every object already under {@code
+   * landing/}, so that a cursor on {@code _file_modified} sees it as new. S3 keeps modification
+   * times to the second: while the store's clock is still in the newest object's second, the object
+   * is put again.
+   */
+  private static void putNewer(S3Client client, String key, String content)
+      throws InterruptedException {
+    Instant newest =
+        client
+            .listObjectsV2(request -> request.bucket(BUCKET).prefix("landing/"))
+            .contents()
+            .stream()
+            .map(S3Object::lastModified)
+            .max(Comparator.naturalOrder())
+            .orElse(Instant.MIN);
+    put(client, key, content);
+    while (!client
+        .headObject(request -> request.bucket(BUCKET).key(key))
+        .lastModified()
+        .isAfter(newest)) {
+      Thread.sleep(50);
+      put(client, key, content);
+    }
+  }
+
   @Test
   void aLandingFolderLoadedThreeTimesTakesEachFileOnce() throws Exception {
     try (TidewaterServerFixture server = new TidewaterServerFixture(temp.resolve("data"));
@@ -81,12 +110,10 @@ class S3LandingEndToEndTest {
       // Nothing new: no file is read.
       assertThat(loadCounts(statement, load)).containsExactly(0L, 0L);
 
-      Thread.sleep(1100); // S3 keeps modification times to the second
-      put(client, "landing/2026-12-03.csv", "id,amount\n4,40\n5,50\n");
+      putNewer(client, "landing/2026-12-03.csv", "id,amount\n4,40\n5,50\n");
       assertThat(loadCounts(statement, load)).containsExactly(2L, 2L);
 
-      Thread.sleep(1100);
-      put(client, "landing/2026-12-04.csv", "id,amount\n6,60\n");
+      putNewer(client, "landing/2026-12-04.csv", "id,amount\n6,60\n");
       put(client, "landing/2026-12-05.csv", "id,amount\n7,70\n");
       assertThat(loadCounts(statement, load)).containsExactly(2L, 2L);
 

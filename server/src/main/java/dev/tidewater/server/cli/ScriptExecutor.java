@@ -125,7 +125,8 @@ final class ScriptExecutor {
     return message;
   }
 
-  private static String firstWord(String text) {
+  /** The statement's first word, upper case (its verb). */
+  static String firstWord(String text) {
     String[] words = text.trim().split("\\s+", 2);
     return words[0].toUpperCase(Locale.ROOT);
   }

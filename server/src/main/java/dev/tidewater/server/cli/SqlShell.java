@@ -2,7 +2,6 @@ package dev.tidewater.server.cli;
 
 import java.io.PrintStream;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -62,7 +61,7 @@ final class SqlShell {
           if (!executor.runOne("sql", statement)) {
             failures++;
           }
-          if (CHANGES_NAMES.contains(firstWord(statement.text()))) {
+          if (CHANGES_NAMES.contains(ScriptExecutor.firstWord(statement.text()))) {
             names.invalidate();
           }
         }
@@ -91,10 +90,5 @@ final class SqlShell {
       default -> out.println("unknown command " + command + " (\\? lists them)");
     }
     return true;
-  }
-
-  private static String firstWord(String text) {
-    String[] words = text.trim().split("\\s+", 2);
-    return words[0].toUpperCase(Locale.ROOT);
   }
 }

@@ -12,6 +12,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,51 +92,35 @@ class TlsEndToEndTest {
   void runConnectsOverTls() throws Exception {
     Path script = temp.resolve("tls.sql");
     Files.writeString(script, "SELECT 40 + 2 AS answer;\n");
-    String address = "localhost:" + server.port();
-    CommandLineRun trusted =
-        CommandLineRun.withInput(
-            PASSWORD + "\n",
-            "run",
-            "--connect",
-            address,
-            "--user",
-            USER,
-            "--password-stdin",
-            "--tls-ca",
-            certificates.caCert().toString(),
-            script.toString());
+    CommandLineRun trusted = run(script, "--tls-ca", certificates.caCert().toString());
     assertThat(trusted.exitCode()).as(trusted.err()).isZero();
     assertThat(trusted.out()).contains("42");
-    CommandLineRun plaintext =
-        CommandLineRun.withInput(
-            PASSWORD + "\n",
-            "run",
-            "--connect",
-            address,
-            "--user",
-            USER,
-            "--password-stdin",
-            script.toString());
+    CommandLineRun plaintext = run(script);
     assertThat(plaintext.exitCode()).isEqualTo(2);
     assertThat(plaintext.err())
         .contains("cannot log in", "add --tls or --tls-ca")
         .doesNotContain(PASSWORD);
-    CommandLineRun stranger =
-        CommandLineRun.withInput(
-            PASSWORD + "\n",
-            "run",
-            "--connect",
-            address,
-            "--user",
-            USER,
-            "--password-stdin",
-            "--tls-ca",
-            TlsEndToEndTest.stranger.caCert().toString(),
-            script.toString());
+    CommandLineRun stranger = run(script, "--tls-ca", TlsEndToEndTest.stranger.caCert().toString());
     assertThat(stranger.exitCode()).isEqualTo(2);
     assertThat(stranger.err())
         .contains("cannot log in", "with a certificate the given CAs sign")
         .doesNotContain("ClientHandshakeWrapper");
+  }
+
+  /** {@code tidewater run --connect} on the server with the password on standard input. */
+  private static CommandLineRun run(Path script, String... tlsOptions) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--connect",
+                "localhost:" + server.port(),
+                "--user",
+                USER,
+                "--password-stdin"));
+    args.addAll(List.of(tlsOptions));
+    args.add(script.toString());
+    return CommandLineRun.withInput(PASSWORD + "\n", args.toArray(String[]::new));
   }
 
   private static String tlsUrl(Path ca) {
