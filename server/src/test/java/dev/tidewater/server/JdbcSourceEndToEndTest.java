@@ -309,7 +309,8 @@ class JdbcSourceEndToEndTest {
     assertThat(explain(resultSet)).doesNotContain("COPY").contains(": SELECT \"id\", ");
     assertThat(single(copy).get(3)).isEqualTo(2L);
     assertThat(single(resultSet).get(3)).isEqualTo(2L);
-    java.util.Comparator<Record> byId = java.util.Comparator.comparing(row -> (Integer) row.getField("id"));
+    java.util.Comparator<Record> byId =
+        java.util.Comparator.comparing(row -> (Integer) row.getField("id"));
     List<Record> copied = icebergRows("paths", "copied");
     List<Record> selected = icebergRows("paths", "selected");
     copied.sort(byId);
@@ -324,7 +325,8 @@ class JdbcSourceEndToEndTest {
             .isEqualTo(expected);
       }
     }
-    assertThat(copied.get(0).getField("ratio")).isEqualTo("123456789012345678901234567890.123456789");
+    assertThat(copied.get(0).getField("ratio"))
+        .isEqualTo("123456789012345678901234567890.123456789");
   }
 
   @Test

