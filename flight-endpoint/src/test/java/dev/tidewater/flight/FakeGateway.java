@@ -210,6 +210,11 @@ final class FakeGateway implements GatewayService {
     }
 
     @Override
+    public List<String> primaryKey(TableRef table) {
+      return List.of();
+    }
+
+    @Override
     public NamespaceRef current() {
       return current;
     }
