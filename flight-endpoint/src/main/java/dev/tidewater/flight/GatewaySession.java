@@ -42,6 +42,13 @@ public interface GatewaySession extends AutoCloseable {
   /** The Arrow schema of a table's columns, field metadata included. */
   Schema tableSchema(TableRef table);
 
+  /**
+   * The columns of a table's primary key in key order: an Iceberg table's identifier fields (the
+   * keys a MERGE created it with), empty when it has none or is not an Iceberg table. An unknown
+   * table is a user {@code TidewaterException}.
+   */
+  List<String> primaryKey(TableRef table);
+
   /** The current catalog and namespace that unqualified names resolve against. */
   NamespaceRef current();
 

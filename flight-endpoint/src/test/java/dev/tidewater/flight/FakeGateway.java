@@ -213,6 +213,11 @@ final class FakeGateway implements GatewayService {
     }
 
     @Override
+    public List<String> primaryKey(TableRef table) {
+      return List.of();
+    }
+
+    @Override
     public NamespaceRef current() {
       return current;
     }

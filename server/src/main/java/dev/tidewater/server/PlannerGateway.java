@@ -115,6 +115,11 @@ public final class PlannerGateway implements GatewayService {
     }
 
     @Override
+    public List<String> primaryKey(TableRef table) {
+      return session.primaryKey(table.catalog(), table.namespace(), table.name());
+    }
+
+    @Override
     public NamespaceRef current() {
       var names = session.currentNames();
       return new NamespaceRef(names.catalog(), names.namespace());
