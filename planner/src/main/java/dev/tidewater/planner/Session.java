@@ -9,6 +9,7 @@ import dev.tidewater.planner.query.QueryEngine;
 import dev.tidewater.planner.statement.StatementContext;
 import dev.tidewater.planner.statement.StatementDispatch;
 import dev.tidewater.spi.BatchReader;
+import dev.tidewater.spi.Cancellation;
 import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.TidewaterException;
 import java.util.ArrayList;
@@ -85,12 +86,16 @@ public final class Session implements AutoCloseable {
   }
 
   public ExecutionResult execute(String sql, BufferAllocator allocator) {
-    return execute(sql, allocator, LoadListener.NONE);
+    return execute(sql, allocator, LoadListener.NONE, new Cancellation());
   }
 
-  /** Runs one statement. */
-  public ExecutionResult execute(String sql, BufferAllocator allocator, LoadListener listener) {
-    return dispatch.bind(parse(sql), sql).execute(allocator, listener);
+  /**
+   * Runs one statement; a LOAD stops, committing nothing, when {@code cancellation} is cancelled
+   * before its commit starts.
+   */
+  public ExecutionResult execute(
+      String sql, BufferAllocator allocator, LoadListener listener, Cancellation cancellation) {
+    return dispatch.bind(parse(sql), sql).execute(allocator, listener, cancellation);
   }
 
   /**
