@@ -23,6 +23,7 @@ import dev.tidewater.planner.contract.ContractStatements;
 import dev.tidewater.planner.query.QueryEngine;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlSetOption;
 
 /**
  * The one statement dispatch: binds each Tidewater statement to the executor method of its kind
@@ -64,6 +65,9 @@ public final class StatementDispatch implements StatementVisitor<BoundStatement>
   public BoundStatement bind(SqlNode node, String sql) {
     if (node instanceof TidewaterStatement statement) {
       return statement.accept(this);
+    }
+    if (node instanceof SqlSetOption option) {
+      return BoundStatement.update(() -> sessions.set(option));
     }
     if (node.getKind().belongsTo(SqlKind.QUERY) || node.getKind() == SqlKind.EXPLAIN) {
       return new BoundStatement(
