@@ -23,7 +23,7 @@ import org.apache.arrow.vector.types.pojo.Field;
  * the screen ({@code maxWidth}) is printed one record per block, a line per column, as psql's
  * expanded display does.
  */
-public final class ResultPrinter {
+public final class ResultPrinter implements ResultWriter {
   private final PrintStream out;
   private final int maxRows;
   private final int maxWidth;
@@ -39,6 +39,7 @@ public final class ResultPrinter {
   }
 
   /** Prints the rows and returns how many there were in all. */
+  @Override
   public long print(BatchReader reader) {
     List<Field> fields = reader.schema().getFields();
     List<String[]> rows = new ArrayList<>();
@@ -55,18 +56,13 @@ public final class ResultPrinter {
         }
       }
     }
-    int[] widths = new int[fields.size()];
-    for (int column = 0; column < fields.size(); column++) {
-      widths[column] = fields.get(column).getName().length();
-      for (String[] row : rows) {
-        widths[column] = Math.max(widths[column], row[column].length());
-      }
-    }
+    String[] names = fields.stream().map(Field::getName).toArray(String[]::new);
+    int[] widths = widths(names, rows);
     String rule = rule(widths);
     if (rule.length() > maxWidth) {
       printExpanded(fields, rows);
     } else {
-      printTable(fields, rows, widths, rule);
+      printTable(out, names, rows, widths, rule);
     }
     if (total > rows.size()) {
       out.printf("(%d more rows not shown)%n", total - rows.size());
@@ -74,9 +70,27 @@ public final class ResultPrinter {
     return total;
   }
 
-  private void printTable(List<Field> fields, List<String[]> rows, int[] widths, String rule) {
+  /** Prints rows of text under a header as a table. */
+  static void printTable(PrintStream out, String[] names, List<String[]> rows) {
+    int[] widths = widths(names, rows);
+    printTable(out, names, rows, widths, rule(widths));
+  }
+
+  private static int[] widths(String[] names, List<String[]> rows) {
+    int[] widths = new int[names.length];
+    for (int column = 0; column < names.length; column++) {
+      widths[column] = names[column].length();
+      for (String[] row : rows) {
+        widths[column] = Math.max(widths[column], row[column].length());
+      }
+    }
+    return widths;
+  }
+
+  private static void printTable(
+      PrintStream out, String[] names, List<String[]> rows, int[] widths, String rule) {
     out.println(rule);
-    out.println(line(fields.stream().map(Field::getName).toArray(String[]::new), widths));
+    out.println(line(names, widths));
     out.println(rule);
     for (String[] row : rows) {
       out.println(line(row, widths));
@@ -113,10 +127,16 @@ public final class ResultPrinter {
     return line.toString();
   }
 
+  /** A value as the table shows it: NULL for null, line breaks as {@code \\n}. */
   static String format(FieldVector vector, int row) {
-    if (vector.isNull(row)) {
-      return "NULL";
-    }
+    return vector.isNull(row) ? "NULL" : text(vector, row).replace("\n", "\\n");
+  }
+
+  /**
+   * A non-null value as text: timestamps without zone as {@code 2026-01-02 03:04:05}, with zone in
+   * ISO-8601 UTC, dates ISO, decimals without exponent.
+   */
+  static String text(FieldVector vector, int row) {
     if (vector instanceof TimeStampVector timestamps) {
       ArrowType.Timestamp type = (ArrowType.Timestamp) vector.getField().getType();
       Instant instant = instant(timestamps.get(row), type.getUnit());
@@ -134,7 +154,7 @@ public final class ResultPrinter {
     if (value instanceof BigDecimal decimal) {
       return decimal.toPlainString();
     }
-    return String.valueOf(value).replace("\n", "\\n");
+    return String.valueOf(value);
   }
 
   private static Instant instant(long value, TimeUnit unit) {

@@ -2,13 +2,17 @@ package dev.tidewater.server.cli;
 
 import dev.tidewater.spi.TidewaterException;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code tidewater run script.sql}: runs a script, in this process or on a server. */
 @Command(
@@ -24,8 +28,21 @@ final class RunCommand implements Callable<Integer> {
       description = "Run the remaining statements after one fails.")
   boolean continueOnError;
 
-  @Option(names = "--max-rows", defaultValue = "1000", description = "Rows to print per result.")
+  @Option(
+      names = "--max-rows",
+      defaultValue = "1000",
+      description = "Rows to print per result in table output.")
   int maxRows;
+
+  @Option(
+      names = "--output",
+      defaultValue = "table",
+      converter = OutputFormatConverter.class,
+      description =
+          "Result format: table (default), csv or json (JSON Lines). With csv and json, standard"
+              + " output carries every result row and nothing else; the rest goes to standard"
+              + " error.")
+  OutputFormat output;
 
   @Parameters(paramLabel = "SCRIPT", description = "The .sql file to run.")
   Path script;
@@ -40,8 +57,14 @@ final class RunCommand implements Callable<Integer> {
       return 2;
     }
     try (StatementRunner runner = connection.open(common)) {
+      PrintStream notes = output.machineReadable() ? System.err : System.out;
       int failures =
-          new ScriptExecutor(runner, System.out, System.err, maxRows)
+          new ScriptExecutor(
+                  runner,
+                  notes,
+                  System.err,
+                  output.writer(System.out, maxRows),
+                  System.console() != null && !output.machineReadable())
               .run(script.toString(), text, continueOnError);
       if (failures > 0) {
         System.err.printf("%d statement(s) failed%n", failures);
@@ -51,6 +74,19 @@ final class RunCommand implements Callable<Integer> {
     } catch (TidewaterException e) {
       System.err.println("error: " + e.getMessage());
       return 2;
+    }
+  }
+
+  /** {@code table}, {@code csv} or {@code json}, in any case. */
+  static final class OutputFormatConverter implements ITypeConverter<OutputFormat> {
+    @Override
+    public OutputFormat convert(String value) {
+      try {
+        return OutputFormat.valueOf(value.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(
+            "'" + value + "' is not an output format (table, csv or json)");
+      }
     }
   }
 }

@@ -7,33 +7,36 @@ import dev.tidewater.server.Tidewater;
 import dev.tidewater.spi.SqlPosition;
 import dev.tidewater.spi.TidewaterException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Runs the statements of a script one by one: a progress bar for each LOAD, a table for each
- * result, a one-line summary for each statement, and the script's line for each error. Statement
- * text and error messages are printed with secret option values masked ({@link StatementRedactor}):
- * scripts run in CI, whose logs are widely readable.
+ * result, a one-line summary for each statement, the script's line for each error, and a summary
+ * table at the end of a script. Statement text and error messages are printed with secret option
+ * values masked ({@link StatementRedactor}): scripts run in CI, whose logs are widely readable.
  */
 final class ScriptExecutor {
   private final StatementRunner runner;
   private final PrintStream out;
   private final PrintStream err;
-  private final ResultPrinter printer;
+  private final ResultWriter printer;
   private final boolean progress;
   private final StatementRedactor redactor = Tidewater.redactor();
 
-  ScriptExecutor(StatementRunner runner, PrintStream out, PrintStream err, int maxRows) {
-    this(runner, out, err, new ResultPrinter(out, maxRows), System.console() != null);
-  }
+  /** The summary rows of the script that runs; null outside {@link #run} (the shell). */
+  private List<String[]> summary;
 
-  /** With its own printer, and a progress bar for each LOAD when {@code progress}. */
+  /**
+   * With its own result writer, and a progress bar for each LOAD when {@code progress}; {@code out}
+   * takes everything but the results and the errors.
+   */
   ScriptExecutor(
       StatementRunner runner,
       PrintStream out,
       PrintStream err,
-      ResultPrinter printer,
+      ResultWriter printer,
       boolean progress) {
     this.runner = runner;
     this.out = out;
@@ -45,8 +48,11 @@ final class ScriptExecutor {
   /** Runs a script; returns the number of failed statements. */
   int run(String source, String script, boolean continueOnError) {
     List<ScriptSplitter.Statement> statements = ScriptSplitter.split(script);
+    summary = new ArrayList<>();
     int failures = 0;
-    for (ScriptSplitter.Statement statement : statements) {
+    int next = 0;
+    while (next < statements.size()) {
+      ScriptSplitter.Statement statement = statements.get(next++);
       if (!runOne(source, statement)) {
         failures++;
         if (!continueOnError) {
@@ -54,7 +60,34 @@ final class ScriptExecutor {
         }
       }
     }
+    for (ScriptSplitter.Statement skipped : statements.subList(next, statements.size())) {
+      summary.add(
+          new String[] {
+            source + ":" + skipped.line(), firstWord(skipped.text()), "SKIPPED", "", ""
+          });
+    }
+    if (!summary.isEmpty()) {
+      out.println();
+      ResultPrinter.printTable(
+          out, new String[] {"statement", "verb", "status", "rows", "seconds"}, summary);
+    }
+    summary = null;
     return failures;
+  }
+
+  private void record(
+      String source, ScriptSplitter.Statement statement, String status, String rows, long start) {
+    if (summary == null) {
+      return;
+    }
+    summary.add(
+        new String[] {
+          source + ":" + statement.line(),
+          firstWord(statement.text()),
+          status,
+          rows,
+          String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9)
+        });
   }
 
   /** Runs one statement; false when it failed (the error is printed). */
@@ -73,10 +106,13 @@ final class ScriptExecutor {
       double seconds = (System.nanoTime() - start) / 1e9;
       if (result.hasRows()) {
         long rows = printer.print(result.rows());
+        seconds = (System.nanoTime() - start) / 1e9;
         out.printf(
             Locale.ROOT, "%s: %d row%s in %.2f s%n", verb, rows, rows == 1 ? "" : "s", seconds);
+        record(source, statement, "OK", Long.toString(rows), start);
       } else {
         out.printf(Locale.ROOT, "%s: OK in %.2f s%n", verb, seconds);
+        record(source, statement, "OK", "", start);
       }
       return true;
     } catch (TidewaterException e) {
@@ -89,6 +125,7 @@ final class ScriptExecutor {
               + where(statement, e)
               + ": error: "
               + redactor.redactMessage(reason(e), text));
+      record(source, statement, "FAILED", "", start);
       return false;
     } catch (RuntimeException e) {
       if (bar != null) {
@@ -100,6 +137,7 @@ final class ScriptExecutor {
               + statement.line()
               + ": internal error: "
               + redactor.redactMessage(e.toString(), text));
+      record(source, statement, "FAILED", "", start);
       return false;
     }
   }

@@ -90,4 +90,73 @@ class RunCommandTest {
     assertThat(result.out() + result.err())
         .doesNotContain("wJalrXUtnFEMI-K7MDENG", "FwoGZXIvYXdzEXAMPLE");
   }
+
+  @Test
+  void endsWithASummaryTableOfEveryStatement() throws Exception {
+    Path script = temp.resolve("summary.sql");
+    Files.writeString(
+        script,
+        "CREATE NAMESPACE IF NOT EXISTS geo;\n"
+            + "SHOW NAMESPACES IN iceberg;\n"
+            + "SELECT * FROM geo.nowhere;\n"
+            + "SHOW CATALOGS;\n");
+    CommandLineRun result =
+        CommandLineRun.of("run", "--data-dir", temp.resolve("data").toString(), script.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    String summary = result.out().substring(result.out().lastIndexOf("| statement"));
+    assertThat(summary.lines().filter(line -> line.startsWith("| " + script)))
+        .hasSize(4)
+        .anySatisfy(line -> assertThat(line).contains(":1 ", "CREATE", "OK"))
+        .anySatisfy(line -> assertThat(line).contains(":2 ", "SHOW", "OK", "| 1 "))
+        .anySatisfy(line -> assertThat(line).contains(":3 ", "SELECT", "FAILED"))
+        .anySatisfy(line -> assertThat(line).contains(":4 ", "SHOW", "SKIPPED"));
+  }
+
+  @Test
+  void writesResultsAsCsvOrJsonLinesAndNothingElseOnStandardOutput() throws Exception {
+    Path csv = temp.resolve("cities.csv");
+    Files.writeString(
+        csv,
+        "city,population,note\nOslo,709000,\"cold, dark\"\nLima,10092000,\nBras\u00edlia,4800000,new\n");
+    Path script = temp.resolve("export.sql");
+    Files.writeString(
+        script,
+        "CREATE SOURCE cities TYPE FILES WITH (location = '"
+            + csv
+            + "');\n"
+            + "LOAD cities INTO geo.cities WITH DISPOSITION REPLACE;\n"
+            + "SELECT city, population, note, population > 1000000 AS big"
+            + " FROM geo.cities ORDER BY city;\n");
+    String data = temp.resolve("data").toString();
+
+    CommandLineRun asCsv =
+        CommandLineRun.of("run", "--output", "csv", "--data-dir", data, script.toString());
+    assertThat(asCsv.exitCode()).isZero();
+    // Each result is written, the LOAD's summary row first, each with its own header.
+    assertThat(asCsv.out()).startsWith("load_id,status,rows_read,rows_written,rows_rejected,");
+    assertThat(asCsv.out())
+        .endsWith(
+            "city,population,note,big\n"
+                + "Bras\u00edlia,4800000,new,true\n"
+                + "Lima,10092000,,true\n"
+                + "Oslo,709000,\"cold, dark\",false\n");
+    assertThat(asCsv.err()).contains("LOAD: 1 row", "| statement");
+
+    CommandLineRun asJson =
+        CommandLineRun.of(
+            "run", "--output", "JSON", "--data-dir", data + "-json", script.toString());
+    assertThat(asJson.exitCode()).isZero();
+    assertThat(asJson.out().lines().toList().get(0)).contains("\"status\":\"SUCCEEDED\"");
+    assertThat(asJson.out().lines().skip(1))
+        .containsExactly(
+            "{\"city\":\"Bras\u00edlia\",\"population\":4800000,\"note\":\"new\",\"big\":true}",
+            "{\"city\":\"Lima\",\"population\":10092000,\"note\":null,\"big\":true}",
+            "{\"city\":\"Oslo\",\"population\":709000,\"note\":\"cold, dark\",\"big\":false}");
+
+    CommandLineRun wrong =
+        CommandLineRun.of("run", "--output", "xml", "--data-dir", data, script.toString());
+    assertThat(wrong.exitCode()).isNotZero();
+    assertThat(wrong.err()).contains("'xml' is not an output format (table, csv or json)");
+  }
 }
