@@ -78,12 +78,10 @@ public final class Session implements AutoCloseable {
     try {
       return TidewaterSqlParser.parseStatement(sql);
     } catch (SqlParseException e) {
-      String message = e.getMessage();
-      int newline = message.indexOf('\n');
       throw new TidewaterException(
           ErrorKind.USER,
           Positions.of(e.getPos()),
-          "syntax error: " + (newline < 0 ? message : message.substring(0, newline)),
+          "syntax error: " + ParseErrorText.of(e.getMessage()),
           null);
     }
   }

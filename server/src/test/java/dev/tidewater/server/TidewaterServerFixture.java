@@ -10,19 +10,19 @@ import java.util.Map;
 import java.util.Properties;
 
 /** A real Tidewater server on a free loopback port, with one user, for end-to-end tests. */
-final class TidewaterServerFixture implements AutoCloseable {
+public final class TidewaterServerFixture implements AutoCloseable {
   static final String USER = "tester";
   static final String PASSWORD = "s3cret-Pa55";
 
   private final Tidewater tidewater;
   private final FlightEndpoint endpoint;
 
-  TidewaterServerFixture(Path dataDir) {
+  public TidewaterServerFixture(Path dataDir) {
     this(TidewaterConfig.defaults().withDataDir(dataDir));
   }
 
   /** A server with {@code config}'s data directory and catalogs, listening on a free port. */
-  TidewaterServerFixture(TidewaterConfig config) {
+  public TidewaterServerFixture(TidewaterConfig config) {
     Map<String, String> environment =
         Map.of("TIDEWATER_USER", USER, "TIDEWATER_PASSWORD", PASSWORD);
     Users users = Users.from(config, environment::get, message -> {});
@@ -34,11 +34,11 @@ final class TidewaterServerFixture implements AutoCloseable {
             EndpointConfig.plaintext("127.0.0.1", 0));
   }
 
-  int port() {
+  public int port() {
     return endpoint.port();
   }
 
-  Tidewater tidewater() {
+  public Tidewater tidewater() {
     return tidewater;
   }
 
@@ -46,7 +46,7 @@ final class TidewaterServerFixture implements AutoCloseable {
     return "jdbc:arrow-flight-sql://localhost:" + port() + "/?useEncryption=false";
   }
 
-  Connection connect() throws SQLException {
+  public Connection connect() throws SQLException {
     return connect(USER, PASSWORD);
   }
 

@@ -223,17 +223,19 @@ public final class QueryEngine implements AutoCloseable {
         schemas.put(name, schema);
         root.add(name, schema).setCacheEnabled(false);
         rootEntries.add(name);
-        if (name.equals(catalog)) {
-          for (Map.Entry<String, org.apache.calcite.schema.Schema> entry :
-              schema.namespaces().entrySet()) {
-            if (rootEntries.add(entry.getKey())) {
-              root.add(entry.getKey(), entry.getValue()).setCacheEnabled(false);
-            }
-          }
-        }
       }
+      // The system tables win over a namespace called system (still there as catalog.system).
       if (rootEntries.add("system")) {
         root.add("system", new SystemSchema(engine));
+      }
+      CatalogSchema current = schemas.get(catalog);
+      if (current != null) {
+        for (Map.Entry<String, org.apache.calcite.schema.Schema> entry :
+            current.namespaces().entrySet()) {
+          if (rootEntries.add(entry.getKey())) {
+            root.add(entry.getKey(), entry.getValue()).setCacheEnabled(false);
+          }
+        }
       }
       for (SourceDefinition source : engine.metadata().sources()) {
         if (rootEntries.add(source.name())) {
