@@ -11,11 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -134,7 +130,7 @@ class FileDatabaseSourcesEndToEndTest {
     assertThat(second.get(3)).isEqualTo(2L);
     assertThat(single(load).get(2)).isEqualTo(0L);
     List<Long> ids = new ArrayList<>();
-    for (Record record : icebergRows(namespace, "orders")) {
+    for (Record record : server.icebergRows(namespace, "orders")) {
       ids.add(((Number) record.getField("id")).longValue());
     }
     assertThat(ids).hasSize(52).doesNotHaveDuplicates().contains(1L, 50L, 51L, 52L);
@@ -173,20 +169,5 @@ class FileDatabaseSourcesEndToEndTest {
     List<List<Object>> rows = query(sql);
     assertThat(rows).hasSize(1);
     return rows.get(0);
-  }
-
-  private List<Record> icebergRows(String namespace, String name) throws Exception {
-    Table table =
-        server
-            .tidewater()
-            .engine()
-            .catalogs()
-            .catalog("iceberg")
-            .loadTable(TableIdentifier.of(namespace, name));
-    List<Record> rows = new ArrayList<>();
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
-      records.forEach(record -> rows.add(record.copy()));
-    }
-    return rows;
   }
 }

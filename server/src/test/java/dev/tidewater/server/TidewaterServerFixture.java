@@ -2,12 +2,20 @@ package dev.tidewater.server;
 
 import dev.tidewater.flight.EndpointConfig;
 import dev.tidewater.flight.FlightEndpoint;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
 
 /** A real Tidewater server on a free loopback port, with one user, for end-to-end tests. */
 public final class TidewaterServerFixture implements AutoCloseable {
@@ -44,6 +52,23 @@ public final class TidewaterServerFixture implements AutoCloseable {
 
   String url() {
     return "jdbc:arrow-flight-sql://localhost:" + port() + "/?useEncryption=false";
+  }
+
+  /**
+   * Every row of an Iceberg table of the {@code iceberg} catalog, read with Iceberg's own reader.
+   */
+  public List<Record> icebergRows(String namespace, String name) throws IOException {
+    Table table =
+        tidewater
+            .engine()
+            .catalogs()
+            .catalog("iceberg")
+            .loadTable(TableIdentifier.of(namespace, name));
+    List<Record> rows = new ArrayList<>();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+      records.forEach(record -> rows.add(record.copy()));
+    }
+    return rows;
   }
 
   public Connection connect() throws SQLException {
