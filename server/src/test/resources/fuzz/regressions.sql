@@ -16,3 +16,11 @@ CREATE SOURCE s TYPE FILES WITH (yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy
 -- A number too large for a type's precision answered with Java's type name (java.lang.Integer).
 CREATE OR REPLACE CONTRACT orders_v1 (\n  order_id BIGINT NOT NULL,\n  amount   DECIMAL(18,9223372036854775807) CHECK (amount >= 0),\n  status   VARCHAR CHECK (FOR IN ('new', 'paid', 'void'))\n)
 SELECT CAST(1 AS DECIMAL(99999999999, 2))
+
+-- A LIMIT that is not a whole number reached Calcite's planner, which failed with a ClassCastException.
+SELECT order_id, name, amount FROM sales.orders_enriched ORDER BY order_id LIMIT 1e308
+SELECT * FROM system.loads LIMIT 2.5 OFFSET 1
+
+-- A BIGINT column compared with text failed in the static initializer of Calcite's generated code:
+-- the ExceptionInInitializerError escaped the statement thread and the client waited forever.
+SELECT load_id, target FROM system.loads WHERE rows_read = 'iceberg.sales.orders_incremental'

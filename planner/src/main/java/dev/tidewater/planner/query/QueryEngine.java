@@ -106,7 +106,13 @@ public final class QueryEngine implements AutoCloseable {
       ResultSet rows = statement.executeQuery();
       ArrowVectorIterator batches = JdbcToArrow.sqlToArrowVectorIterator(rows, config(allocator));
       return new ResultSetReader(schema, batches, statement, connection, scans);
-    } catch (SQLException | IOException | RuntimeException | AssertionError e) {
+    } catch (SQLException
+        | IOException
+        | RuntimeException
+        | AssertionError
+        | ExceptionInInitializerError e) {
+      // ExceptionInInitializerError: Calcite folds constants into static fields of the code it
+      // generates, so a bad cast of a literal ('abc' to BIGINT) fails while loading that class.
       TidewaterException error = withCatalogFailure(translate(e));
       try {
         closeAll(statement, connection, scans);
@@ -327,6 +333,13 @@ public final class QueryEngine implements AutoCloseable {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
+    }
+    if (root instanceof NumberFormatException number) {
+      // A text value cast to a number, e.g. a comparison of a BIGINT column with 'abc'.
+      return new TidewaterException(
+          ErrorKind.USER,
+          "query failed: a text value is not a number: " + number.getMessage(),
+          null);
     }
     if (root instanceof AssertionError) {
       // Calcite asserts where it meets a construct it cannot plan: a bug on our side, not the

@@ -70,6 +70,7 @@ public final class StatementDispatch implements StatementVisitor<BoundStatement>
       return BoundStatement.update(() -> sessions.set(option));
     }
     if (node.getKind().belongsTo(SqlKind.QUERY) || node.getKind() == SqlKind.EXPLAIN) {
+      RowCounts.check(node);
       return new BoundStatement(
           () -> queries.describe(sql),
           (allocator, listener, cancellation) ->
