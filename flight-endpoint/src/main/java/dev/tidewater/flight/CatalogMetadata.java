@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import org.apache.arrow.flight.sql.FlightSqlProducer.Schemas;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetDbSchemas;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetPrimaryKeys;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetTables;
 import org.apache.arrow.vector.ipc.WriteChannel;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
@@ -88,6 +89,23 @@ final class CatalogMetadata {
       } else {
         table.add(ref.catalog(), ref.namespace(), ref.name(), ref.type());
       }
+    }
+    return table;
+  }
+
+  /**
+   * The key columns of the table the command names; a missing catalog or namespace means the
+   * session's current one, as for an unqualified name in SQL.
+   */
+  static MetadataTable primaryKeys(GatewaySession session, CommandGetPrimaryKeys command) {
+    NamespaceRef current = session.current();
+    String catalog = command.hasCatalog() ? command.getCatalog() : current.catalog();
+    String namespace = command.hasDbSchema() ? command.getDbSchema() : current.namespace();
+    MetadataTable table = new MetadataTable(Schemas.GET_PRIMARY_KEYS_SCHEMA);
+    TableRef ref = new TableRef(catalog, namespace, command.getTable(), TableRef.TABLE);
+    List<String> columns = session.primaryKey(ref);
+    for (int i = 0; i < columns.size(); i++) {
+      table.add(catalog, namespace, command.getTable(), columns.get(i), i + 1, null);
     }
     return table;
   }

@@ -73,7 +73,7 @@ final class MetadataRpcs {
 
   void primaryKeys(
       CommandGetPrimaryKeys command, CallContext context, ServerStreamListener listener) {
-    send(listener, () -> CatalogMetadata.noRows(Schemas.GET_PRIMARY_KEYS_SCHEMA));
+    send(listener, () -> CatalogMetadata.primaryKeys(sessions.of(context).gateway(), command));
   }
 
   void exportedKeys(CommandGetExportedKeys command, ServerStreamListener listener) {

@@ -9,6 +9,7 @@ import dev.tidewater.planner.query.QueryEngine;
 import dev.tidewater.planner.statement.StatementContext;
 import dev.tidewater.planner.statement.StatementDispatch;
 import dev.tidewater.spi.BatchReader;
+import dev.tidewater.spi.Cancellation;
 import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.TidewaterException;
 import java.util.ArrayList;
@@ -85,12 +86,16 @@ public final class Session implements AutoCloseable {
   }
 
   public ExecutionResult execute(String sql, BufferAllocator allocator) {
-    return execute(sql, allocator, LoadListener.NONE);
+    return execute(sql, allocator, LoadListener.NONE, new Cancellation());
   }
 
-  /** Runs one statement. */
-  public ExecutionResult execute(String sql, BufferAllocator allocator, LoadListener listener) {
-    return dispatch.bind(parse(sql), sql).execute(allocator, listener);
+  /**
+   * Runs one statement; a LOAD stops, committing nothing, when {@code cancellation} is cancelled
+   * before its commit starts.
+   */
+  public ExecutionResult execute(
+      String sql, BufferAllocator allocator, LoadListener listener, Cancellation cancellation) {
+    return dispatch.bind(parse(sql), sql).execute(allocator, listener, cancellation);
   }
 
   /**
@@ -165,12 +170,29 @@ public final class Session implements AutoCloseable {
         return sources.tableSchema(source.get(), namespaceName, tableName);
       }
     }
+    return ArrowSchemas.toArrow(icebergTable(catalogName, namespaceName, tableName).schema());
+  }
+
+  /**
+   * The primary key of a table, in key order: an Iceberg table's identifier fields in column order;
+   * empty for a table without them and for a source's table.
+   */
+  public List<String> primaryKey(String catalogName, String namespaceName, String tableName) {
+    if (!engine.catalogNames().contains(catalogName) && sources.database(catalogName).isPresent()) {
+      return List.of();
+    }
+    org.apache.iceberg.Schema schema = icebergTable(catalogName, namespaceName, tableName).schema();
+    return schema.columns().stream()
+        .filter(column -> schema.identifierFieldIds().contains(column.fieldId()))
+        .map(org.apache.iceberg.types.Types.NestedField::name)
+        .toList();
+  }
+
+  private Table icebergTable(String catalogName, String namespaceName, String tableName) {
     Catalog icebergCatalog = engine.catalogs().catalog(catalogName);
     try {
-      Table table =
-          icebergCatalog.loadTable(
-              TableIdentifier.of(Namespace.of(namespaceName.split("\\.")), tableName));
-      return ArrowSchemas.toArrow(table.schema());
+      return icebergCatalog.loadTable(
+          TableIdentifier.of(Namespace.of(namespaceName.split("\\.")), tableName));
     } catch (NoSuchTableException e) {
       throw TidewaterException.user(
           "unknown table %s.%s.%s", catalogName, namespaceName, tableName);

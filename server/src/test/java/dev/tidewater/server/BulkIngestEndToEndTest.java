@@ -117,6 +117,42 @@ class BulkIngestEndToEndTest {
   }
 
   @Test
+  void aMillionRowsIngestWhileAnotherClientQueries() throws Exception {
+    ingest("million", mode(TableNotExistOption.TABLE_NOT_EXIST_OPTION_CREATE, null), 1, 1);
+    TableDefinitionOptions append =
+        mode(
+            TableNotExistOption.TABLE_NOT_EXIST_OPTION_FAIL,
+            TableExistsOption.TABLE_EXISTS_OPTION_APPEND);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try (java.sql.Connection other = server.connect();
+        java.sql.Statement query = other.createStatement()) {
+      java.util.concurrent.Future<Long> ingested =
+          pool.submit(() -> ingest("million", append, 100, 10_000));
+      // The other client's queries are answered throughout, and see the table before or after the
+      // one commit, never a part of it.
+      List<Long> seen = new ArrayList<>();
+      do {
+        try (java.sql.ResultSet counts =
+            query.executeQuery("SELECT count(*) FROM ingest.million")) {
+          counts.next();
+          seen.add(counts.getLong(1));
+        }
+      } while (!ingested.isDone());
+      assertThat(ingested.get()).isEqualTo(1_000_000L);
+      assertThat(seen).isNotEmpty().allSatisfy(n -> assertThat(n).isIn(1L, 1_000_001L));
+      try (java.sql.ResultSet after =
+          query.executeQuery("SELECT count(*), count(DISTINCT customer) FROM ingest.million")) {
+        after.next();
+        assertThat(after.getLong(1)).isEqualTo(1_000_001L);
+        assertThat(after.getLong(2)).isEqualTo(1_000_000L); // "customer-0" twice
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void appendToAMissingTableIsRefusedAndCreatesNothing() throws Exception {
     FlightRuntimeException error =
         catchThrowableOfType(
@@ -223,7 +259,7 @@ class BulkIngestEndToEndTest {
     }
     // The server fails the load when the stream breaks; wait for its history row.
     List<String> status = List.of();
-    for (int attempt = 0; attempt < 100 && !status.contains("FAILED"); attempt++) {
+    for (int attempt = 0; attempt < 600 && !status.contains("FAILED"); attempt++) {
       Thread.sleep(100);
       status = values("SELECT status FROM system.loads WHERE target LIKE '%.dropped'");
     }

@@ -142,6 +142,16 @@ class FlightSqlEndToEndTest {
               + " DEDUP BY updated_at DESC DELETE WHEN op = 'D'"
               + " INCREMENTAL ON updated_at LAG INTERVAL '1' HOUR";
       statement.executeQuery(merge).close();
+      // The MERGE keys are the table's identifier fields: its primary key for clients.
+      try (ResultSet keys = connection.getMetaData().getPrimaryKeys("iceberg", "crm", "people")) {
+        assertThat(keys.next()).isTrue();
+        assertThat(keys.getString("TABLE_CAT")).isEqualTo("iceberg");
+        assertThat(keys.getString("TABLE_SCHEM")).isEqualTo("crm");
+        assertThat(keys.getString("TABLE_NAME")).isEqualTo("people");
+        assertThat(keys.getString("COLUMN_NAME")).isEqualTo("id");
+        assertThat(keys.getInt("KEY_SEQ")).isEqualTo(1);
+        assertThat(keys.next()).isFalse();
+      }
       Files.writeString(
           changes,
           "id,name,updated_at,op\n"
@@ -333,7 +343,7 @@ class FlightSqlEndToEndTest {
         assertThat(result.getMetaData().getScale(1)).isEqualTo(2);
       }
 
-      // Iceberg tables have no keys. The 18.3 driver shows an empty metadata answer without
+      // A table loaded without MERGE has no keys. The 18.3 driver shows an empty answer without
       // columns (it names them only in a batch with rows); plain Flight SQL shows the shapes.
       try (ResultSet keys = metadata.getPrimaryKeys("iceberg", "meta", "orders")) {
         assertThat(keys.next()).isFalse();

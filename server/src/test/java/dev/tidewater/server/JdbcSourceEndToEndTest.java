@@ -295,6 +295,41 @@ class JdbcSourceEndToEndTest {
   }
 
   @Test
+  void binaryCopyAndResultSetWriteTheSameIcebergRows() throws Exception {
+    execute(
+        "CREATE SOURCE shop_rs TYPE JDBC WITH (url = '"
+            + url()
+            + "', user = 'etl', password = '"
+            + PG_PASSWORD
+            + "', binary_copy = false)");
+    String copy = "LOAD shop.public.all_types INTO iceberg.paths.copied WITH DISPOSITION APPEND";
+    String resultSet =
+        "LOAD shop_rs.public.all_types INTO iceberg.paths.selected WITH DISPOSITION APPEND";
+    assertThat(explain(copy)).contains("COPY (SELECT \"id\", ", ") TO STDOUT (FORMAT binary)");
+    assertThat(explain(resultSet)).doesNotContain("COPY").contains(": SELECT \"id\", ");
+    assertThat(single(copy).get(3)).isEqualTo(2L);
+    assertThat(single(resultSet).get(3)).isEqualTo(2L);
+    java.util.Comparator<Record> byId =
+        java.util.Comparator.comparing(row -> (Integer) row.getField("id"));
+    List<Record> copied = icebergRows("paths", "copied");
+    List<Record> selected = icebergRows("paths", "selected");
+    copied.sort(byId);
+    selected.sort(byId);
+    assertThat(copied).hasSize(2);
+    for (int row = 0; row < 2; row++) {
+      for (int field = 0; field < copied.get(row).size(); field++) {
+        Object value = copied.get(row).get(field);
+        Object expected = selected.get(row).get(field);
+        assertThat(value)
+            .as(copied.get(row).struct().fields().get(field).name())
+            .isEqualTo(expected);
+      }
+    }
+    assertThat(copied.get(0).getField("ratio"))
+        .isEqualTo("123456789012345678901234567890.123456789");
+  }
+
+  @Test
   void faultsNameSourceTableAndRowCommitNothingAndKeepTheCursor() throws Exception {
     postgres(
         "CREATE TABLE payments (id bigint PRIMARY KEY, amount numeric(10,2),"

@@ -68,7 +68,8 @@ public final class StatementDispatch implements StatementVisitor<BoundStatement>
     if (node.getKind().belongsTo(SqlKind.QUERY) || node.getKind() == SqlKind.EXPLAIN) {
       return new BoundStatement(
           () -> queries.describe(sql),
-          (allocator, listener) -> ExecutionResult.rows(queries.execute(sql, allocator)));
+          (allocator, listener, cancellation) ->
+              ExecutionResult.rows(queries.execute(sql, allocator)));
     }
     return BoundStatement.update(
         () -> {
@@ -100,7 +101,8 @@ public final class StatementDispatch implements StatementVisitor<BoundStatement>
   public BoundStatement visit(SqlLoad statement) {
     return new BoundStatement(
         () -> LoadStatements.LOAD_SCHEMA,
-        (allocator, listener) -> loads.load(statement, allocator, listener));
+        (allocator, listener, cancellation) ->
+            loads.load(statement, allocator, listener, cancellation));
   }
 
   @Override
