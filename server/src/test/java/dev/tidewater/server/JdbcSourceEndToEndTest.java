@@ -15,9 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -257,7 +255,7 @@ class JdbcSourceEndToEndTest {
                     "LOAD shop.public.all_types INTO iceberg.types.all_types WITH DISPOSITION APPEND")
                 .get(3))
         .isEqualTo(2L);
-    List<Record> rows = icebergRows("types", "all_types");
+    List<Record> rows = server.icebergRows("types", "all_types");
     rows.sort(java.util.Comparator.comparing(row -> (Integer) row.getField("id")));
     Record full = rows.get(0);
     assertThat(full.getField("small")).isEqualTo(7);
@@ -311,8 +309,8 @@ class JdbcSourceEndToEndTest {
     assertThat(single(resultSet).get(3)).isEqualTo(2L);
     java.util.Comparator<Record> byId =
         java.util.Comparator.comparing(row -> (Integer) row.getField("id"));
-    List<Record> copied = icebergRows("paths", "copied");
-    List<Record> selected = icebergRows("paths", "selected");
+    List<Record> copied = server.icebergRows("paths", "copied");
+    List<Record> selected = server.icebergRows("paths", "selected");
     copied.sort(byId);
     selected.sort(byId);
     assertThat(copied).hasSize(2);
@@ -451,20 +449,5 @@ class JdbcSourceEndToEndTest {
     List<List<Object>> rows = query(sql);
     assertThat(rows).hasSize(1);
     return rows.get(0);
-  }
-
-  private List<Record> icebergRows(String namespace, String name) throws Exception {
-    Table table =
-        server
-            .tidewater()
-            .engine()
-            .catalogs()
-            .catalog("iceberg")
-            .loadTable(TableIdentifier.of(namespace, name));
-    List<Record> rows = new ArrayList<>();
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
-      records.forEach(record -> rows.add(record.copy()));
-    }
-    return rows;
   }
 }

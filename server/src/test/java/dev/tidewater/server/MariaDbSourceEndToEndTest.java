@@ -14,11 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -157,7 +153,7 @@ class MariaDbSourceEndToEndTest {
     assertThat(single(load).get(2)).isEqualTo(0L);
 
     List<Long> ids = new ArrayList<>();
-    for (Record record : icebergRows("lake", "maria_orders")) {
+    for (Record record : server.icebergRows("lake", "maria_orders")) {
       ids.add((Long) record.getField("id"));
     }
     assertThat(ids).hasSize(102).doesNotHaveDuplicates().contains(1L, 100L, 101L, 102L);
@@ -225,20 +221,5 @@ class MariaDbSourceEndToEndTest {
     List<List<Object>> rows = query(sql);
     assertThat(rows).hasSize(1);
     return rows.get(0);
-  }
-
-  private List<Record> icebergRows(String namespace, String name) throws Exception {
-    Table table =
-        server
-            .tidewater()
-            .engine()
-            .catalogs()
-            .catalog("iceberg")
-            .loadTable(TableIdentifier.of(namespace, name));
-    List<Record> rows = new ArrayList<>();
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
-      records.forEach(record -> rows.add(record.copy()));
-    }
-    return rows;
   }
 }

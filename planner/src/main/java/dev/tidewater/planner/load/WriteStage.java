@@ -263,6 +263,16 @@ final class WriteStage {
     if (cause instanceof OutOfMemoryError) {
       return TidewaterException.external(cause, "the load ran out of memory");
     }
+    // A reader may wrap Arrow's error in its own (a CSV parse error, say).
+    Throwable inner = cause;
+    for (int depth = 0; inner != null && depth < 32; depth++, inner = inner.getCause()) {
+      if (inner instanceof org.apache.arrow.memory.OutOfMemoryException) {
+        return new TidewaterException(
+            ErrorKind.USER,
+            "the load exceeded its Arrow memory (query-memory-limit): " + inner.getMessage(),
+            cause);
+      }
+    }
     return TidewaterException.internal(cause, "the load failed: %s", cause);
   }
 

@@ -23,6 +23,7 @@ import dev.tidewater.planner.contract.ContractStatements;
 import dev.tidewater.planner.query.QueryEngine;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlSetOption;
 
 /**
  * The one statement dispatch: binds each Tidewater statement to the executor method of its kind
@@ -65,7 +66,11 @@ public final class StatementDispatch implements StatementVisitor<BoundStatement>
     if (node instanceof TidewaterStatement statement) {
       return statement.accept(this);
     }
+    if (node instanceof SqlSetOption option) {
+      return BoundStatement.update(() -> sessions.set(option));
+    }
     if (node.getKind().belongsTo(SqlKind.QUERY) || node.getKind() == SqlKind.EXPLAIN) {
+      RowCounts.check(node);
       return new BoundStatement(
           () -> queries.describe(sql),
           (allocator, listener, cancellation) ->

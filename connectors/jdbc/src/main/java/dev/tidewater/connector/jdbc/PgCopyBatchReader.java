@@ -1,8 +1,6 @@
 package dev.tidewater.connector.jdbc;
 
 import dev.tidewater.spi.BatchReader;
-import dev.tidewater.spi.ErrorKind;
-import dev.tidewater.spi.TidewaterException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -126,17 +124,7 @@ final class PgCopyBatchReader implements BatchReader {
         | IllegalStateException
         | IndexOutOfBoundsException
         | UnsupportedOperationException e) {
-      throw new TidewaterException(
-          ErrorKind.USER,
-          String.format(
-              "source '%s': %s: column '%s' (%s) holds a value Tidewater cannot convert to %s: %s",
-              connector.sourceName(),
-              position(row),
-              columns.get(column).name(),
-              columns.get(column).databaseType(),
-              columns.get(column).field().getType(),
-              e.getMessage()),
-          e);
+      throw SplitRows.unconvertible(connector, position(row), columns.get(column), e);
     }
     root.setRowCount(row);
     for (FieldVector vector : root.getFieldVectors()) {
@@ -146,7 +134,7 @@ final class PgCopyBatchReader implements BatchReader {
   }
 
   private String splitText() {
-    return split.number() > 1 || split.snapshot() != null ? " (split " + split.number() + ")" : "";
+    return SplitRows.splitText(split);
   }
 
   @Override
@@ -156,7 +144,7 @@ final class PgCopyBatchReader implements BatchReader {
 
   @Override
   public String position(int rowIndex) {
-    return table.displayName() + " row " + (rowsBefore + rowIndex + 1) + splitText();
+    return SplitRows.position(table, split, rowsBefore, rowIndex);
   }
 
   @Override
