@@ -1,6 +1,7 @@
 package dev.tidewater.flight;
 
 import dev.tidewater.spi.ErrorKind;
+import dev.tidewater.spi.StatementCancelledException;
 import dev.tidewater.spi.TidewaterException;
 import java.util.UUID;
 import org.apache.arrow.flight.CallStatus;
@@ -15,8 +16,9 @@ final class FlightErrors {
   private FlightErrors() {}
 
   /**
-   * A user error is {@code INVALID_ARGUMENT}, a failing external service {@code UNAVAILABLE}, a bug
-   * {@code INTERNAL}, each with Tidewater's message; any other exception is {@code INTERNAL} with a
+   * A cancelled statement is {@code CANCELLED}, a timed-out one {@code TIMED_OUT}; a user error is
+   * {@code INVALID_ARGUMENT}, a failing external service {@code UNAVAILABLE}, a bug {@code
+   * INTERNAL}, each with Tidewater's message; any other exception is {@code INTERNAL} with a
    * generic message and a reference to the stack trace in the log.
    */
   static FlightRuntimeException toFlight(Throwable error) {
@@ -24,6 +26,14 @@ final class FlightErrors {
       return flight;
     }
     TidewaterException tidewater = findTidewaterException(error);
+    if (tidewater instanceof StatementCancelledException cancelled) {
+      CallStatus status =
+          switch (cancelled.reason()) {
+            case CANCELLED -> CallStatus.CANCELLED;
+            case TIMED_OUT -> CallStatus.TIMED_OUT;
+          };
+      return status.withDescription(cancelled.getMessage()).toRuntimeException();
+    }
     if (tidewater != null) {
       CallStatus status =
           switch (tidewater.kind()) {

@@ -1,6 +1,7 @@
 package dev.tidewater.flight;
 
 import dev.tidewater.spi.BatchReader;
+import dev.tidewater.spi.Cancellation;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -14,8 +15,12 @@ public interface GatewaySession extends AutoCloseable {
    */
   Schema describe(String sql);
 
-  /** Runs a statement, allocating its batches from {@code allocator}. */
-  StatementResult execute(String sql, BufferAllocator allocator);
+  /**
+   * Runs a statement, allocating its batches from {@code allocator}. The endpoint cancels {@code
+   * cancellation} when the client cancels or goes away; a running LOAD then stops and commits
+   * nothing.
+   */
+  StatementResult execute(String sql, BufferAllocator allocator, Cancellation cancellation);
 
   /**
    * Bulk ingest: writes the client's {@code batches} into the requested table in one commit,
@@ -52,9 +57,6 @@ public interface GatewaySession extends AutoCloseable {
    * {@code SET SCHEMA} do; an unknown catalog is a user {@code TidewaterException}.
    */
   void use(String catalogOrNull, String namespaceOrNull);
-
-  /** Best effort: cancels the running statements of this session. */
-  void cancel();
 
   @Override
   void close();

@@ -114,9 +114,14 @@ final class ResultStreamer implements AutoCloseable {
         execution.finished();
         listener.completed();
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error too (a class that fails to initialize, a missing XML factory): the client gets
+      // an answer instead of waiting for one that never comes.
       execution.failed();
       listener.error(FlightErrors.toFlight(e));
+      if (e instanceof VirtualMachineError fatal) {
+        throw fatal;
+      }
     } finally {
       execution.closeResources();
       streaming.remove(execution);

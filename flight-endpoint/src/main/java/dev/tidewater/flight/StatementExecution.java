@@ -2,6 +2,8 @@ package dev.tidewater.flight;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tidewater.spi.Cancellation;
+import dev.tidewater.spi.StatementCancelledException;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -31,6 +33,7 @@ final class StatementExecution implements AutoCloseable {
   private final String sql;
   private final Schema schema;
   private final BufferAllocator parentAllocator;
+  private final Cancellation cancellation = new Cancellation();
 
   private State state = State.PENDING;
   private BufferAllocator allocator;
@@ -90,7 +93,7 @@ final class StatementExecution implements AutoCloseable {
       runAllocator = allocator;
     }
     session.started(this);
-    StatementResult outcome = session.gateway().execute(sql, runAllocator);
+    StatementResult outcome = session.gateway().execute(sql, runAllocator, cancellation);
     synchronized (this) {
       result = outcome;
       if (state == State.CANCELLED) {
@@ -119,8 +122,8 @@ final class StatementExecution implements AutoCloseable {
 
   /**
    * Cancels the statement. A pending one releases everything now; a running one is flagged, its
-   * waits are interrupted and the gateway is asked to stop the session's work; its own thread then
-   * releases the resources.
+   * waits are interrupted and its gateway work is cancelled (a LOAD stops at its next batch unless
+   * its commit has started); its own thread then releases the resources.
    */
   void cancel() {
     Runnable interrupt;
@@ -142,7 +145,9 @@ final class StatementExecution implements AutoCloseable {
     }
     LOG.debug("Cancelling running statement {}", id);
     interrupt.run();
-    session.gateway().cancel();
+    cancellation.cancel(
+        StatementCancelledException.Reason.CANCELLED,
+        "the statement was cancelled by the client (a cancel request or a closed connection)");
   }
 
   /** Cache eviction and session end both cancel. */

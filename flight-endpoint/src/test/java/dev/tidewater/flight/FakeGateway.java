@@ -1,6 +1,7 @@
 package dev.tidewater.flight;
 
 import dev.tidewater.spi.BatchReader;
+import dev.tidewater.spi.Cancellation;
 import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.SqlPosition;
 import dev.tidewater.spi.TidewaterException;
@@ -155,7 +156,9 @@ final class FakeGateway implements GatewayService {
     }
 
     @Override
-    public StatementResult execute(String sql, BufferAllocator allocator) {
+    public StatementResult execute(
+        String sql, BufferAllocator allocator, Cancellation cancellation) {
+      cancellation.onCancel(cancels::incrementAndGet);
       describe(sql);
       String statement = sql.trim().toUpperCase(Locale.ROOT);
       if (statement.startsWith("CREATE")) {
@@ -238,11 +241,6 @@ final class FakeGateway implements GatewayService {
         rows += batches.root().getRowCount();
       }
       return rows;
-    }
-
-    @Override
-    public void cancel() {
-      cancels.incrementAndGet();
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.tidewater.planner.query.QueryEngine;
 import dev.tidewater.planner.statement.StatementContext;
 import dev.tidewater.planner.statement.StatementDispatch;
 import dev.tidewater.spi.BatchReader;
+import dev.tidewater.spi.Cancellation;
 import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.TidewaterException;
 import java.util.ArrayList;
@@ -42,13 +43,21 @@ public final class Session implements AutoCloseable {
     this.sources = new SourceMetadata(engine);
     this.user = user;
     this.state =
-        new SessionState(engine.config().defaultCatalog(), engine.config().defaultNamespace());
+        new SessionState(
+            engine.config().defaultCatalog(),
+            engine.config().defaultNamespace(),
+            engine.config().limits());
     this.queries = new QueryEngine(engine, state);
     this.dispatch = new StatementDispatch(new StatementContext(engine, state), queries);
   }
 
   public String user() {
     return user;
+  }
+
+  /** The limits of the session's next statement ({@code SET statement_timeout} changes them). */
+  public StatementLimits limits() {
+    return state.limits();
   }
 
   /** The current catalog and namespace for unqualified names. */
@@ -69,12 +78,10 @@ public final class Session implements AutoCloseable {
     try {
       return TidewaterSqlParser.parseStatement(sql);
     } catch (SqlParseException e) {
-      String message = e.getMessage();
-      int newline = message.indexOf('\n');
       throw new TidewaterException(
           ErrorKind.USER,
           Positions.of(e.getPos()),
-          "syntax error: " + (newline < 0 ? message : message.substring(0, newline)),
+          "syntax error: " + ParseErrorText.of(e.getMessage()),
           null);
     }
   }
@@ -85,12 +92,30 @@ public final class Session implements AutoCloseable {
   }
 
   public ExecutionResult execute(String sql, BufferAllocator allocator) {
-    return execute(sql, allocator, LoadListener.NONE);
+    return execute(sql, allocator, LoadListener.NONE, new Cancellation());
   }
 
-  /** Runs one statement. */
-  public ExecutionResult execute(String sql, BufferAllocator allocator, LoadListener listener) {
-    return dispatch.bind(parse(sql), sql).execute(allocator, listener);
+  /**
+   * Runs one statement; a LOAD stops, committing nothing, when {@code cancellation} is cancelled
+   * before its commit starts.
+   */
+  public ExecutionResult execute(
+      String sql, BufferAllocator allocator, LoadListener listener, Cancellation cancellation) {
+    // Each statement has the session's limits: its statement_timeout cancels it with reason
+    // TIMED_OUT, and it allocates from a child allocator of query-memory-limit.
+    LimitedStatement limited = new LimitedStatement(state.limits(), allocator, cancellation);
+    try {
+      ExecutionResult result =
+          dispatch.bind(parse(sql), sql).execute(limited.allocator(), listener, cancellation);
+      if (result.hasRows()) {
+        return ExecutionResult.rows(limited.rows(result.rows()));
+      }
+      limited.close();
+      return result;
+    } catch (RuntimeException e) {
+      limited.close();
+      throw limited.translate(e);
+    }
   }
 
   /**

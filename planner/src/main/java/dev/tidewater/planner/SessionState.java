@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * What one session changes for itself: the current catalog and namespace for unqualified names
- * ({@code USE}, {@code SET CATALOG}, {@code SET SCHEMA}). Statements of one session read it when
- * they start.
+ * ({@code USE}, {@code SET CATALOG}, {@code SET SCHEMA}) and its statement limits ({@code SET
+ * statement_timeout}). Statements of one session read it when they start.
  */
 public final class SessionState {
   /**
@@ -19,9 +19,24 @@ public final class SessionState {
   }
 
   private volatile Names names;
+  private volatile StatementLimits limits;
 
   public SessionState(String catalog, String namespace) {
+    this(catalog, namespace, StatementLimits.NONE);
+  }
+
+  public SessionState(String catalog, String namespace, StatementLimits limits) {
     this.names = new Names(catalog, namespace);
+    this.limits = requireNonNull(limits, "limits is null");
+  }
+
+  /** The limits of the session's next statement ({@code SET statement_timeout} changes them). */
+  public StatementLimits limits() {
+    return limits;
+  }
+
+  public void limits(StatementLimits limits) {
+    this.limits = requireNonNull(limits, "limits is null");
   }
 
   public Names names() {

@@ -62,6 +62,27 @@ class UseStatementTest {
   }
 
   @Test
+  void setStatementTimeoutIsPerSessionAndBadValuesAreErrors() {
+    try (Session timed = engine.openSession("a");
+        Session other = engine.openSession("b")) {
+      execute(timed, "SET statement_timeout = '1.5s'");
+      assertThat(timed.limits().timeout()).isEqualTo(java.time.Duration.ofMillis(1500));
+      assertThat(other.limits().hasTimeout()).isFalse();
+      execute(timed, "SET statement_timeout = 250");
+      assertThat(timed.limits().timeout()).isEqualTo(java.time.Duration.ofMillis(250));
+      execute(timed, "RESET statement_timeout");
+      assertThat(timed.limits().hasTimeout()).isFalse();
+
+      assertThatThrownBy(() -> execute(timed, "SET statement_timeout = 'soon'"))
+          .isInstanceOf(TidewaterException.class)
+          .hasMessageContaining("statement_timeout must be a duration such as '30s'");
+      assertThatThrownBy(() -> execute(timed, "SET work_mem = '1GB'"))
+          .isInstanceOf(TidewaterException.class)
+          .hasMessageContaining("unknown session option work_mem");
+    }
+  }
+
+  @Test
   void twoSessionsKeepTheirOwnNamespace() {
     try (Session shop = engine.openSession("a");
         Session ops = engine.openSession("b")) {

@@ -10,12 +10,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tidewater.planner.StatementLimits;
 import dev.tidewater.planner.metadata.Secrets;
 import dev.tidewater.spi.TidewaterException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -37,6 +39,8 @@ final class ConfigFileReader {
       Set.of(
           "data-dir",
           "memory-limit",
+          "query-memory-limit",
+          "statement-timeout",
           "default-catalog",
           "server",
           "users",
@@ -102,6 +106,10 @@ final class ConfigFileReader {
     String cert = value(tls, tlsAt, "cert");
     String key = value(tls, tlsAt, "key");
     String allowPlaintext = value(server, serverAt, "allow-plaintext");
+    long memoryLimit =
+        memory == null
+            ? defaults.memoryLimitBytes()
+            : size(memory, top.appendProperty("memory-limit"));
     return new TidewaterConfig(
         dataDir == null ? defaults.dataDir() : Path.of(dataDir),
         host == null ? defaults.host() : host,
@@ -109,15 +117,43 @@ final class ConfigFileReader {
         cert == null ? null : Path.of(cert),
         key == null ? null : Path.of(key),
         allowPlaintext != null && bool(allowPlaintext, serverAt.appendProperty("allow-plaintext")),
-        memory == null
-            ? defaults.memoryLimitBytes()
-            : size(memory, top.appendProperty("memory-limit")),
+        memoryLimit,
         defaultCatalog == null ? defaults.defaultCatalog() : defaultCatalog,
         catalogs(root, top),
         users(root, top),
         metadata(root, top),
         pluginsDir == null ? null : Path.of(pluginsDir),
-        driversDir == null ? null : Path.of(driversDir));
+        driversDir == null ? null : Path.of(driversDir),
+        limits(root, top, memoryLimit));
+  }
+
+  /** {@code statement-timeout} (default none) and {@code query-memory-limit}. */
+  private StatementLimits limits(JsonNode root, JsonPointer top, long memoryLimit) {
+    String timeoutText = value(root, top, "statement-timeout");
+    Duration timeout = Duration.ZERO;
+    if (timeoutText != null) {
+      timeout = StatementLimits.parseDuration(timeoutText);
+      if (timeout == null) {
+        throw error(
+            top.appendProperty("statement-timeout"),
+            "a duration such as 30s, 500ms, 10min or 0 (none), not '%s'",
+            timeoutText);
+      }
+    }
+    String queryMemory = value(root, top, "query-memory-limit");
+    long queryMemoryBytes = TidewaterConfig.defaultQueryMemoryLimit(memoryLimit);
+    if (queryMemory != null) {
+      JsonPointer at = top.appendProperty("query-memory-limit");
+      queryMemoryBytes = size(queryMemory, at);
+      if (queryMemoryBytes <= 0 || queryMemoryBytes > memoryLimit) {
+        throw error(
+            at,
+            "must be more than 0 and at most memory-limit (%d bytes), not '%s'",
+            memoryLimit,
+            queryMemory);
+      }
+    }
+    return new StatementLimits(timeout, queryMemoryBytes);
   }
 
   private Map<String, Map<String, String>> catalogs(JsonNode root, JsonPointer top) {

@@ -11,9 +11,11 @@ import dev.tidewater.flight.TableRef;
 import dev.tidewater.planner.Engine;
 import dev.tidewater.planner.ExecutionResult;
 import dev.tidewater.planner.Session;
+import dev.tidewater.planner.load.LoadListener;
 import dev.tidewater.planner.load.StreamIngest;
 import dev.tidewater.planner.metadata.StatementRedactor;
 import dev.tidewater.spi.BatchReader;
+import dev.tidewater.spi.Cancellation;
 import dev.tidewater.spi.TidewaterException;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -61,10 +63,11 @@ public final class PlannerGateway implements GatewayService {
     }
 
     @Override
-    public synchronized StatementResult execute(String sql, BufferAllocator allocator) {
+    public synchronized StatementResult execute(
+        String sql, BufferAllocator allocator, Cancellation cancellation) {
       ExecutionResult result;
       try {
-        result = session.execute(sql, allocator);
+        result = session.execute(sql, allocator, LoadListener.NONE, cancellation);
       } catch (TidewaterException e) {
         throw redactor.redact(e, sql);
       }
@@ -125,11 +128,6 @@ public final class PlannerGateway implements GatewayService {
     @Override
     public void use(String catalogOrNull, String namespaceOrNull) {
       session.use(catalogOrNull, namespaceOrNull);
-    }
-
-    @Override
-    public void cancel() {
-      // Statements stop when the Flight stream that reads them is cancelled.
     }
 
     @Override

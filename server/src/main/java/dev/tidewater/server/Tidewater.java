@@ -75,7 +75,8 @@ public final class Tidewater implements AutoCloseable {
               defaults.defaultNamespace(),
               defaults.loadThreads(),
               defaults.batchRows(),
-              environment);
+              environment,
+              config.limits());
       Engine engine =
           new Engine(
               engineConfig,

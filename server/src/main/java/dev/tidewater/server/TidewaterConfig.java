@@ -2,14 +2,17 @@ package dev.tidewater.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tidewater.planner.StatementLimits;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
  * The configuration file ({@code tidewater.yaml}), with {@code ${env:NAME}} resolved in every
- * value. Catalog properties are Iceberg's own and pass through unchanged.
+ * value. Catalog properties are Iceberg's own and pass through unchanged; {@code limits} are each
+ * statement's defaults ({@code statement-timeout}, {@code query-memory-limit}).
  */
 public record TidewaterConfig(
     Path dataDir,
@@ -24,7 +27,8 @@ public record TidewaterConfig(
     List<UserEntry> users,
     MetadataLocation metadata,
     Path pluginsDir,
-    Path driversDir) {
+    Path driversDir,
+    StatementLimits limits) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 31337;
   public static final Path DEFAULT_DATA_DIR = Path.of("tidewater-data");
@@ -35,6 +39,7 @@ public record TidewaterConfig(
     requireNonNull(defaultCatalog, "defaultCatalog is null");
     catalogs = Map.copyOf(catalogs);
     users = List.copyOf(users);
+    requireNonNull(limits, "limits is null");
   }
 
   /**
@@ -70,12 +75,21 @@ public record TidewaterConfig(
         List.of(),
         null,
         null,
-        null);
+        null,
+        new StatementLimits(Duration.ZERO, defaultQueryMemoryLimit(defaultMemoryLimit())));
   }
 
   /** The JDBC drivers directory: {@code drivers} in the file, else {@code <data-dir>/drivers}. */
   public Path effectiveDriversDir() {
     return driversDir == null ? dataDir.resolve("drivers") : driversDir;
+  }
+
+  /**
+   * What one statement may allocate when {@code query-memory-limit} is not set: half of the
+   * server's {@code memory-limit}, so that one statement cannot starve all others.
+   */
+  static long defaultQueryMemoryLimit(long memoryLimitBytes) {
+    return Math.max(1, memoryLimitBytes / 2);
   }
 
   private static long defaultMemoryLimit() {
@@ -97,7 +111,8 @@ public record TidewaterConfig(
         users,
         metadata,
         pluginsDir,
-        driversDir);
+        driversDir,
+        limits);
   }
 
   public TidewaterConfig withListen(String host, int port) {
@@ -114,7 +129,27 @@ public record TidewaterConfig(
         users,
         metadata,
         pluginsDir,
-        driversDir);
+        driversDir,
+        limits);
+  }
+
+  /** The same configuration with other statement limits. */
+  public TidewaterConfig withLimits(StatementLimits limits) {
+    return new TidewaterConfig(
+        dataDir,
+        host,
+        port,
+        tlsCert,
+        tlsKey,
+        allowPlaintext,
+        memoryLimitBytes,
+        defaultCatalog,
+        catalogs,
+        users,
+        metadata,
+        pluginsDir,
+        driversDir,
+        limits);
   }
 
   /**

@@ -15,9 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -257,7 +255,7 @@ class JdbcSourceEndToEndTest {
                     "LOAD shop.public.all_types INTO iceberg.types.all_types WITH DISPOSITION APPEND")
                 .get(3))
         .isEqualTo(2L);
-    List<Record> rows = icebergRows("types", "all_types");
+    List<Record> rows = server.icebergRows("types", "all_types");
     rows.sort(java.util.Comparator.comparing(row -> (Integer) row.getField("id")));
     Record full = rows.get(0);
     assertThat(full.getField("small")).isEqualTo(7);
@@ -292,6 +290,41 @@ class JdbcSourceEndToEndTest {
     for (int i = 1; i < empty.size(); i++) {
       assertThat(empty.get(i)).as(empty.struct().fields().get(i).name()).isNull();
     }
+  }
+
+  @Test
+  void binaryCopyAndResultSetWriteTheSameIcebergRows() throws Exception {
+    execute(
+        "CREATE SOURCE shop_rs TYPE JDBC WITH (url = '"
+            + url()
+            + "', user = 'etl', password = '"
+            + PG_PASSWORD
+            + "', binary_copy = false)");
+    String copy = "LOAD shop.public.all_types INTO iceberg.paths.copied WITH DISPOSITION APPEND";
+    String resultSet =
+        "LOAD shop_rs.public.all_types INTO iceberg.paths.selected WITH DISPOSITION APPEND";
+    assertThat(explain(copy)).contains("COPY (SELECT \"id\", ", ") TO STDOUT (FORMAT binary)");
+    assertThat(explain(resultSet)).doesNotContain("COPY").contains(": SELECT \"id\", ");
+    assertThat(single(copy).get(3)).isEqualTo(2L);
+    assertThat(single(resultSet).get(3)).isEqualTo(2L);
+    java.util.Comparator<Record> byId =
+        java.util.Comparator.comparing(row -> (Integer) row.getField("id"));
+    List<Record> copied = server.icebergRows("paths", "copied");
+    List<Record> selected = server.icebergRows("paths", "selected");
+    copied.sort(byId);
+    selected.sort(byId);
+    assertThat(copied).hasSize(2);
+    for (int row = 0; row < 2; row++) {
+      for (int field = 0; field < copied.get(row).size(); field++) {
+        Object value = copied.get(row).get(field);
+        Object expected = selected.get(row).get(field);
+        assertThat(value)
+            .as(copied.get(row).struct().fields().get(field).name())
+            .isEqualTo(expected);
+      }
+    }
+    assertThat(copied.get(0).getField("ratio"))
+        .isEqualTo("123456789012345678901234567890.123456789");
   }
 
   @Test
@@ -416,20 +449,5 @@ class JdbcSourceEndToEndTest {
     List<List<Object>> rows = query(sql);
     assertThat(rows).hasSize(1);
     return rows.get(0);
-  }
-
-  private List<Record> icebergRows(String namespace, String name) throws Exception {
-    Table table =
-        server
-            .tidewater()
-            .engine()
-            .catalogs()
-            .catalog("iceberg")
-            .loadTable(TableIdentifier.of(namespace, name));
-    List<Record> rows = new ArrayList<>();
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
-      records.forEach(record -> rows.add(record.copy()));
-    }
-    return rows;
   }
 }

@@ -181,7 +181,7 @@ class TidewaterConfigTest {
     assertLoadFails(
         "data-dir: ./data\nuser:\n  - name: etl\n",
         "line 2 (user): unknown key 'user' (known here: [catalogs, data-dir, default-catalog, drivers,"
-            + " memory-limit, metadata, plugins-dir, server, users])");
+            + " memory-limit, metadata, plugins-dir, query-memory-limit, server, statement-timeout, users])");
     assertLoadFails(
         "server:\n  host: 0.0.0.0\n  port: lots\n",
         "line 3 (server.port): a port is a number from 0 to 65535, not 'lots'");
@@ -203,6 +203,28 @@ class TidewaterConfigTest {
         "catalogs:\n  lake:\n    type: rest\n    warehouse:\n      - a\n",
         "line 4 (catalogs.lake.warehouse): must be a single value, not a list");
     assertLoadFails("catalogs: lake\n", "line 1 (catalogs): must be a mapping of keys to values");
+  }
+
+  @Test
+  void statementLimitsDefaultToNoTimeoutAndHalfTheMemoryLimit() throws Exception {
+    TidewaterConfig unset =
+        TidewaterConfig.load(write("memory-limit: 4GB\n"), Map.<String, String>of()::get);
+    assertThat(unset.limits().timeout()).isEqualTo(java.time.Duration.ZERO);
+    assertThat(unset.limits().queryMemoryBytes()).isEqualTo(2L << 30);
+
+    TidewaterConfig set =
+        TidewaterConfig.load(
+            write("memory-limit: 4GB\nquery-memory-limit: 256MB\nstatement-timeout: 1.5min\n"),
+            Map.<String, String>of()::get);
+    assertThat(set.limits().timeout()).isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThat(set.limits().queryMemoryBytes()).isEqualTo(256L << 20);
+
+    assertLoadFails(
+        "statement-timeout: soon\n",
+        "line 1 (statement-timeout): a duration such as 30s, 500ms, 10min or 0 (none), not 'soon'");
+    assertLoadFails(
+        "memory-limit: 1GB\nquery-memory-limit: 2GB\n",
+        "line 2 (query-memory-limit): must be more than 0 and at most memory-limit");
   }
 
   @Test

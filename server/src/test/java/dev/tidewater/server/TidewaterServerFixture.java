@@ -2,27 +2,35 @@ package dev.tidewater.server;
 
 import dev.tidewater.flight.EndpointConfig;
 import dev.tidewater.flight.FlightEndpoint;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
 
 /** A real Tidewater server on a free loopback port, with one user, for end-to-end tests. */
-final class TidewaterServerFixture implements AutoCloseable {
+public final class TidewaterServerFixture implements AutoCloseable {
   static final String USER = "tester";
   static final String PASSWORD = "s3cret-Pa55";
 
   private final Tidewater tidewater;
   private final FlightEndpoint endpoint;
 
-  TidewaterServerFixture(Path dataDir) {
+  public TidewaterServerFixture(Path dataDir) {
     this(TidewaterConfig.defaults().withDataDir(dataDir));
   }
 
   /** A server with {@code config}'s data directory and catalogs, listening on a free port. */
-  TidewaterServerFixture(TidewaterConfig config) {
+  public TidewaterServerFixture(TidewaterConfig config) {
     Map<String, String> environment =
         Map.of("TIDEWATER_USER", USER, "TIDEWATER_PASSWORD", PASSWORD);
     Users users = Users.from(config, environment::get, message -> {});
@@ -34,11 +42,11 @@ final class TidewaterServerFixture implements AutoCloseable {
             EndpointConfig.plaintext("127.0.0.1", 0));
   }
 
-  int port() {
+  public int port() {
     return endpoint.port();
   }
 
-  Tidewater tidewater() {
+  public Tidewater tidewater() {
     return tidewater;
   }
 
@@ -46,7 +54,24 @@ final class TidewaterServerFixture implements AutoCloseable {
     return "jdbc:arrow-flight-sql://localhost:" + port() + "/?useEncryption=false";
   }
 
-  Connection connect() throws SQLException {
+  /**
+   * Every row of an Iceberg table of the {@code iceberg} catalog, read with Iceberg's own reader.
+   */
+  public List<Record> icebergRows(String namespace, String name) throws IOException {
+    Table table =
+        tidewater
+            .engine()
+            .catalogs()
+            .catalog("iceberg")
+            .loadTable(TableIdentifier.of(namespace, name));
+    List<Record> rows = new ArrayList<>();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+      records.forEach(record -> rows.add(record.copy()));
+    }
+    return rows;
+  }
+
+  public Connection connect() throws SQLException {
     return connect(USER, PASSWORD);
   }
 

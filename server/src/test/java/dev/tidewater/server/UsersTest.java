@@ -149,6 +149,7 @@ class UsersTest {
         List.of(users),
         null,
         null,
-        null);
+        null,
+        defaults.limits());
   }
 }

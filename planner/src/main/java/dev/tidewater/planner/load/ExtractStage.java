@@ -32,6 +32,7 @@ final class ExtractStage {
           plan.extract().connector().open(split, counters.request, allocator)) {
         long bytesBefore = 0;
         while (reader.next()) {
+          counters.cancellation.check();
           int rows = reader.root().getRowCount();
           counters.rowsRead.addAndGet(rows);
           VectorSchemaRoot batch = stages.apply(reader);
@@ -45,6 +46,7 @@ final class ExtractStage {
           long bytes = reader.bytesRead();
           listener.progressed(bytes - bytesBefore, rows);
           bytesBefore = bytes;
+          Failpoints.pause(Failpoints.BETWEEN_BATCHES, counters.cancellation);
         }
       }
     }

@@ -1,12 +1,15 @@
 package dev.tidewater.planner.load;
 
+import dev.tidewater.spi.Cancellation;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Crash points for the tests that kill a process in the middle of a load. With the system property
  * {@value #PROPERTY} set to a point's name, a load that reaches the point prints {@code tidewater
  * failpoint reached: <name>} and waits there until the process is killed, so a test can SIGKILL it
- * at exactly that moment. Unset (always, outside those tests), a point costs one property read.
+ * at exactly that moment; a pause point waits until the load is cancelled instead. Unset (always,
+ * outside those tests), a point costs one property read.
  */
 public final class Failpoints {
   /** The system property naming the point to stop at. */
@@ -18,7 +21,31 @@ public final class Failpoints {
   /** The Iceberg commit landed; the load history does not say so yet. */
   public static final String AFTER_COMMIT = "load.after-commit";
 
+  /**
+   * A batch went to the writers: the load waits here until it is cancelled (a pause point, for the
+   * tests that cancel a running load).
+   */
+  public static final String BETWEEN_BATCHES = "load.between-batches";
+
   private Failpoints() {}
+
+  /**
+   * A pause point: with the property set to its name, the load prints that it reached it and waits
+   * until {@code cancellation} is cancelled, then goes on (to its next cancel check).
+   */
+  static void pause(String point, Cancellation cancellation) {
+    if (!point.equals(System.getProperty(PROPERTY))) {
+      return;
+    }
+    System.out.println("tidewater failpoint reached: " + point);
+    System.out.flush();
+    CountDownLatch cancelled = new CountDownLatch(1);
+    try (Cancellation.Registration wake = cancellation.onCancel(cancelled::countDown)) {
+      cancelled.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 
   static void reach(String point) {
     if (!point.equals(System.getProperty(PROPERTY))) {

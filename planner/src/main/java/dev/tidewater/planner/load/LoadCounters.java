@@ -2,6 +2,7 @@ package dev.tidewater.planner.load;
 
 import dev.tidewater.planner.contract.QuarantineWriter;
 import dev.tidewater.planner.contract.Violation;
+import dev.tidewater.spi.Cancellation;
 import dev.tidewater.spi.ExtractRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,9 @@ final class LoadCounters {
 
   /** The target's commit was attempted and its outcome is unknown. */
   volatile boolean dataCommitUnknown;
+
+  /** The statement's cancel flag, checked between batches. */
+  volatile Cancellation cancellation = new Cancellation();
 
   volatile ExtractRequest request;
   volatile String cursorBefore;

@@ -16,8 +16,10 @@ import dev.tidewater.planner.metadata.LoadRecord;
 import dev.tidewater.planner.metadata.LoadRecord.LoadStatus;
 import dev.tidewater.planner.result.Rows;
 import dev.tidewater.spi.BatchReader;
+import dev.tidewater.spi.Cancellation;
 import dev.tidewater.spi.ExtractRequest;
 import dev.tidewater.spi.Split;
+import dev.tidewater.spi.StatementCancelledException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -61,9 +63,20 @@ public final class LoadExecutor {
   }
 
   public LoadOutcome execute(LoadPlan plan, BufferAllocator allocator, LoadListener listener) {
+    return execute(plan, allocator, listener, new Cancellation());
+  }
+
+  /**
+   * Runs the load. When {@code cancellation} is cancelled before the commit starts, the load stops
+   * at the next batch, deletes what it wrote, commits nothing, records {@code CANCELLED} and throws
+   * the {@link dev.tidewater.spi.StatementCancelledException}.
+   */
+  public LoadOutcome execute(
+      LoadPlan plan, BufferAllocator allocator, LoadListener listener, Cancellation cancellation) {
     Instant started = Instant.now();
     long startNanos = System.nanoTime();
     LoadCounters counters = new LoadCounters();
+    counters.cancellation = cancellation;
     if (plan.cursor() != null && plan.cursor().previous() != null) {
       counters.cursorBefore = plan.cursor().type().format(plan.cursor().previous());
     }
@@ -117,19 +130,32 @@ public final class LoadExecutor {
         }
       }
       long millis = (System.nanoTime() - startNanos) / 1_000_000;
+      Throwable failure = e;
       LoadStatus status = counters.dataCommitUnknown ? LoadStatus.UNKNOWN : LoadStatus.FAILED;
-      if (status == LoadStatus.FAILED) {
+      StatementCancelledException cancelled = counters.cancellation.error();
+      if (status == LoadStatus.FAILED && cancelled != null) {
+        // An interrupted reader or writer may have failed first: the cancel is the real cause.
+        status = LoadStatus.CANCELLED;
+        if (e != cancelled && !(e instanceof StatementCancelledException)) {
+          cancelled.addSuppressed(e);
+          failure = cancelled;
+        }
+      }
+      if (status != LoadStatus.UNKNOWN) {
         counters.rowsWritten.set(0);
         counters.cursorAfter = counters.cursorBefore;
       }
       try {
         engine
             .metadata()
-            .putLoad(record(plan, status, counters, null, started, millis, e.getMessage()));
+            .putLoad(record(plan, status, counters, null, started, millis, failure.getMessage()));
       } catch (RuntimeException recordFailure) {
-        e.addSuppressed(recordFailure);
+        failure.addSuppressed(recordFailure);
       }
-      throw e;
+      if (failure instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw (Error) failure;
     }
     Failpoints.reach(Failpoints.AFTER_COMMIT);
     long millis = (System.nanoTime() - startNanos) / 1_000_000;
@@ -227,6 +253,8 @@ public final class LoadExecutor {
       written = WriteStage.run(plan, sinks, dedup, allocator, listener, counters);
     }
     try {
+      // From here on the load runs to its end: a commit is never cut in half by a cancel.
+      counters.cancellation.enterCommit();
       listener.committing();
       Failpoints.reach(Failpoints.BEFORE_COMMIT);
       ValidateStage.checkPercentLimit(plan.validation(), counters);

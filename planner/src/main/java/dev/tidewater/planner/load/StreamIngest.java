@@ -7,6 +7,7 @@ import dev.tidewater.parser.ast.SqlOption;
 import dev.tidewater.planner.Engine;
 import dev.tidewater.planner.TableName;
 import dev.tidewater.spi.BatchReader;
+import dev.tidewater.spi.Cancellation;
 import dev.tidewater.spi.SourceObject;
 import dev.tidewater.spi.TidewaterException;
 import java.util.ArrayList;
@@ -85,7 +86,8 @@ public final class StreamIngest {
             ClientStream.NAME, ClientStream.TYPE, SourceObject.SELF, new ClientStream(batches));
     try (LoadPlan plan =
         new LoadPlanner(engine).plan(load, extraction, target.catalog(), target.namespaceText())) {
-      return new LoadExecutor(engine).execute(plan, allocator, LoadListener.NONE);
+      return new LoadExecutor(engine)
+          .execute(plan, allocator, LoadListener.NONE, new Cancellation());
     }
   }
 

@@ -6,6 +6,7 @@ import dev.tidewater.iceberg.ParquetBatchSink;
 import dev.tidewater.iceberg.WriteResult;
 import dev.tidewater.planner.expr.CompiledPredicate;
 import dev.tidewater.planner.expr.PredicateResult;
+import dev.tidewater.spi.Cancellation;
 import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.TidewaterException;
 import java.nio.file.Path;
@@ -112,7 +113,8 @@ final class WriteStage {
     AtomicReference<Throwable> firstFailure = new AtomicReference<>();
     List<Future<?>> readerFutures = new ArrayList<>();
     List<Future<WriteResult>> writerFutures = new ArrayList<>();
-    try {
+    // A cancel wakes the threads that wait on the queue or on a slow source at once.
+    try (Cancellation.Registration wake = counters.cancellation.onCancel(threads::shutdownNow)) {
       for (BatchSink sink : sinks) {
         writerFutures.add(
             threads.submit(
@@ -137,7 +139,11 @@ final class WriteStage {
       // This thread is not in the pool that a failing writer stops: it must not wait on a full
       // queue that no writer drains any more.
       if (dedup != null) {
-        dedup.drain(batch -> hand(queue, markDeletes(plan, batch, allocator), firstFailure));
+        dedup.drain(
+            batch -> {
+              counters.cancellation.check();
+              hand(queue, markDeletes(plan, batch, allocator), firstFailure);
+            });
       }
       for (int i = 0; i < writers; i++) {
         hand(queue, END_OF_DATA, firstFailure);
@@ -149,9 +155,11 @@ final class WriteStage {
       return WriteResult.merge(results);
     } catch (RuntimeException | Error thrown) {
       RuntimeException e =
-          firstFailure.get() != null
-              ? translate(firstFailure.get())
-              : thrown instanceof RuntimeException runtime ? runtime : translate(thrown);
+          counters.cancellation.isCancelled()
+              ? counters.cancellation.error()
+              : firstFailure.get() != null
+                  ? translate(firstFailure.get())
+                  : thrown instanceof RuntimeException runtime ? runtime : translate(thrown);
       writerFutures.forEach(future -> future.cancel(true));
       threads.shutdownNow();
       awaitQuietly(threads);
@@ -193,6 +201,7 @@ final class WriteStage {
         return sink.finish();
       }
       try (batch) {
+        counters.cancellation.check();
         sink.append(batch);
         counters.rowsWritten.addAndGet(batch.getRowCount());
       }
@@ -253,6 +262,16 @@ final class WriteStage {
     }
     if (cause instanceof OutOfMemoryError) {
       return TidewaterException.external(cause, "the load ran out of memory");
+    }
+    // A reader may wrap Arrow's error in its own (a CSV parse error, say).
+    Throwable inner = cause;
+    for (int depth = 0; inner != null && depth < 32; depth++, inner = inner.getCause()) {
+      if (inner instanceof org.apache.arrow.memory.OutOfMemoryException) {
+        return new TidewaterException(
+            ErrorKind.USER,
+            "the load exceeded its Arrow memory (query-memory-limit): " + inner.getMessage(),
+            cause);
+      }
     }
     return TidewaterException.internal(cause, "the load failed: %s", cause);
   }

@@ -136,6 +136,11 @@ public record LoadRecord(
     /** A contract's {@code tables} mode discarded a load into a new table: nothing was read. */
     SKIPPED,
     /** Committed, then undone by {@code ROLLBACK LOAD}. */
-    ROLLED_BACK
+    ROLLED_BACK,
+    /**
+     * Cancelled by its client (or a disconnect) or stopped by a statement timeout before it
+     * committed: nothing was committed.
+     */
+    CANCELLED
   }
 }

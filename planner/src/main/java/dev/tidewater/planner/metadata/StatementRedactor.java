@@ -42,11 +42,14 @@ public final class StatementRedactor {
    * syntax error) is masked too: a bare, dotted or quoted key, then a quoted string or, after
    * {@code =}, a bare number or word.
    */
+  // Linear in the statement's length, also for 100,000-character names and strings: a bare key
+  // starts only where a word starts (else each of a long word's positions would scan the rest of
+  // it), and quoted text is matched in possessive runs (no backtracking, no recursion per char).
   private static final Pattern PAIR =
       Pattern.compile(
-          "(?<key>\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|[A-Za-z_][A-Za-z0-9_.\\-]*)"
-              + "(?:\\s*=\\s*(?<value>'(?:[^']|'')*'|[^\\s,;)'\"]+)"
-              + "|\\s+(?<quoted>'(?:[^']|'')*'))");
+          "(?<key>\"(?:[^\"]++|\"\")*+\"|'(?:[^']++|'')*+'|(?<![A-Za-z0-9_.\\-])[A-Za-z_][A-Za-z0-9_.\\-]*+)"
+              + "(?:\\s*+=\\s*+(?<value>'(?:[^']++|'')*+'|[^\\s,;)'\"]++)"
+              + "|\\s++(?<quoted>'(?:[^']++|'')*+'))");
 
   private final Map<String, Set<String>> secretOptionNames;
   private final Set<String> allSecretOptionNames;

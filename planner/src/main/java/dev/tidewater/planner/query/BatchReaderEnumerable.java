@@ -40,7 +40,16 @@ final class BatchReaderEnumerable extends AbstractEnumerable<Object[]> {
           reader = opener.get();
         }
         while (row >= rows) {
-          if (!reader.next()) {
+          boolean more;
+          try {
+            more = reader.next();
+          } catch (RuntimeException e) {
+            // Calcite does not close an enumerator whose first moveNext (inside executeQuery)
+            // failed: release the reader's batch here, before the query's allocator closes.
+            close();
+            throw e;
+          }
+          if (!more) {
             return false;
           }
           VectorSchemaRoot root = reader.root();

@@ -106,7 +106,13 @@ public final class QueryEngine implements AutoCloseable {
       ResultSet rows = statement.executeQuery();
       ArrowVectorIterator batches = JdbcToArrow.sqlToArrowVectorIterator(rows, config(allocator));
       return new ResultSetReader(schema, batches, statement, connection, scans);
-    } catch (SQLException | IOException | RuntimeException | AssertionError e) {
+    } catch (SQLException
+        | IOException
+        | RuntimeException
+        | AssertionError
+        | ExceptionInInitializerError e) {
+      // ExceptionInInitializerError: Calcite folds constants into static fields of the code it
+      // generates, so a bad cast of a literal ('abc' to BIGINT) fails while loading that class.
       TidewaterException error = withCatalogFailure(translate(e));
       try {
         closeAll(statement, connection, scans);
@@ -223,17 +229,19 @@ public final class QueryEngine implements AutoCloseable {
         schemas.put(name, schema);
         root.add(name, schema).setCacheEnabled(false);
         rootEntries.add(name);
-        if (name.equals(catalog)) {
-          for (Map.Entry<String, org.apache.calcite.schema.Schema> entry :
-              schema.namespaces().entrySet()) {
-            if (rootEntries.add(entry.getKey())) {
-              root.add(entry.getKey(), entry.getValue()).setCacheEnabled(false);
-            }
-          }
-        }
       }
+      // The system tables win over a namespace called system (still there as catalog.system).
       if (rootEntries.add("system")) {
         root.add("system", new SystemSchema(engine));
+      }
+      CatalogSchema current = schemas.get(catalog);
+      if (current != null) {
+        for (Map.Entry<String, org.apache.calcite.schema.Schema> entry :
+            current.namespaces().entrySet()) {
+          if (rootEntries.add(entry.getKey())) {
+            root.add(entry.getKey(), entry.getValue()).setCacheEnabled(false);
+          }
+        }
       }
       for (SourceDefinition source : engine.metadata().sources()) {
         if (rootEntries.add(source.name())) {
@@ -325,6 +333,13 @@ public final class QueryEngine implements AutoCloseable {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
+    }
+    if (root instanceof NumberFormatException number) {
+      // A text value cast to a number, e.g. a comparison of a BIGINT column with 'abc'.
+      return new TidewaterException(
+          ErrorKind.USER,
+          "query failed: a text value is not a number: " + number.getMessage(),
+          null);
     }
     if (root instanceof AssertionError) {
       // Calcite asserts where it meets a construct it cannot plan: a bug on our side, not the

@@ -363,7 +363,7 @@ final class VectorizedQuery {
     private final Runnable report;
     private final VectorSchemaRoot root;
     private final PredicateResult filtered = new PredicateResult();
-    private final boolean movable;
+    private final boolean[] movable;
     private int[] rows = new int[0];
     private long skipped;
     private long answered;
@@ -373,14 +373,16 @@ final class VectorizedQuery {
       this.batches = batches;
       this.report = report;
       this.root = VectorSchemaRoot.create(schema, allocator);
-      boolean distinct = outputs.stream().distinct().count() == outputs.size();
-      boolean sameTypes = true;
+      // A column moves when it is the only output of its scanned column and keeps its type (a
+      // timestamp becomes milliseconds, so it is converted; the others of SELECT * still move).
+      this.movable = new boolean[outputs.size()];
       for (int i = 0; i < outputs.size(); i++) {
-        sameTypes &=
-            ResultColumns.sameType(
-                table.arrowSchema().getFields().get(outputs.get(i)), schema.getFields().get(i));
+        int column = outputs.get(i);
+        movable[i] =
+            outputs.stream().filter(output -> output == column).count() == 1
+                && ResultColumns.sameType(
+                    table.arrowSchema().getFields().get(column), schema.getFields().get(i));
       }
-      this.movable = distinct && sameTypes;
     }
 
     @Override
@@ -414,25 +416,20 @@ final class VectorizedQuery {
         if (kept <= 0) {
           continue;
         }
-        if (movable && kept == count) {
-          for (int i = 0; i < outputs.size(); i++) {
-            batch
-                .getVector(batchIndex(outputs.get(i)))
-                .makeTransferPair(root.getVector(i))
-                .transfer();
+        for (int i = 0; i < outputs.size(); i++) {
+          FieldVector from = batch.getVector(batchIndex(outputs.get(i)));
+          FieldVector to = root.getVector(i);
+          if (movable[i] && kept == count) {
+            from.makeTransferPair(to).transfer();
+            continue;
           }
-        } else {
-          for (int i = 0; i < outputs.size(); i++) {
-            FieldVector to = root.getVector(i);
-            to.clear();
-            to.allocateNew();
-            ResultColumns.Copier copier =
-                ResultColumns.copier(batch.getVector(batchIndex(outputs.get(i))), to);
-            for (int r = first; r < last; r++) {
-              copier.copy(rows[r], r - first);
-            }
-            to.setValueCount(kept);
+          to.clear();
+          to.allocateNew();
+          ResultColumns.Copier copier = ResultColumns.copier(from, to);
+          for (int r = first; r < last; r++) {
+            copier.copy(rows[r], r - first);
           }
+          to.setValueCount(kept);
         }
         root.setRowCount(kept);
         answered += kept;

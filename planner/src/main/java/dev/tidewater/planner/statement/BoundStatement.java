@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tidewater.planner.ExecutionResult;
 import dev.tidewater.planner.load.LoadListener;
+import dev.tidewater.spi.Cancellation;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
@@ -19,24 +20,27 @@ public record BoundStatement(Supplier<Schema> schema, Execution execution) {
     requireNonNull(execution, "execution is null");
   }
 
-  /** Runs the statement. */
+  /** Runs the statement; a long-running one checks {@code cancellation} as it goes. */
   @FunctionalInterface
   public interface Execution {
-    ExecutionResult execute(BufferAllocator allocator, LoadListener listener);
+    ExecutionResult execute(
+        BufferAllocator allocator, LoadListener listener, Cancellation cancellation);
   }
 
   /** A statement that returns no rows, only an update count. */
   static BoundStatement update(Supplier<ExecutionResult> execution) {
     return new BoundStatement(
-        ExecutionResult::emptySchema, (allocator, listener) -> execution.get());
+        ExecutionResult::emptySchema, (allocator, listener, cancellation) -> execution.get());
   }
 
   /** A statement that returns rows of a fixed schema. */
   static BoundStatement rows(Schema schema, Function<BufferAllocator, ExecutionResult> execution) {
-    return new BoundStatement(() -> schema, (allocator, listener) -> execution.apply(allocator));
+    return new BoundStatement(
+        () -> schema, (allocator, listener, cancellation) -> execution.apply(allocator));
   }
 
-  public ExecutionResult execute(BufferAllocator allocator, LoadListener listener) {
-    return execution.execute(allocator, listener);
+  public ExecutionResult execute(
+      BufferAllocator allocator, LoadListener listener, Cancellation cancellation) {
+    return execution.execute(allocator, listener, cancellation);
   }
 }

@@ -13,6 +13,7 @@ import dev.tidewater.planner.load.LoadOutcome;
 import dev.tidewater.planner.load.LoadPlan;
 import dev.tidewater.planner.load.LoadPlanner;
 import dev.tidewater.planner.result.Rows;
+import dev.tidewater.spi.Cancellation;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -33,9 +34,11 @@ final class LoadStatements {
     this.engine = context.engine();
   }
 
-  ExecutionResult load(SqlLoad load, BufferAllocator allocator, LoadListener listener) {
+  ExecutionResult load(
+      SqlLoad load, BufferAllocator allocator, LoadListener listener, Cancellation cancellation) {
     try (LoadPlan plan = planner().plan(load, context.catalog(), context.namespace())) {
-      LoadOutcome outcome = new LoadExecutor(engine).execute(plan, allocator, listener);
+      LoadOutcome outcome =
+          new LoadExecutor(engine).execute(plan, allocator, listener, cancellation);
       return ExecutionResult.rows(outcome.toRows().reader(allocator));
     }
   }

@@ -4,11 +4,21 @@ import dev.tidewater.parser.ast.SqlUse;
 import dev.tidewater.planner.ExecutionResult;
 import dev.tidewater.planner.Positions;
 import dev.tidewater.planner.SessionState;
+import dev.tidewater.planner.StatementLimits;
 import dev.tidewater.spi.TidewaterException;
+import java.time.Duration;
 import java.util.List;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlSetOption;
 
-/** {@code USE}, {@code SET CATALOG}, {@code SET SCHEMA}: the session's current names. */
+/**
+ * {@code USE}, {@code SET CATALOG}, {@code SET SCHEMA}: the session's current names; {@code SET
+ * statement_timeout = '5s'} and {@code RESET statement_timeout}: its statement limits.
+ */
 final class SessionStatements {
+  static final String STATEMENT_TIMEOUT = "statement_timeout";
+
   private final StatementContext context;
 
   SessionStatements(StatementContext context) {
@@ -31,6 +41,43 @@ final class SessionStatements {
     } else {
       state.use(state.catalog(), String.join(".", parts));
     }
+    return ExecutionResult.update(0);
+  }
+
+  /**
+   * {@code SET statement_timeout = '30s'} (a number with {@code ms}, {@code s}, {@code min} or
+   * {@code h}, a bare number of milliseconds, {@code '0'} for none) and {@code RESET
+   * statement_timeout} (back to the server's {@code statement-timeout}); the other options are
+   * errors.
+   */
+  ExecutionResult set(SqlSetOption option) {
+    String name = option.getName().toString();
+    if (!name.equalsIgnoreCase(STATEMENT_TIMEOUT)) {
+      throw Positions.userError(
+          option.getName(),
+          "unknown session option %s; the options are %s (and SET CATALOG, SET SCHEMA)",
+          name,
+          STATEMENT_TIMEOUT);
+    }
+    SessionState state = context.state();
+    SqlNode value = option.getValue();
+    if (value == null) {
+      state.limits(state.limits().withTimeout(context.engine().config().limits().timeout()));
+      return ExecutionResult.update(0);
+    }
+    String text =
+        value instanceof SqlLiteral literal && literal.getValue() != null
+            ? literal.toValue()
+            : value.toString();
+    Duration timeout = text == null ? null : StatementLimits.parseDuration(text);
+    if (timeout == null) {
+      throw Positions.userError(
+          value,
+          "statement_timeout must be a duration such as '30s', '500ms', '5min' or '0' (none),"
+              + " not %s",
+          value);
+    }
+    state.limits(state.limits().withTimeout(timeout));
     return ExecutionResult.update(0);
   }
 

@@ -23,6 +23,7 @@ import dev.tidewater.planner.contract.ContractStatements;
 import dev.tidewater.planner.query.QueryEngine;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlSetOption;
 
 /**
  * The one statement dispatch: binds each Tidewater statement to the executor method of its kind
@@ -65,10 +66,15 @@ public final class StatementDispatch implements StatementVisitor<BoundStatement>
     if (node instanceof TidewaterStatement statement) {
       return statement.accept(this);
     }
+    if (node instanceof SqlSetOption option) {
+      return BoundStatement.update(() -> sessions.set(option));
+    }
     if (node.getKind().belongsTo(SqlKind.QUERY) || node.getKind() == SqlKind.EXPLAIN) {
+      RowCounts.check(node);
       return new BoundStatement(
           () -> queries.describe(sql),
-          (allocator, listener) -> ExecutionResult.rows(queries.execute(sql, allocator)));
+          (allocator, listener, cancellation) ->
+              ExecutionResult.rows(queries.execute(sql, allocator)));
     }
     return BoundStatement.update(
         () -> {
@@ -100,7 +106,8 @@ public final class StatementDispatch implements StatementVisitor<BoundStatement>
   public BoundStatement visit(SqlLoad statement) {
     return new BoundStatement(
         () -> LoadStatements.LOAD_SCHEMA,
-        (allocator, listener) -> loads.load(statement, allocator, listener));
+        (allocator, listener, cancellation) ->
+            loads.load(statement, allocator, listener, cancellation));
   }
 
   @Override

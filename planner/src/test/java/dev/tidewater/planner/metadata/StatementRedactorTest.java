@@ -108,6 +108,27 @@ class StatementRedactorTest {
             "pin_token = '***'");
   }
 
+  /** Found by the statement fuzzer: a 100,000-character name made the pair search quadratic. */
+  @Test
+  void masksPairsAfterVeryLongNamesAndStrings() {
+    String name = "x".repeat(100_000);
+    String text = "a b ".repeat(25_000);
+    String sql =
+        "CREATE NAMESPAC\u0000E "
+            + name
+            + ". '"
+            + text
+            + "' WITH (password = 'hunter2', \""
+            + name
+            + "\" = '"
+            + text
+            + "')";
+
+    String redacted = redactor.redact(sql);
+
+    assertThat(redacted).doesNotContain("hunter2").contains("password = '***'", name, text);
+  }
+
   @Test
   void masksSecretOptionsOfOtherStatements() {
     String sql =

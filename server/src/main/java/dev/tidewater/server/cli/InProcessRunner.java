@@ -5,6 +5,7 @@ import dev.tidewater.planner.Session;
 import dev.tidewater.planner.load.LoadListener;
 import dev.tidewater.server.Tidewater;
 import dev.tidewater.spi.BatchReader;
+import dev.tidewater.spi.Cancellation;
 import dev.tidewater.spi.TidewaterException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -32,7 +33,7 @@ final class InProcessRunner implements StatementRunner {
         parent.newChildAllocator("statement-" + ++statements, 0, parent.getLimit());
     ExecutionResult result;
     try {
-      result = session.execute(sql, allocator, listener);
+      result = session.execute(sql, allocator, listener, new Cancellation());
     } catch (RuntimeException e) {
       try {
         close(allocator);

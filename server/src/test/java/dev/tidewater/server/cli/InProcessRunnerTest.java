@@ -46,7 +46,8 @@ class InProcessRunnerTest {
         BufferAllocator statement = child(root, "statement-3");
         // The result's vectors and the scan's batches are both charged to this statement.
         assertThat(statement.getAllocatedMemory()).isPositive();
-        assertThat(statement.getChildAllocators())
+        // Under it, the statement limits' allocator (query-memory-limit), then the scans'.
+        assertThat(child(statement, "statement").getChildAllocators())
             .extracting(BufferAllocator::getName)
             .contains("query-scans");
       }

@@ -294,6 +294,12 @@ final class FilesConnector implements Connector {
           sourceFormat == FileFormat.CSV
               ? CsvSchemaInference.infer(options, files)
               : JsonSchemaInference.infer(options, sourceFormat, files);
+      if (inferred.getFields().isEmpty()) {
+        // Empty files, blank lines only, a JSON document without records: name what was read.
+        throw TidewaterException.user(
+            "%s: no columns: no header and no record to infer them from",
+            files.stream().map(FileSplit::fileName).collect(Collectors.joining(", ")));
+      }
       schema = applyColumnTypes(inferred);
       format = sourceFormat;
     }

@@ -164,13 +164,13 @@ class CsvFilesTest {
   }
 
   @Test
-  void anEmptyFileHasNoColumnsAndNoRows() throws IOException {
+  void anEmptyFileIsRefusedNamingTheFile() throws IOException {
     Path file = write("empty.csv", "");
 
-    SourceReading reading = SourceReading.read(options(file));
-
-    assertThat(reading.schema.getFields()).isEmpty();
-    assertThat(reading.rows).isEmpty();
+    // An empty file has nothing to infer columns from: an error naming the file (docs/loads.md).
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SourceReading.read(options(file)))
+        .isInstanceOf(dev.tidewater.spi.TidewaterException.class)
+        .hasMessageContaining("empty.csv: no columns");
   }
 
   @Test

@@ -242,12 +242,13 @@ class JsonFilesTest {
   }
 
   @Test
-  void anEmptyJsonFileHasNoColumns() throws IOException {
+  void anEmptyJsonFileIsRefusedNamingTheFile() throws IOException {
     Path file = write("empty.jsonl", "");
 
-    SourceReading reading = SourceReading.read(Map.of("location", file.toString()));
-
-    assertThat(reading.schema.getFields()).isEmpty();
-    assertThat(reading.rows).isEmpty();
+    // An empty file has nothing to infer columns from: an error naming the file (docs/loads.md).
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> SourceReading.read(Map.of("location", file.toString())))
+        .isInstanceOf(dev.tidewater.spi.TidewaterException.class)
+        .hasMessageContaining("empty.jsonl: no columns");
   }
 }

@@ -1,8 +1,6 @@
 package dev.tidewater.connector.jdbc;
 
 import dev.tidewater.spi.BatchReader;
-import dev.tidewater.spi.ErrorKind;
-import dev.tidewater.spi.TidewaterException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -110,17 +108,7 @@ final class JdbcBatchReader implements BatchReader {
       throw connector.failure(
           e, "reading %s at row %d%s", table.displayName(), rowsBefore + row + 1, splitText());
     } catch (ArithmeticException | IllegalStateException | ClassCastException e) {
-      throw new TidewaterException(
-          ErrorKind.USER,
-          String.format(
-              "source '%s': %s: column '%s' (%s) holds a value Tidewater cannot convert to %s: %s",
-              connector.sourceName(),
-              position(row),
-              columns.get(column).name(),
-              columns.get(column).databaseType(),
-              columns.get(column).field().getType(),
-              e.getMessage()),
-          e);
+      throw SplitRows.unconvertible(connector, position(row), columns.get(column), e);
     }
     if (row < batchRows) {
       exhausted = true;
@@ -133,7 +121,7 @@ final class JdbcBatchReader implements BatchReader {
   }
 
   private String splitText() {
-    return split.number() > 1 || split.snapshot() != null ? " (split " + split.number() + ")" : "";
+    return SplitRows.splitText(split);
   }
 
   @Override
@@ -143,7 +131,7 @@ final class JdbcBatchReader implements BatchReader {
 
   @Override
   public String position(int rowIndex) {
-    return table.displayName() + " row " + (rowsBefore + rowIndex + 1) + splitText();
+    return SplitRows.position(table, split, rowsBefore, rowIndex);
   }
 
   @Override

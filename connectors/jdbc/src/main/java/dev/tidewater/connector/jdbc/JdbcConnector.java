@@ -309,9 +309,24 @@ final class JdbcConnector implements Connector {
     }
   }
 
+  /**
+   * Whether splits read through PostgreSQL's binary COPY: option {@code binary_copy} (default on)
+   * with the shipped PostgreSQL driver, whose {@code CopyManager} this module knows.
+   */
+  boolean binaryCopy() {
+    return dialect == Dialect.POSTGRESQL
+        && options.binaryCopy()
+        && driver.driver() instanceof org.postgresql.Driver;
+  }
+
   @Override
   public BatchReader open(Split split, ExtractRequest request, BufferAllocator allocator) {
     JdbcTable table = table(request.object());
+    JdbcSplit jdbcSplit = (JdbcSplit) split;
+    if (jdbcSplit.copySql() != null) {
+      return new PgCopyBatchReader(
+          this, table, table.project(request.columns()), jdbcSplit, request.batchRows(), allocator);
+    }
     return new JdbcBatchReader(
         this,
         table,

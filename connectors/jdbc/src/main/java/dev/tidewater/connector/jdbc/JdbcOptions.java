@@ -20,6 +20,7 @@ record JdbcOptions(
     int parallelism,
     Integer splits,
     String splitColumn,
+    boolean binaryCopy,
     Properties driverProperties) {
   static final String URL = "url";
   static final String USER = "user";
@@ -28,12 +29,13 @@ record JdbcOptions(
   static final String PARALLELISM = "parallelism";
   static final String SPLITS = "splits";
   static final String SPLIT_COLUMN = "split_column";
+  static final String BINARY_COPY = "binary_copy";
   static final String PROPERTY_PREFIX = "property.";
 
   static final int DEFAULT_FETCH_SIZE = 10_000;
 
   private static final Set<String> KNOWN =
-      Set.of(URL, USER, PASSWORD, FETCH_SIZE, PARALLELISM, SPLITS, SPLIT_COLUMN);
+      Set.of(URL, USER, PASSWORD, FETCH_SIZE, PARALLELISM, SPLITS, SPLIT_COLUMN, BINARY_COPY);
 
   JdbcOptions {
     requireNonNull(url, "url is null");
@@ -70,7 +72,24 @@ record JdbcOptions(
         positive(sourceName, options, PARALLELISM, cores),
         splits == null ? null : positive(sourceName, options, SPLITS, 1),
         options.get(SPLIT_COLUMN),
+        bool(sourceName, options, BINARY_COPY, true),
         properties);
+  }
+
+  private static boolean bool(
+      String sourceName, Map<String, String> options, String key, boolean fallback) {
+    String text = options.get(key);
+    if (text == null) {
+      return fallback;
+    }
+    if (text.trim().equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (text.trim().equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw TidewaterException.user(
+        "source '%s': option '%s' must be true or false, not '%s'", sourceName, key, text);
   }
 
   private static int positive(

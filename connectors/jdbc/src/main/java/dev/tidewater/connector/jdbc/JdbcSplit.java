@@ -9,7 +9,8 @@ import java.util.List;
  * One query of an extraction: a select list and a WHERE (the pushed-down predicates and, for range
  * splits, the split's range) with bound parameters; {@code snapshot} is the PostgreSQL snapshot all
  * splits of the load read, or null; {@code maxRows} the rows the caller needs at most (also in the
- * SQL where the dialect has a LIMIT), or -1.
+ * SQL where the dialect has a LIMIT), or -1; {@code copySql} the same query as PostgreSQL's {@code
+ * COPY ... TO STDOUT (FORMAT binary)} with the parameters inlined, or null to read a result set.
  */
 record JdbcSplit(
     String sql,
@@ -17,7 +18,8 @@ record JdbcSplit(
     String description,
     int number,
     String snapshot,
-    long maxRows)
+    long maxRows,
+    String copySql)
     implements Split {
   JdbcSplit {
     requireNonNull(sql, "sql is null");
@@ -25,10 +27,14 @@ record JdbcSplit(
     requireNonNull(description, "description is null");
   }
 
-  /** The same query for at most {@code rows} rows: a LIMIT in the SQL where the dialect has one. */
+  /**
+   * The same query for at most {@code rows} rows: a LIMIT in the SQL where the dialect has one,
+   * read as a result set.
+   */
   JdbcSplit limited(long rows, Dialect dialect) {
     String limit = dialect.limitClause(rows);
-    return new JdbcSplit(sql + limit, parameters, description + limit, number, snapshot, rows);
+    return new JdbcSplit(
+        sql + limit, parameters, description + limit, number, snapshot, rows, null);
   }
 
   @Override

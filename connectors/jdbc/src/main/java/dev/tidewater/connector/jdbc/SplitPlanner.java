@@ -28,6 +28,9 @@ final class SplitPlanner {
   private final JdbcTable table;
   private final String quote;
 
+  /** The columns as PostgreSQL's binary COPY reads them, or null to read result sets. */
+  private List<PgCopyFormat.Column> copyColumns;
+
   SplitPlanner(JdbcConnector connector, JdbcTable table) {
     this.connector = connector;
     this.table = table;
@@ -41,6 +44,7 @@ final class SplitPlanner {
       select.append(i == 0 ? "" : ", ").append(JdbcConnector.quote(quote, columns.get(i).name()));
     }
     select.append(" FROM ").append(table.sqlName());
+    copyColumns = connector.binaryCopy() ? PgCopyFormat.of(columns, quote) : null;
     List<String> conditions = new ArrayList<>();
     List<Object> parameters = new ArrayList<>();
     for (ColumnPredicate predicate : request.predicates()) {
@@ -57,6 +61,8 @@ final class SplitPlanner {
     }
     if (request.rowLimit() > 0) {
       // A query's LIMIT over filters the database has in full: one query that stops there.
+      // A few rows: a result set, which stops where the caller stops.
+      copyColumns = null;
       return List.of(
           split(select, conditions, parameters, List.of(), List.of(), 1, 1, null)
               .limited(request.rowLimit(), connector.dialect()));
@@ -135,13 +141,23 @@ final class SplitPlanner {
     all.addAll(rangeConditions);
     List<Object> values = new ArrayList<>(parameters);
     values.addAll(rangeParameters);
-    String sql = select + (all.isEmpty() ? "" : " WHERE " + String.join(" AND ", all));
+    String where = all.isEmpty() ? "" : " WHERE " + String.join(" AND ", all);
+    String sql = select + where;
+    String copySql = null;
+    if (copyColumns != null) {
+      // COPY takes no parameters: the same WHERE with its values inlined.
+      copySql =
+          "COPY ("
+              + SqlLiterals.inlinePostgres(
+                  PgCopyFormat.selectList(copyColumns) + " FROM " + table.sqlName() + where, values)
+              + ") TO STDOUT (FORMAT binary)";
+    }
     String description =
         table.displayName()
             + (count > 1 ? " split " + number + "/" + count : "")
             + ": "
-            + SqlLiterals.inline(sql, values);
-    return new JdbcSplit(sql, values, description, number, snapshot, -1);
+            + (copySql != null ? copySql : SqlLiterals.inline(sql, values));
+    return new JdbcSplit(sql, values, description, number, snapshot, -1, copySql);
   }
 
   /** The column to cut ranges over: {@code split_column}, else a one-column primary key. */

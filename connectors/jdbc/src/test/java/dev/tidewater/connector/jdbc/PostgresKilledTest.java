@@ -16,17 +16,23 @@ import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** A PostgreSQL server that stops in the middle of a streamed read. */
+/** A PostgreSQL server that stops in the middle of a streamed read, through COPY or a cursor. */
 class PostgresKilledTest {
-  @Test
-  void aServerThatDiesMidReadFailsTheReadNamingSourceTableAndRow() throws Exception {
+  @ParameterizedTest(name = "binary_copy = {0}")
+  @ValueSource(strings = {"true", "false"})
+  void aServerThatDiesMidReadFailsTheReadNamingSourceTableAndRow(String binaryCopy)
+      throws Exception {
     EmbeddedPostgres postgres = Services.start("embedded PostgreSQL", EmbeddedPostgres::start);
     try {
       try (Connection connection = postgres.getPostgresDatabase().getConnection();
           Statement statement = connection.createStatement()) {
-        statement.execute("CREATE TABLE big AS SELECT g AS id FROM generate_series(1, 200000) g");
+        // 100 MB: more than the socket buffers can hold once COPY streams without a round trip
+        statement.execute(
+            "CREATE TABLE big AS SELECT g AS id, repeat('x', 500) AS pad"
+                + " FROM generate_series(1, 200000) g");
       }
       SourceObject big = new SourceObject(List.of("public", "big"));
       try (BufferAllocator allocator = new RootAllocator();
@@ -38,7 +44,9 @@ class PostgresKilledTest {
                           "url",
                           postgres.getJdbcUrl("postgres", "postgres"),
                           "fetch_size",
-                          "1000"))) {
+                          "1000",
+                          "binary_copy",
+                          binaryCopy))) {
         ExtractRequest request = new ExtractRequest(big, List.of(), List.of(), 1000);
         try (BatchReader reader =
             connector.open(connector.plan(request).get(0), request, allocator)) {

@@ -199,8 +199,9 @@ class PostgresSourceTest {
       assertThat(splits).hasSize(1);
       assertThat(splits.get(0).description())
           .isEqualTo(
-              "shop_db.public.orders: SELECT \"id\", \"updated_at\" FROM \"public\".\"orders\""
-                  + " WHERE \"updated_at\" > TIMESTAMP '2024-01-01T16:30'");
+              "shop_db.public.orders: COPY (SELECT \"id\", \"updated_at\" FROM"
+                  + " \"public\".\"orders\" WHERE \"updated_at\" > TIMESTAMP '2024-01-01T16:30')"
+                  + " TO STDOUT (FORMAT binary)");
       List<List<Object>> rows = Reading.rows(connector, request, allocator);
       assertThat(rows)
           .extracting(row -> row.get(0))
