@@ -38,6 +38,15 @@ import org.apache.iceberg.util.PartitionUtil;
  * #vectorized()}; {@link IcebergScans} reads those with Iceberg's generic reader.
  */
 public final class IcebergBatchScan {
+  /**
+   * Page-by-page decoding unless {@code -Dtidewater.parquet.column-reader=true} asks for
+   * parquet-java's value-at-a-time column readers (to compare the two in benchmarks).
+   */
+  private static final ParquetColumnBatches.Decoding DECODING =
+      Boolean.getBoolean("tidewater.parquet.column-reader")
+          ? ParquetColumnBatches.Decoding.COLUMN_READER
+          : ParquetColumnBatches.Decoding.PAGES;
+
   private final Table table;
   private final Schema tableSchema;
   private final Schema projection;
@@ -167,7 +176,8 @@ public final class IcebergBatchScan {
                   allocator,
                   batchRows,
                   deleted,
-                  counters);
+                  counters,
+                  DECODING);
           if (columns != null) {
             return columns;
           }

@@ -20,6 +20,7 @@ import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
@@ -51,7 +52,11 @@ final class ParquetColumnBatches implements FileBatches {
   private final ScanCounters counters;
   private final List<BlockMetaData> rowGroups;
   private int nextRowGroup;
+  private final Decoding decoding;
+  private final String fileName;
   private ColumnReader[] columns;
+  private PageColumnDecoder[] pageDecoders;
+  private int pageDecodedChunks;
   private long rowGroupStart;
   private long rowGroupRows;
   private long rowInGroup;
@@ -68,8 +73,12 @@ final class ParquetColumnBatches implements FileBatches {
       BufferAllocator allocator,
       int batchRows,
       DeletedRows deleted,
-      ScanCounters counters) {
+      ScanCounters counters,
+      Decoding decoding,
+      String fileName) {
     this.reader = reader;
+    this.decoding = decoding;
+    this.fileName = fileName;
     this.fileSchema = fileSchema;
     this.projection = projection;
     this.fields = fields;
@@ -106,6 +115,40 @@ final class ParquetColumnBatches implements FileBatches {
       DeletedRows deleted,
       ScanCounters counters)
       throws IOException {
+    return open(
+        file,
+        fields,
+        constants,
+        tableSchema,
+        filter,
+        allocator,
+        batchRows,
+        deleted,
+        counters,
+        Decoding.PAGES);
+  }
+
+  /** How column chunks are decoded. */
+  enum Decoding {
+    /** Page by page into Arrow buffers where {@link PageColumnDecoder} takes the chunk. */
+    PAGES,
+    /** Value by value through parquet-java's column readers ({@link ColumnDecoder}). */
+    COLUMN_READER
+  }
+
+  /** {@link #open} with the decoding chosen (tests compare the two). */
+  static ParquetColumnBatches open(
+      org.apache.iceberg.io.InputFile file,
+      List<Types.NestedField> fields,
+      Map<Integer, ?> constants,
+      Schema tableSchema,
+      Expression filter,
+      BufferAllocator allocator,
+      int batchRows,
+      DeletedRows deleted,
+      ScanCounters counters,
+      Decoding decoding)
+      throws IOException {
     ParquetFileReader reader =
         new ParquetFileReader(ParquetInputFiles.of(file), ParquetReadOptions.builder().build());
     try {
@@ -134,7 +177,9 @@ final class ParquetColumnBatches implements FileBatches {
           allocator,
           batchRows,
           deleted,
-          counters);
+          counters,
+          decoding,
+          file.location());
     } catch (IOException | RuntimeException e) {
       reader.close();
       throw e;
@@ -165,7 +210,9 @@ final class ParquetColumnBatches implements FileBatches {
         FieldVector vector = root.getVector(i);
         ColumnDecoder.allocate(vector, kept);
         // a missing column stays null: fresh validity buffers are zeroed
-        if (layouts[i] != ColumnLayout.MISSING) {
+        if (pageDecoders[i] != null) {
+          pageDecoders[i].decode(vector, rows, skip);
+        } else if (layouts[i] != ColumnLayout.MISSING) {
           ColumnDecoder.decode(
               columns[i], descriptors[i].getMaxDefinitionLevel(), layouts[i], vector, rows, skip);
         }
@@ -205,8 +252,23 @@ final class ParquetColumnBatches implements FileBatches {
       ColumnReadStoreImpl store =
           new ColumnReadStoreImpl(pages, NoConverter.GROUP, projection, createdBy);
       columns = new ColumnReader[fields.size()];
+      pageDecoders = new PageColumnDecoder[fields.size()];
       for (int i = 0; i < fields.size(); i++) {
-        if (descriptors[i] != null) {
+        if (descriptors[i] == null) {
+          continue;
+        }
+        ColumnChunkMetaData chunk = chunk(rowGroup, descriptors[i]);
+        if (decoding == Decoding.PAGES
+            && chunk != null
+            && PageColumnDecoder.supports(layouts[i], descriptors[i], chunk)) {
+          pageDecoders[i] =
+              new PageColumnDecoder(
+                  pages.getPageReader(descriptors[i]),
+                  descriptors[i],
+                  layouts[i],
+                  fileName + ", row group " + nextRowGroup);
+          pageDecodedChunks++;
+        } else {
           columns[i] = store.getColumnReader(descriptors[i]);
         }
       }
@@ -216,6 +278,21 @@ final class ParquetColumnBatches implements FileBatches {
       return true;
     }
     return false;
+  }
+
+  private static ColumnChunkMetaData chunk(BlockMetaData rowGroup, ColumnDescriptor descriptor) {
+    ColumnPath path = ColumnPath.get(descriptor.getPath());
+    for (ColumnChunkMetaData chunk : rowGroup.getColumns()) {
+      if (chunk.getPath().equals(path)) {
+        return chunk;
+      }
+    }
+    return null;
+  }
+
+  /** How many column chunks were decoded page by page so far (the rest by column readers). */
+  int pageDecodedChunks() {
+    return pageDecodedChunks;
   }
 
   @Override
