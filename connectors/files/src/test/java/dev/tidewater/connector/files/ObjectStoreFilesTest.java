@@ -271,9 +271,10 @@ class ObjectStoreFilesTest {
   }
 
   /**
-   * No GCS or Azure emulator runs here (fake-gcs-server and Azurite are not Java): the code path
-   * that builds their client is tested; without Iceberg's GCS / ADLS FileIO on the class path it is
-   * a clear error naming the module to add.
+   * No GCS emulator runs here: the code path that builds its client is tested; without Iceberg's
+   * GCS FileIO on the class path it is a clear error naming the module to add. Azure without the
+   * {@code azure} plugin is a clear error naming the plugin (the plugin itself is tested against
+   * Azurite in the server's AzureLandingEndToEndTest).
    */
   @Test
   void gcsAndAzureLocationsBuildTheirFileIoOrSayWhatIsMissing() {
@@ -292,7 +293,8 @@ class ObjectStoreFilesTest {
             SECRET);
     assertThatThrownBy(() -> SourceReading.connector(azure))
         .hasMessageContaining(ObjectFileStore.ADLS_FILE_IO)
-        .hasMessageContaining("iceberg-azure")
+        .hasMessageContaining("from plugin 'azure', which is not installed")
+        .hasMessageContaining("plugins/azure")
         .hasMessageNotContaining(SECRET);
     assertThat(new FilesConnectorFactory().secretOptionNames())
         .contains("s3.secret-access-key", "gcs.oauth2.token", "adls.auth.shared-key.account.key");
@@ -309,7 +311,12 @@ class ObjectStoreFilesTest {
     assertThat(location.select(List.of("in/a.csv", "in/x/b.csv", "in/x/.c.csv", "in/d.json")))
         .extracting(ObjectLocation.Match::displayName)
         .containsExactly("a.csv", "x/b.csv");
-    assertThat(ObjectFileStore.fileIoProperties(Map.of("s3.region", "eu-west-1")))
+    assertThat(ObjectFileStore.fileIoProperties(location, Map.of("s3.region", "eu-west-1")))
         .containsEntry("client.region", "eu-west-1");
+    ObjectLocation azure =
+        StorageLocation.parse("abfss://drops@acct.dfs.core.windows.net/in/*.csv").object();
+    assertThat(ObjectFileStore.fileIoProperties(azure, Map.of("adls.endpoint", "http://h:1/acct")))
+        .containsExactly(
+            Map.entry("adls.connection-string.acct.dfs.core.windows.net", "http://h:1/acct"));
   }
 }
