@@ -63,6 +63,9 @@ public final class StatementDispatch implements StatementVisitor<BoundStatement>
 
   /** Binds a parsed statement; {@code sql} is its text, which a query is planned from. */
   public BoundStatement bind(SqlNode node, String sql) {
+    if (node instanceof SqlLoad load) {
+      return load(load, sql);
+    }
     if (node instanceof TidewaterStatement statement) {
       return statement.accept(this);
     }
@@ -106,10 +109,15 @@ public final class StatementDispatch implements StatementVisitor<BoundStatement>
 
   @Override
   public BoundStatement visit(SqlLoad statement) {
+    return load(statement, statement.toString());
+  }
+
+  /** A LOAD and its text, for system.running_loads. */
+  private BoundStatement load(SqlLoad statement, String sql) {
     return new BoundStatement(
         () -> LoadStatements.LOAD_SCHEMA,
         (allocator, listener, cancellation) ->
-            loads.load(statement, allocator, listener, cancellation));
+            loads.load(statement, sql, allocator, listener, cancellation));
   }
 
   @Override
