@@ -61,7 +61,9 @@ class GroupTableTest {
               key.add(ArrowValues.getter(vectors[column]).get(selected[i]));
             }
             Integer group = expected.putIfAbsent(key, groups[i]);
-            assertThat(group == null ? groups[i] : group).as("row %d key %s", i, key).isEqualTo(groups[i]);
+            assertThat(group == null ? groups[i] : group)
+                .as("row %d key %s", i, key)
+                .isEqualTo(groups[i]);
             assertThat(Arrays.asList(table.key(groups[i]))).isEqualTo(key);
           }
         }
