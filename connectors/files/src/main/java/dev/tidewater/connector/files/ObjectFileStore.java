@@ -23,8 +23,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * Files in an object store, listed and read through Iceberg's {@link FileIO} for the scheme: {@link
  * S3FileIO} for {@code s3://} (paged listing, ranged reads), Iceberg's ADLS FileIO for {@code
  * abfss://} from the {@code azure} plugin (its own class loader: the Azure SDK's libraries do not
- * converge with the server's), and Iceberg's GCS FileIO for {@code gs://} when it is on the class
- * path.
+ * converge with the server's), and Iceberg's GCS FileIO for {@code gs://} from the {@code gcp}
+ * plugin (Google's client libraries bring their own gRPC and Protobuf) or the class path.
  */
 final class ObjectFileStore implements FileStore {
   static final String GCS_FILE_IO = "org.apache.iceberg.gcp.gcs.GCSFileIO";
@@ -34,6 +34,16 @@ final class ObjectFileStore implements FileStore {
   static final String AZURE_PLUGIN = "azure";
 
   static final String AZURE_PLUGIN_FILE_IO = "dev.tidewater.plugins.azure.AzureFileIO";
+
+  /** The plugin that holds Iceberg's GCS FileIO (with Google's storage client). */
+  static final String GCP_PLUGIN = "gcp";
+
+  /** A FileIO that lives in a plugin: the plugin's name, the class to build, Iceberg's class. */
+  private record PluginIo(String plugin, String className, String icebergClass) {}
+
+  private static final PluginIo AZURE =
+      new PluginIo(AZURE_PLUGIN, AZURE_PLUGIN_FILE_IO, ADLS_FILE_IO);
+  private static final PluginIo GCP = new PluginIo(GCP_PLUGIN, GCS_FILE_IO, GCS_FILE_IO);
 
   private final ObjectLocation location;
   private final FileIO io;
@@ -61,12 +71,12 @@ final class ObjectFileStore implements FileStore {
       S3FileIO s3 = new S3FileIO();
       s3.initialize(properties);
       io = s3;
-    } else if (ObjectLocation.GCS_SCHEMES.contains(location.scheme())) {
-      io = load(location, GCS_FILE_IO, properties);
-    } else if (onClassPath(ADLS_FILE_IO)) {
-      io = load(location, ADLS_FILE_IO, properties);
     } else {
-      io = loadAzurePlugin(location, properties, plugins);
+      PluginIo plugin = ObjectLocation.GCS_SCHEMES.contains(location.scheme()) ? GCP : AZURE;
+      io =
+          onClassPath(plugin.icebergClass())
+              ? load(location, plugin.icebergClass(), properties)
+              : loadPlugin(location, properties, plugins, plugin);
     }
     return new ObjectFileStore(location, io, List.copyOf(secrets));
   }
@@ -108,23 +118,24 @@ final class ObjectFileStore implements FileStore {
   }
 
   /**
-   * The Azure FileIO from the {@code azure} plugin, built and called with the plugin's class loader
-   * as the context loader; a user error naming the plugin when it is missing or did not load.
+   * A FileIO from its plugin ({@code azure}, {@code gcp}), built and called with the plugin's class
+   * loader as the context loader; a user error naming the plugin when it is missing or did not
+   * load.
    */
-  private static FileIO loadAzurePlugin(
-      ObjectLocation location, Map<String, String> properties, Plugins plugins) {
-    Optional<PluginClassLoader> found = plugins.plugin(AZURE_PLUGIN);
+  private static FileIO loadPlugin(
+      ObjectLocation location, Map<String, String> properties, Plugins plugins, PluginIo spec) {
+    Optional<PluginClassLoader> found = plugins.plugin(spec.plugin());
     if (found.isEmpty()) {
-      found = plugins.providing(AZURE_PLUGIN_FILE_IO);
+      found = plugins.providing(spec.className());
     }
     if (found.isEmpty()) {
-      Optional<Plugins.Problem> problem = plugins.problem(AZURE_PLUGIN);
+      Optional<Plugins.Problem> problem = plugins.problem(spec.plugin());
       if (problem.isPresent()) {
         throw TidewaterException.user(
             "location '%s': %s:// locations need plugin '%s', which did not load: %s: %s",
             location,
             location.scheme(),
-            AZURE_PLUGIN,
+            spec.plugin(),
             problem.get().file(),
             problem.get().reason());
       }
@@ -134,11 +145,11 @@ final class ObjectFileStore implements FileStore {
               + " 'Object storage'",
           location,
           location.scheme(),
-          ADLS_FILE_IO,
-          AZURE_PLUGIN,
+          spec.icebergClass(),
+          spec.plugin(),
           plugins.directory() == null
-              ? "plugins/" + AZURE_PLUGIN
-              : plugins.directory().resolve(AZURE_PLUGIN),
+              ? "plugins/" + spec.plugin()
+              : plugins.directory().resolve(spec.plugin()),
           plugins.names().isEmpty() ? "none" : String.join(", ", plugins.names()));
     }
     PluginClassLoader loader = found.get();
@@ -148,18 +159,18 @@ final class ObjectFileStore implements FileStore {
             () -> {
               try {
                 return (FileIO)
-                    Class.forName(AZURE_PLUGIN_FILE_IO, true, loader)
+                    Class.forName(spec.className(), true, loader)
                         .getDeclaredConstructor()
                         .newInstance();
               } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
                 throw TidewaterException.user(
                     "location '%s': plugin '%s' (%s) has no usable %s: %s",
                     location,
-                    AZURE_PLUGIN,
+                    spec.plugin(),
                     plugins.directory() == null
-                        ? "plugins/" + AZURE_PLUGIN
-                        : plugins.directory().resolve(AZURE_PLUGIN),
-                    AZURE_PLUGIN_FILE_IO,
+                        ? "plugins/" + spec.plugin()
+                        : plugins.directory().resolve(spec.plugin()),
+                    spec.className(),
                     e);
               }
             });
@@ -168,16 +179,9 @@ final class ObjectFileStore implements FileStore {
     return wrapped;
   }
 
+  /** A FileIO on the server's own class path (a build that adds iceberg-gcp or iceberg-azure). */
   private static FileIO load(
       ObjectLocation location, String implementation, Map<String, String> properties) {
-    if (!onClassPath(implementation)) {
-      String module = implementation.equals(GCS_FILE_IO) ? "iceberg-gcp" : "iceberg-azure";
-      throw TidewaterException.user(
-          "location '%s': %s:// locations are read through Iceberg's %s, which is not on this"
-              + " server's class path; add %s and its cloud SDK (see docs/connectors.md,"
-              + " 'Object storage')",
-          location, location.scheme(), implementation, module);
-    }
     FileIO io = CatalogUtil.loadFileIO(implementation, properties, null);
     if (!(io instanceof SupportsPrefixOperations)) {
       io.close();
@@ -231,6 +235,10 @@ final class ObjectFileStore implements FileStore {
     TidewaterException azure = azureFailure(e, what);
     if (azure != null) {
       return azure;
+    }
+    TidewaterException gcs = gcsFailure(e, what);
+    if (gcs != null) {
+      return gcs;
     }
     AwsServiceException service = cause(e, AwsServiceException.class);
     if (service != null) {
@@ -304,6 +312,50 @@ final class ObjectFileStore implements FileStore {
             scrub(code == null ? firstLine : code.toString()),
             statusCode,
             code == null ? "" : ", " + scrub(code.toString()),
+            hint);
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * What Google Cloud Storage refused or could not reach ({@code StorageException}, a class of the
+   * plugin, read by reflection): with an HTTP status a user error with the reason, without one (no
+   * connection: code 0) an external error naming the endpoint option.
+   */
+  private TidewaterException gcsFailure(RuntimeException e, String what) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause.getClass().getName().equals("com.google.cloud.storage.StorageException")) {
+        Object code = call(cause, "getCode");
+        Object reason = call(cause, "getReason");
+        int status = code instanceof Integer number ? number : 0;
+        String firstLine = String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
+        if (status <= 0) {
+          return TidewaterException.external(
+              null,
+              "location '%s': %s: %s (check option 'gcs.service.host' and the network)",
+              location,
+              what,
+              scrub(firstLine));
+        }
+        String hint =
+            switch (status) {
+              case 404 -> "; check the bucket and the path in 'location'";
+              case 400, 401, 403 ->
+                  "; check option 'gcs.oauth2.token' (or the SDK's default credentials) and"
+                      + " 'gcs.project-id'";
+              default -> "";
+            };
+        return TidewaterException.user(
+            "location '%s': %s: %s (HTTP %d%s)%s",
+            location,
+            what,
+            scrub(firstLine),
+            status,
+            reason == null ? "" : ", " + scrub(reason.toString()),
             hint);
       }
       if (cause.getCause() == cause) {

@@ -271,10 +271,9 @@ class ObjectStoreFilesTest {
   }
 
   /**
-   * No GCS emulator runs here: the code path that builds its client is tested; without Iceberg's
-   * GCS FileIO on the class path it is a clear error naming the module to add. Azure without the
-   * {@code azure} plugin is a clear error naming the plugin (the plugin itself is tested against
-   * Azurite in the server's AzureLandingEndToEndTest).
+   * Without their plugins ({@code gcp}, {@code azure}) gs:// and abfss:// locations are clear
+   * errors naming the plugin (the plugins themselves are tested in the server: Azure against
+   * Azurite in AzureLandingEndToEndTest, GCS against a dead endpoint in GcsLocationEndToEndTest).
    */
   @Test
   void gcsAndAzureLocationsBuildTheirFileIoOrSayWhatIsMissing() {
@@ -283,7 +282,8 @@ class ObjectStoreFilesTest {
     assertThatThrownBy(() -> SourceReading.connector(gcs))
         .hasMessageContaining("gs:// locations are read through Iceberg's")
         .hasMessageContaining(ObjectFileStore.GCS_FILE_IO)
-        .hasMessageContaining("iceberg-gcp")
+        .hasMessageContaining("from plugin 'gcp', which is not installed")
+        .hasMessageContaining("plugins/gcp")
         .hasMessageNotContaining(SECRET);
     Map<String, String> azure =
         Map.of(
