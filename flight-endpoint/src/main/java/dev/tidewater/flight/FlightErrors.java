@@ -18,8 +18,9 @@ final class FlightErrors {
   /**
    * A cancelled statement is {@code CANCELLED}, a timed-out one {@code TIMED_OUT}; a user error is
    * {@code INVALID_ARGUMENT}, a failing external service {@code UNAVAILABLE}, a bug {@code
-   * INTERNAL}, each with Tidewater's message; any other exception is {@code INTERNAL} with a
-   * generic message and a reference to the stack trace in the log.
+   * INTERNAL}, a statement over its memory limit {@code RESOURCE_EXHAUSTED}, each with Tidewater's
+   * message; any other exception is {@code INTERNAL} with a generic message and a reference to the
+   * stack trace in the log.
    */
   static FlightRuntimeException toFlight(Throwable error) {
     if (error instanceof FlightRuntimeException flight) {
@@ -40,8 +41,9 @@ final class FlightErrors {
             case USER -> CallStatus.INVALID_ARGUMENT;
             case EXTERNAL -> CallStatus.UNAVAILABLE;
             case INTERNAL -> CallStatus.INTERNAL;
+            case RESOURCE_LIMIT -> CallStatus.RESOURCE_EXHAUSTED;
           };
-      if (tidewater.kind() != ErrorKind.USER) {
+      if (tidewater.kind() == ErrorKind.EXTERNAL || tidewater.kind() == ErrorKind.INTERNAL) {
         LOG.warn("Statement failed: {}", tidewater.getMessage(), tidewater);
       }
       return status

@@ -26,9 +26,14 @@ public interface GatewaySession extends AutoCloseable {
    * Bulk ingest: writes the client's {@code batches} into the requested table in one commit,
    * reading them as they arrive and allocating from {@code allocator}; returns the rows written.
    * Bad input (a missing table, a column that does not fit) is a user {@code TidewaterException},
-   * and nothing is committed.
+   * and nothing is committed. The endpoint cancels {@code cancellation} as for {@link #execute};
+   * the ingest then stops at its next batch and commits nothing.
    */
-  long ingest(IngestRequest request, BatchReader batches, BufferAllocator allocator);
+  long ingest(
+      IngestRequest request,
+      BatchReader batches,
+      BufferAllocator allocator,
+      Cancellation cancellation);
 
   /** The catalog names. */
   List<String> catalogs();

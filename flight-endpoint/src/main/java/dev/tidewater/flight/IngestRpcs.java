@@ -2,6 +2,7 @@ package dev.tidewater.flight;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.UUID;
 import org.apache.arrow.flight.FlightProducer.CallContext;
 import org.apache.arrow.flight.FlightProducer.StreamListener;
 import org.apache.arrow.flight.FlightStream;
@@ -41,17 +42,43 @@ final class IngestRpcs {
       try {
         ClientSession session = sessions.of(context);
         IngestRequest request = request(command);
-        long rows;
-        try (BufferAllocator child =
-            allocator.newChildAllocator("ingest-" + session.id(), 0, Long.MAX_VALUE)) {
-          rows = session.gateway().ingest(request, new FlightBatches(flightStream), child);
-        }
+        long rows = run(session, request, flightStream);
         LOG.info("Session {}: ingested {} rows into {}", session.id(), rows, command.getTable());
         answer(ackStream, rows);
       } catch (RuntimeException e) {
         ackStream.onError(FlightErrors.toFlight(e));
       }
     };
+  }
+
+  /**
+   * Runs the ingest as one of the session's running statements, so that a cancel ({@code
+   * CancelFlightInfo} cannot name a DoPut, but the session's end and the server's shutdown can)
+   * stops it like a LOAD, and so that it has the session's statement_timeout and memory limit.
+   */
+  private long run(ClientSession session, IngestRequest request, FlightStream flightStream) {
+    StatementExecution execution =
+        new StatementExecution(
+            UUID.randomUUID().toString(),
+            session,
+            "bulk ingest into " + request.table(),
+            FlightCalls.NO_COLUMNS,
+            allocator);
+    try {
+      StatementResult result =
+          execution.run(
+              (gateway, runAllocator, stop) ->
+                  StatementResult.updateCount(
+                      gateway.ingest(
+                          request, new FlightBatches(flightStream), runAllocator, stop)));
+      execution.finished();
+      return result.updateCount();
+    } catch (RuntimeException e) {
+      execution.failed();
+      throw e;
+    } finally {
+      execution.closeResources();
+    }
   }
 
   static IngestRequest request(CommandStatementIngest command) {

@@ -78,6 +78,21 @@ final class StatementExecution implements AutoCloseable {
 
   /** Runs the statement in the gateway; the caller must end with {@link #closeResources()}. */
   StatementResult run() {
+    return run((gateway, runAllocator, stop) -> gateway.execute(sql, runAllocator, stop));
+  }
+
+  /** What a run does in the gateway: a statement, or a bulk ingest. */
+  @FunctionalInterface
+  interface Work {
+    StatementResult run(GatewaySession gateway, BufferAllocator allocator, Cancellation stop);
+  }
+
+  /**
+   * Runs {@code work} as this statement: a cancel of the statement (the client's, its session's
+   * end, the server's shutdown) cancels the work's {@link Cancellation}. The caller must end with
+   * {@link #closeResources()}.
+   */
+  StatementResult run(Work work) {
     BufferAllocator runAllocator;
     synchronized (this) {
       if (state == State.CANCELLED) {
@@ -93,7 +108,7 @@ final class StatementExecution implements AutoCloseable {
       runAllocator = allocator;
     }
     session.started(this);
-    StatementResult outcome = session.gateway().execute(sql, runAllocator, cancellation);
+    StatementResult outcome = work.run(session.gateway(), runAllocator, cancellation);
     synchronized (this) {
       result = outcome;
       if (state == State.CANCELLED) {

@@ -235,9 +235,13 @@ final class FakeGateway implements GatewayService {
 
     @Override
     public long ingest(
-        IngestRequest request, dev.tidewater.spi.BatchReader batches, BufferAllocator allocator) {
+        IngestRequest request,
+        dev.tidewater.spi.BatchReader batches,
+        BufferAllocator allocator,
+        Cancellation cancellation) {
       long rows = 0;
       while (batches.next()) {
+        cancellation.check();
         rows += batches.root().getRowCount();
       }
       return rows;

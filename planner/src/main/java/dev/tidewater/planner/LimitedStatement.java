@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * query-memory-limit}, and a timer that cancels its {@link Cancellation} with reason TIMED_OUT once
  * {@code statement_timeout} has passed. Its result rows check the cancellation before each batch;
  * closing them (or {@link #close()} for a statement without rows) ends the timer and closes the
- * allocator. An exceeded memory limit becomes a clear user error instead of an internal one.
+ * allocator. An exceeded memory limit becomes a clear RESOURCE_LIMIT error instead of an internal
+ * one.
  */
 final class LimitedStatement implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LimitedStatement.class);
@@ -86,7 +87,7 @@ final class LimitedStatement implements AutoCloseable {
                 + formatBytes(limits.queryMemoryBytes())
                 + " (raise query-memory-limit in the server's configuration); nothing was"
                 + " committed";
-    return new TidewaterException(ErrorKind.USER, message, cause);
+    return new TidewaterException(ErrorKind.RESOURCE_LIMIT, message, cause);
   }
 
   @Override

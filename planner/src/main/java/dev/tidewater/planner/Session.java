@@ -124,9 +124,34 @@ public final class Session implements AutoCloseable {
    */
   public LoadOutcome ingest(
       StreamIngest.Request request, BatchReader batches, BufferAllocator allocator) {
+    return ingest(request, batches, allocator, new Cancellation());
+  }
+
+  /**
+   * Bulk ingest as one of the session's statements: under its limits (statement_timeout,
+   * query-memory-limit) like {@link #execute}, and stopped, committing nothing, when {@code
+   * cancellation} is cancelled before its commit starts.
+   */
+  public LoadOutcome ingest(
+      StreamIngest.Request request,
+      BatchReader batches,
+      BufferAllocator allocator,
+      Cancellation cancellation) {
     SessionState.Names names = state.names();
-    return new StreamIngest(engine)
-        .ingest(request, batches, names.catalog(), names.namespace(), allocator);
+    try (LimitedStatement limited = new LimitedStatement(state.limits(), allocator, cancellation)) {
+      try {
+        return new StreamIngest(engine)
+            .ingest(
+                request,
+                batches,
+                names.catalog(),
+                names.namespace(),
+                limited.allocator(),
+                cancellation);
+      } catch (RuntimeException e) {
+        throw limited.translate(e);
+      }
+    }
   }
 
   // Metadata for clients (JDBC DatabaseMetaData, DBeaver's navigator).

@@ -78,7 +78,10 @@ public final class PlannerGateway implements GatewayService {
 
     @Override
     public synchronized long ingest(
-        IngestRequest request, BatchReader batches, BufferAllocator allocator) {
+        IngestRequest request,
+        BatchReader batches,
+        BufferAllocator allocator,
+        Cancellation cancellation) {
       StreamIngest.Request ingest =
           new StreamIngest.Request(
               request.catalogOrNull(),
@@ -87,7 +90,7 @@ public final class PlannerGateway implements GatewayService {
               StreamIngest.IfMissing.valueOf(request.ifMissing().name()),
               StreamIngest.IfExists.valueOf(request.ifExists().name()),
               request.options());
-      return session.ingest(ingest, batches, allocator).rowsWritten();
+      return session.ingest(ingest, batches, allocator, cancellation).rowsWritten();
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.Any;
+import dev.tidewater.planner.load.Failpoints;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -265,6 +266,39 @@ class BulkIngestEndToEndTest {
     }
     assertThat(status).containsExactly("FAILED");
     assertThat(values("SHOW TABLES IN iceberg.ingest")).doesNotContain("dropped");
+  }
+
+  @Test
+  void anIngestPastItsStatementTimeoutCommitsNothingAndIsRecordedCancelled() throws Exception {
+    // The session's statement_timeout covers its ingests; the failpoint holds the ingest after its
+    // first batch until the timeout stops it.
+    sql.executeUpdate("SET statement_timeout = '500ms'", bearer);
+    System.setProperty(Failpoints.PROPERTY, Failpoints.BETWEEN_BATCHES);
+    FlightRuntimeException error;
+    try {
+      error =
+          catchThrowableOfType(
+              FlightRuntimeException.class,
+              () ->
+                  ingest(
+                      "timed_out",
+                      mode(TableNotExistOption.TABLE_NOT_EXIST_OPTION_CREATE, null),
+                      3,
+                      100));
+    } finally {
+      System.clearProperty(Failpoints.PROPERTY);
+      sql.executeUpdate("RESET statement_timeout", bearer);
+    }
+    assertThat(error.status().code()).isEqualTo(FlightStatusCode.TIMED_OUT);
+    assertThat(error.getMessage()).contains("statement timed out after 500ms");
+    assertThat(values("SELECT status FROM system.loads WHERE target LIKE '%.timed_out'"))
+        .containsExactly("CANCELLED");
+    assertThat(values("SHOW TABLES IN iceberg.ingest")).doesNotContain("timed_out");
+    // The session goes on: the same ingest without a timeout commits.
+    assertThat(
+            ingest(
+                "timed_out", mode(TableNotExistOption.TABLE_NOT_EXIST_OPTION_CREATE, null), 3, 100))
+        .isEqualTo(300);
   }
 
   private static TableDefinitionOptions mode(

@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tidewater.iceberg.testing.RequiredService;
 import dev.tidewater.iceberg.testing.RestCatalogService;
 import dev.tidewater.server.testing.HiveMetastoreService;
+import dev.tidewater.server.testing.TcpRelay;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -79,16 +81,20 @@ class CatalogsEndToEndTest {
                 temp.resolve("data"),
                 temp.resolve("pg-warehouse").toUri(),
                 temp.resolve("hive-warehouse").toUri()));
+    // The server reaches the metastore through a relay that can cut the connection and restore it.
+    URI metastore = URI.create(HIVE.service().uri());
+    TcpRelay relay = new TcpRelay(metastore.getHost(), metastore.getPort());
     TidewaterConfig config =
         TidewaterConfig.load(
             file,
             Map.of(
                     "REST_URI", REST.service().uri(),
                     "PG_URI", postgres.getJdbcUrl("postgres", "postgres"),
-                    "HMS_URI", HIVE.service().uri())
+                    "HMS_URI", "thrift://127.0.0.1:" + relay.port())
                 ::get);
     Path events = temp.resolve("events.csv");
-    try (TidewaterServerFixture server = new TidewaterServerFixture(config);
+    try (relay;
+        TidewaterServerFixture server = new TidewaterServerFixture(config);
         Connection connection = server.connect();
         Statement statement = connection.createStatement()) {
       statement.execute(
@@ -103,20 +109,29 @@ class CatalogsEndToEndTest {
                   "SELECT count(*) FROM rest_lake.ns.events r JOIN hive_lake.ns.events h"
                       + " ON r.seq = h.seq JOIN pg_lake.ns.events p ON p.seq = h.seq"))
           .isEqualTo(20);
-      metastoreDown(statement);
+      metastoreDownAndBack(statement, relay);
     }
   }
 
   /**
-   * The metastore goes down: a statement on its catalog fails with an error naming the catalog, and
-   * the other catalogs keep serving.
+   * The metastore goes away (the connection is cut) and comes back at the same address: while it is
+   * away a statement on its catalog fails with an error naming the catalog and the other catalogs
+   * keep serving; once it is back the same statement works without a restart. Then the metastore
+   * dies for good: the same clear error.
    */
-  private static void metastoreDown(Statement statement) throws Exception {
-    HIVE.service().stop();
+  private static void metastoreDownAndBack(Statement statement, TcpRelay relay) throws Exception {
+    relay.cut();
     assertThatThrownBy(() -> statement.executeQuery("SELECT count(*) FROM hive_lake.ns.events"))
         .isInstanceOf(SQLException.class)
         .hasMessageContaining("hive_lake");
     assertThat(count(statement, "SELECT count(*) FROM rest_lake.ns.events")).isEqualTo(20);
+    assertThat(count(statement, "SELECT count(*) FROM pg_lake.ns.events")).isEqualTo(20);
+    relay.restore();
+    assertThat(count(statement, "SELECT count(*) FROM hive_lake.ns.events")).isEqualTo(20);
+    HIVE.service().stop();
+    assertThatThrownBy(() -> statement.executeQuery("SELECT count(*) FROM hive_lake.ns.events"))
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("hive_lake");
     assertThat(count(statement, "SELECT count(*) FROM pg_lake.ns.events")).isEqualTo(20);
   }
 

@@ -111,6 +111,35 @@ class FileDatabaseSourcesEndToEndTest {
     assertThat(query("SELECT count(*) FROM lite.orders")).containsExactly(List.of(52L));
   }
 
+  /**
+   * A source named like a namespace of the current catalog: the source wins for the short name (the
+   * user created it by that name), the namespace stays reachable by its full name.
+   */
+  @Test
+  void sourceNamedLikeANamespace() throws Exception {
+    String url = "jdbc:sqlite:" + temp.resolve("clash.db");
+    database(
+        url,
+        "CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT)",
+        "INSERT INTO orders VALUES (1, 'new'), (2, 'paid'), (3, 'paid')");
+    execute("CREATE SOURCE seed TYPE JDBC WITH (url = '" + url + "')");
+    assertThat(single("LOAD seed.orders INTO iceberg.clash.orders WITH DISPOSITION APPEND").get(2))
+        .isEqualTo(3L);
+    database(url, "INSERT INTO orders VALUES (4, 'new')");
+    execute("CREATE SOURCE clash TYPE JDBC WITH (url = '" + url + "')");
+    assertThat(query("SELECT count(*) FROM clash.orders")).containsExactly(List.of(4L));
+    assertThat(query("SELECT count(*) FROM iceberg.clash.orders")).containsExactly(List.of(3L));
+    assertThat(query("SHOW TABLES IN clash")).contains(List.of("clash", "", "orders"));
+    assertThat(single("LOAD clash.orders INTO iceberg.clash.copy WITH DISPOSITION APPEND").get(2))
+        .isEqualTo(4L);
+    assertThat(explain("LOAD clash.orders INTO iceberg.clash.copy WITH DISPOSITION APPEND"))
+        .contains("JDBC source 'clash'");
+    assertThat(query("SELECT count(*) FROM iceberg.clash.copy")).containsExactly(List.of(4L));
+    assertThatThrownBy(() -> execute("CREATE SOURCE iceberg TYPE JDBC WITH (url = '" + url + "')"))
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("names a catalog");
+  }
+
   private void incrementalLoadsTakeOnlyTheNewRows(
       String source, String namespace, String url, String insertNewRows) throws Exception {
     String load =

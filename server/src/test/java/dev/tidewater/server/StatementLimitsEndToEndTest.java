@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.junit.jupiter.api.AfterEach;
@@ -32,6 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 class StatementLimitsEndToEndTest {
   private static final String TARGET = "iceberg.cancel.target";
   private static final TableIdentifier TARGET_ID = TableIdentifier.of("cancel", "target");
+
+  /** Enough rows for many batches, more than the driver asks for ahead of its reads. */
+  private static final int ROWS = 1_000_000;
 
   @TempDir Path temp;
 
@@ -115,14 +119,14 @@ class StatementLimitsEndToEndTest {
         Connection connection = server.connect();
         Statement statement = connection.createStatement()) {
       statement.execute("CREATE SOURCE wide TYPE FILES WITH (location = '" + csv + "')");
-      assertThatThrownBy(
-              () ->
-                  statement
-                      .executeQuery("LOAD wide INTO " + TARGET + " WITH DISPOSITION APPEND")
-                      .close())
-          .isInstanceOf(SQLException.class)
+      SQLException error =
+          failure(statement, "LOAD wide INTO " + TARGET + " WITH DISPOSITION APPEND");
+      assertThat((Throwable) error)
+          .isNotNull()
           .hasMessageContaining("statement exceeded query-memory-limit of 2MB")
           .hasMessageNotContaining("internal error");
+      // Over Flight, a memory limit is RESOURCE_EXHAUSTED: not the client's mistake, not a bug.
+      assertThat(flightStatus(error)).isEqualTo(FlightStatusCode.RESOURCE_EXHAUSTED);
 
       List<String> failed = loads(statement).get(0);
       assertThat(failed.get(1)).isEqualTo("FAILED");
@@ -133,7 +137,94 @@ class StatementLimitsEndToEndTest {
     }
   }
 
+  @Test
+  void aCancelledSelectStopsStreamingAndTheServerServesOn() throws Exception {
+    Path csv = writeCsv(temp.resolve("rows.csv"), ROWS, 10);
+    try (TidewaterServerFixture server = new TidewaterServerFixture(temp.resolve("data"));
+        Connection reader = server.connect();
+        Connection other = server.connect();
+        Statement select = reader.createStatement();
+        Statement query = other.createStatement()) {
+      baseline(server, select, csv);
+
+      long seen = 0;
+      try (ResultSet rows = select.executeQuery("SELECT id, name FROM " + TARGET)) {
+        assertThat(rows.next()).isTrue();
+        seen++;
+        select.cancel();
+        while (rows.next()) {
+          seen++;
+        }
+      } catch (SQLException | RuntimeException e) {
+        // The driver fails the read of a cancelled stream, or ends it early.
+        assertThat(e.getMessage()).containsIgnoringCase("cancel");
+      }
+      assertThat(seen).isLessThan(ROWS);
+
+      // Both connections are served again, and the statement gave back all its memory.
+      assertThat(count(query, "SELECT count(*) FROM " + TARGET)).isEqualTo(ROWS);
+      try (Statement again = reader.createStatement()) {
+        assertThat(count(again, "SELECT count(*) FROM " + TARGET)).isEqualTo(ROWS);
+      }
+      awaitNoArrowMemory(server);
+    }
+  }
+
+  @Test
+  void aSelectPastItsStatementTimeoutStopsAndTheServerServesOn() throws Exception {
+    Path csv = writeCsv(temp.resolve("rows.csv"), ROWS, 10);
+    try (TidewaterServerFixture server = new TidewaterServerFixture(temp.resolve("data"));
+        Connection reader = server.connect();
+        Connection other = server.connect();
+        Statement select = reader.createStatement();
+        Statement query = other.createStatement()) {
+      baseline(server, select, csv);
+      select.execute("SET statement_timeout = '500ms'");
+
+      // The client reads one row, then waits past the timeout: the server stops at its next batch
+      // (the driver only asks for a few batches ahead), so the rest of the rows never come.
+      long seen = 0;
+      Exception stopped = null;
+      try (ResultSet rows = select.executeQuery("SELECT id, name FROM " + TARGET)) {
+        if (rows.next()) {
+          seen++;
+        }
+        TimeUnit.MILLISECONDS.sleep(1_500);
+        while (rows.next()) {
+          seen++;
+        }
+      } catch (SQLException | RuntimeException e) {
+        // The driver throws its (shaded) FlightRuntimeException from next() as it is.
+        stopped = e;
+      }
+      assertThat((Throwable) stopped).isNotNull();
+      assertThat(stopped.getMessage()).contains("statement timed out after 500ms");
+      assertThat(flightStatus(stopped)).isEqualTo(FlightStatusCode.TIMED_OUT);
+      assertThat(seen).isLessThan(ROWS);
+
+      select.execute("RESET statement_timeout");
+      assertThat(count(select, "SELECT count(*) FROM " + TARGET)).isEqualTo(ROWS);
+      assertThat(count(query, "SELECT count(*) FROM " + TARGET)).isEqualTo(ROWS);
+      awaitNoArrowMemory(server);
+    }
+  }
+
   // ---- helpers
+
+  /**
+   * The Flight status code in a JDBC error's causes, or null. The driver shades Arrow Flight, so
+   * its FlightRuntimeException is known by name; its {@code toString()} names the code (its message
+   * is only the server's description).
+   */
+  private static FlightStatusCode flightStatus(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause.getClass().getSimpleName().equals("FlightRuntimeException")) {
+        String text = cause.toString().substring(cause.getClass().getName().length() + 2);
+        return FlightStatusCode.valueOf(text.substring(0, text.indexOf(':')));
+      }
+    }
+    return null;
+  }
 
   /** Creates source {@code rows} over {@code csv} and loads it once; returns the snapshot. */
   private static long baseline(TidewaterServerFixture server, Statement statement, Path csv)

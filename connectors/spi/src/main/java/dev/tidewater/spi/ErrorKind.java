@@ -7,5 +7,10 @@ public enum ErrorKind {
   /** A source, catalog or object store failed or is unreachable. */
   EXTERNAL,
   /** A bug in Tidewater. */
-  INTERNAL
+  INTERNAL,
+  /**
+   * A statement needed more memory than its {@code query-memory-limit} (or the server's {@code
+   * memory-limit}): not a bug, and the same statement may succeed with more memory.
+   */
+  RESOURCE_LIMIT
 }

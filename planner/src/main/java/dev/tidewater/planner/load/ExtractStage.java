@@ -36,12 +36,19 @@ final class ExtractStage {
           int rows = reader.root().getRowCount();
           counters.rowsRead.addAndGet(rows);
           VectorSchemaRoot batch = stages.apply(reader);
-          if (batch.getRowCount() == 0) {
+          try {
+            if (batch.getRowCount() == 0) {
+              batch.close();
+            } else if (dedup != null) {
+              dedup.add(batch);
+            } else {
+              WriteStage.put(queue, WriteStage.markDeletes(plan, batch, allocator));
+            }
+          } catch (RuntimeException | Error e) {
+            // Whoever failed (with an Error too, say an OutOfMemoryError or a Calcite class that
+            // did not initialize) did not take the batch; closing a closed root is harmless.
             batch.close();
-          } else if (dedup != null) {
-            dedup.add(batch);
-          } else {
-            WriteStage.put(queue, WriteStage.markDeletes(plan, batch, allocator));
+            throw e;
           }
           long bytes = reader.bytesRead();
           listener.progressed(bytes - bytesBefore, rows);

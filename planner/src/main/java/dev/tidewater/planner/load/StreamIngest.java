@@ -69,14 +69,16 @@ public final class StreamIngest {
 
   /**
    * Writes {@code batches} into the requested table in one commit, reading them as they arrive;
-   * nothing is committed when any batch fails. The caller closes {@code batches}.
+   * nothing is committed when any batch fails or {@code cancellation} is cancelled before the
+   * commit. The caller closes {@code batches}.
    */
   public LoadOutcome ingest(
       Request request,
       BatchReader batches,
       String defaultCatalog,
       String defaultNamespace,
-      BufferAllocator allocator) {
+      BufferAllocator allocator,
+      Cancellation cancellation) {
     TableName target = target(request, defaultCatalog, defaultNamespace);
     boolean exists = engine.catalogs().catalog(target.catalog()).tableExists(target.identifier());
     SqlLoad.Disposition disposition = disposition(request, target, exists);
@@ -86,8 +88,7 @@ public final class StreamIngest {
             ClientStream.NAME, ClientStream.TYPE, SourceObject.SELF, new ClientStream(batches));
     try (LoadPlan plan =
         new LoadPlanner(engine).plan(load, extraction, target.catalog(), target.namespaceText())) {
-      return new LoadExecutor(engine)
-          .execute(plan, allocator, LoadListener.NONE, new Cancellation());
+      return new LoadExecutor(engine).execute(plan, allocator, LoadListener.NONE, cancellation);
     }
   }
 

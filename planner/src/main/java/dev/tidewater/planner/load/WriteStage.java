@@ -268,7 +268,7 @@ final class WriteStage {
     for (int depth = 0; inner != null && depth < 32; depth++, inner = inner.getCause()) {
       if (inner instanceof org.apache.arrow.memory.OutOfMemoryException) {
         return new TidewaterException(
-            ErrorKind.USER,
+            ErrorKind.RESOURCE_LIMIT,
             "the load exceeded its Arrow memory (query-memory-limit): " + inner.getMessage(),
             cause);
       }

@@ -234,14 +234,14 @@ public final class QueryEngine implements AutoCloseable {
       if (rootEntries.add("system")) {
         root.add("system", new SystemSchema(engine));
       }
+      // Short names: the session's current namespace first (USE named it), then the sources
+      // (created by that name), then the current catalog's other namespaces; a namespace that
+      // loses to a source stays reachable as catalog.ns.
       CatalogSchema current = schemas.get(catalog);
-      if (current != null) {
-        for (Map.Entry<String, org.apache.calcite.schema.Schema> entry :
-            current.namespaces().entrySet()) {
-          if (rootEntries.add(entry.getKey())) {
-            root.add(entry.getKey(), entry.getValue()).setCacheEnabled(false);
-          }
-        }
+      Map<String, org.apache.calcite.schema.Schema> namespaces =
+          current == null ? Map.of() : current.namespaces();
+      if (namespace != null && namespaces.containsKey(namespace) && rootEntries.add(namespace)) {
+        root.add(namespace, namespaces.get(namespace)).setCacheEnabled(false);
       }
       for (SourceDefinition source : engine.metadata().sources()) {
         if (rootEntries.add(source.name())) {
@@ -257,6 +257,11 @@ public final class QueryEngine implements AutoCloseable {
                 source.name(),
                 new SourceQueryTable(engine, source, SourceObject.SELF, scans, batchRows));
           }
+        }
+      }
+      for (Map.Entry<String, org.apache.calcite.schema.Schema> entry : namespaces.entrySet()) {
+        if (rootEntries.add(entry.getKey())) {
+          root.add(entry.getKey(), entry.getValue()).setCacheEnabled(false);
         }
       }
       connection.setSchema(rootEntries.contains(namespace) ? namespace : null);

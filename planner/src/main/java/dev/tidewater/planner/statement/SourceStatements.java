@@ -30,6 +30,11 @@ final class SourceStatements {
       throw Positions.userError(create.options, "%s", e.getMessage());
     }
     String type = create.type.getSimple();
+    // A catalog (or the system tables) would hide a source of its name in every query.
+    if (engine.catalogNames().contains(name) || name.equalsIgnoreCase("system")) {
+      throw Positions.userError(
+          create.name, "'%s' names a catalog; choose another name for the source", name);
+    }
     boolean exists = engine.metadata().source(name).isPresent();
     if (exists && create.ifNotExists) {
       return ExecutionResult.update(0);
