@@ -82,7 +82,7 @@ public final class Tidewater implements AutoCloseable {
               engineConfig,
               metadata,
               registry,
-              connectorFactories(config.effectiveDriversDir().toAbsolutePath()),
+              connectorFactories(config.effectiveDriversDir().toAbsolutePath(), plugins),
               allocator);
       return new Tidewater(allocator, engine, plugins);
     } catch (RuntimeException e) {
@@ -105,8 +105,16 @@ public final class Tidewater implements AutoCloseable {
 
   /** The source types, with JDBC drivers from {@code driversDir} (null: the shipped ones only). */
   public static List<ConnectorFactory> connectorFactories(Path driversDir) {
+    return connectorFactories(driversDir, Plugins.none());
+  }
+
+  /**
+   * The source types, with JDBC drivers from {@code driversDir} and cloud-storage FileIOs from
+   * {@code plugins} ({@code abfss://} through the {@code azure} plugin).
+   */
+  public static List<ConnectorFactory> connectorFactories(Path driversDir, Plugins plugins) {
     return List.of(
-        new FilesConnectorFactory(),
+        new FilesConnectorFactory(plugins),
         new JdbcConnectorFactory(driversDir),
         new HttpConnectorFactory());
   }

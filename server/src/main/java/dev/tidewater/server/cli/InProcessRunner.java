@@ -6,6 +6,7 @@ import dev.tidewater.planner.load.LoadListener;
 import dev.tidewater.server.Tidewater;
 import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.Cancellation;
+import dev.tidewater.spi.StatementCancelledException;
 import dev.tidewater.spi.TidewaterException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -21,6 +22,9 @@ final class InProcessRunner implements StatementRunner {
   private final Session session;
   private long statements;
 
+  /** The running statement's cancel flag (the last one's between statements). */
+  private volatile Cancellation running = new Cancellation();
+
   InProcessRunner(Tidewater tidewater) {
     this.tidewater = tidewater;
     this.session = tidewater.engine().openSession(System.getProperty("user.name", "local"));
@@ -32,8 +36,10 @@ final class InProcessRunner implements StatementRunner {
     BufferAllocator allocator =
         parent.newChildAllocator("statement-" + ++statements, 0, parent.getLimit());
     ExecutionResult result;
+    Cancellation cancellation = new Cancellation();
+    running = cancellation;
     try {
-      result = session.execute(sql, allocator, listener, new Cancellation());
+      result = session.execute(sql, allocator, listener, cancellation);
     } catch (RuntimeException e) {
       try {
         close(allocator);
@@ -61,6 +67,16 @@ final class InProcessRunner implements StatementRunner {
           e.getMessage().lines().findFirst().orElse(""));
     }
   }
+
+  @Override
+  public void cancel() {
+    running.cancel(StatementCancelledException.Reason.CANCELLED, CANCELLED_MESSAGE);
+  }
+
+  /** What a statement stopped by {@link #cancel()} fails with. */
+  static final String CANCELLED_MESSAGE =
+      "the statement was cancelled (interrupted: Ctrl-C or a termination signal); nothing was"
+          + " committed";
 
   @Override
   public void close() {

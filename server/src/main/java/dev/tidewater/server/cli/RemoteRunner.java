@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.arrow.flight.CallOption;
+import org.apache.arrow.flight.CancelFlightInfoRequest;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
@@ -30,6 +31,11 @@ final class RemoteRunner implements StatementRunner {
   private final FlightClient client;
   private final FlightSqlClient sql;
   private final CallOption token;
+
+  /** The running query's FlightInfo and stream, for {@link #cancel()}; null between statements. */
+  private volatile FlightInfo runningInfo;
+
+  private volatile FlightStream runningStream;
 
   /** The transport: plaintext, or TLS trusting the system's CAs or those of a PEM file. */
   record Tls(boolean enabled, Path trustedCertificates) {
@@ -90,14 +96,40 @@ final class RemoteRunner implements StatementRunner {
         return ExecutionResult.update(prepared.executeUpdate(token));
       }
       FlightInfo info = prepared.execute(token);
+      runningInfo = info;
       FlightStream stream = sql.getStream(info.getEndpoints().get(0).getTicket(), token);
+      runningStream = stream;
       return ExecutionResult.rows(new StreamReader(stream));
     } catch (FlightRuntimeException e) {
+      runningInfo = null;
+      runningStream = null;
       throw new TidewaterException(ErrorKind.USER, e.getMessage(), null);
     } finally {
       if (prepared != null) {
         // Closing is a call of its own and needs the session's token too.
         prepared.close(token);
+      }
+    }
+  }
+
+  /**
+   * Asks the server to cancel the running query or LOAD ({@code CancelFlightInfo}), so that its
+   * stream ends with the server's own error; when the server cannot be asked, cancels the stream
+   * here, which the server sees as a cancel too. An update (DDL) runs to its end: the server runs
+   * it within its one DoPut call.
+   */
+  @Override
+  public void cancel() {
+    FlightInfo info = runningInfo;
+    FlightStream stream = runningStream;
+    if (info == null) {
+      return;
+    }
+    try {
+      sql.cancelFlightInfo(new CancelFlightInfoRequest(info), token);
+    } catch (FlightRuntimeException e) {
+      if (stream != null) {
+        stream.cancel("cancelled (interrupted)", e);
       }
     }
   }
@@ -114,7 +146,7 @@ final class RemoteRunner implements StatementRunner {
   }
 
   /** A Flight stream as a batch reader. */
-  private static final class StreamReader implements BatchReader {
+  private final class StreamReader implements BatchReader {
     private final FlightStream stream;
 
     StreamReader(FlightStream stream) {
@@ -157,6 +189,8 @@ final class RemoteRunner implements StatementRunner {
 
     @Override
     public void close() {
+      runningInfo = null;
+      runningStream = null;
       try {
         stream.close();
       } catch (Exception e) {

@@ -58,14 +58,23 @@ final class RunCommand implements Callable<Integer> {
     }
     try (StatementRunner runner = connection.open(common)) {
       PrintStream notes = output.machineReadable() ? System.err : System.out;
-      int failures =
+      ScriptExecutor executor =
           new ScriptExecutor(
-                  runner,
-                  notes,
-                  System.err,
-                  output.writer(System.out, maxRows),
-                  System.console() != null && !output.machineReadable())
-              .run(script.toString(), text, continueOnError);
+              runner,
+              notes,
+              System.err,
+              output.writer(System.out, maxRows),
+              System.console() != null && !output.machineReadable());
+      int failures;
+      try (Interrupts interrupts = Interrupts.install(executor::interrupt)) {
+        failures = executor.run(script.toString(), text, continueOnError);
+        if (interrupts.interrupted()) {
+          System.err.println(
+              "interrupted: the script stopped; the cancelled statement committed"
+                  + " nothing unless its commit had started");
+          return interrupts.exitCode();
+        }
+      }
       if (failures > 0) {
         System.err.printf("%d statement(s) failed%n", failures);
         return 1;

@@ -28,6 +28,9 @@ final class ScriptExecutor {
   /** The summary rows of the script that runs; null outside {@link #run} (the shell). */
   private List<String[]> summary;
 
+  /** Set by {@link #interrupt()}: the script runs no further statement. */
+  private volatile boolean interrupted;
+
   /**
    * With its own result writer, and a progress bar for each LOAD when {@code progress}; {@code out}
    * takes everything but the results and the errors.
@@ -45,13 +48,26 @@ final class ScriptExecutor {
     this.progress = progress;
   }
 
+  /**
+   * Stops the script from another thread (Ctrl-C): cancels the running statement, and no later
+   * statement runs, whatever {@code --continue-on-error} says.
+   */
+  void interrupt() {
+    interrupted = true;
+    runner.cancel();
+  }
+
+  boolean interrupted() {
+    return interrupted;
+  }
+
   /** Runs a script; returns the number of failed statements. */
   int run(String source, String script, boolean continueOnError) {
     List<ScriptSplitter.Statement> statements = ScriptSplitter.split(script);
     summary = new ArrayList<>();
     int failures = 0;
     int next = 0;
-    while (next < statements.size()) {
+    while (next < statements.size() && !interrupted) {
       ScriptSplitter.Statement statement = statements.get(next++);
       if (!runOne(source, statement)) {
         failures++;
@@ -125,7 +141,7 @@ final class ScriptExecutor {
               + where(statement, e)
               + ": error: "
               + redactor.redactMessage(reason(e), text));
-      record(source, statement, "FAILED", "", start);
+      record(source, statement, interrupted ? "CANCELLED" : "FAILED", "", start);
       return false;
     } catch (RuntimeException e) {
       if (bar != null) {

@@ -120,6 +120,13 @@ final class MalformedFiles {
             "",
             accepted(1)));
     cases.add(new Case("ten-mb-header.csv", "x".repeat(TEN_MB).getBytes(UTF_8), "", accepted(0)));
+    // a quote never closed, with more after it than one value may hold (16 Mi characters)
+    cases.add(
+        new Case(
+            "unterminated-quote-large.csv",
+            ("id,name\n1,a\n2,\"never closed\n" + "3,c\n".repeat(5_000_000)).getBytes(UTF_8),
+            "",
+            rejected(":3", "longer than 16,777,216 characters", "quote opened there")));
     cases.add(
         new Case(
             "ten-mb-line.jsonl",

@@ -42,10 +42,18 @@ class MalformedFilesTest {
         checkedIn("ragged-first-row.csv", "", rejected(":2")),
         checkedIn("stray-quote-in-field.csv", "", accepted(2)),
         checkedIn("text-after-closing-quote.csv", "", rejected(":2")),
-        checkedIn("unterminated-quote.csv", "", accepted(1)),
-        checkedIn("unterminated-quote-last-line.csv", "", accepted(2)),
+        checkedIn(
+            "unterminated-quote.csv", "", rejected(":2", "quote opened on line 2 is never closed")),
+        checkedIn(
+            "unterminated-quote-last-line.csv",
+            "",
+            rejected(":3", "quote opened on line 3 is never closed")),
+        checkedIn(
+            "unterminated-quote-after-multiline-value.csv",
+            "",
+            rejected(":3", "quote opened on line 3 is never closed", "starting on line 2")),
         checkedIn("quote-in-header.csv", "", rejected(":1")),
-        checkedIn("only-a-quote.csv", "", accepted(0)),
+        checkedIn("only-a-quote.csv", "", rejected(":1", "quote opened on line 1 is never closed")),
         checkedIn("utf8-bom.csv", "", accepted(2)),
         checkedIn("utf16-bom.csv", "", rejected()),
         checkedIn("mixed-line-endings.csv", "", accepted(4)),

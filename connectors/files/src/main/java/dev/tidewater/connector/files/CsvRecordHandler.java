@@ -29,6 +29,9 @@ abstract class CsvRecordHandler extends CsvCallbackHandler<Object> {
   /** The physical (1-based) line the current record started on. */
   long startLine;
 
+  /** Line breaks inside the quoted fields the current record has had so far. */
+  private long breaksInRecord;
+
   private boolean empty;
 
   /** Where the current record starts in the history, or -1. */
@@ -147,6 +150,29 @@ abstract class CsvRecordHandler extends CsvCallbackHandler<Object> {
         fileName, startLine, expected, source, fieldCount);
   }
 
+  /**
+   * The physical line the current record's next field starts on: its first line plus the line
+   * breaks inside the quoted fields before it (an unquoted field holds none). Where a quote that is
+   * never closed opened, since FastCSV fails before handing over that field.
+   */
+  final long nextFieldLine() {
+    return startLine + breaksInRecord;
+  }
+
+  /** Line breaks in a value as FastCSV counts lines: {@code \r\n}, {@code \n} or {@code \r}. */
+  private static int lineBreaks(char[] text, int offset, int length) {
+    int breaks = 0;
+    char previous = 0;
+    for (int i = offset, end = offset + length; i < end; i++) {
+      char c = text[i];
+      if (c <= '\r' && (c == '\r' || (c == '\n' && previous != '\r'))) {
+        breaks++;
+      }
+      previous = c;
+    }
+    return breaks;
+  }
+
   @Override
   protected RecordType getRecordType() {
     return empty ? RecordType.EMPTY : RecordType.DATA;
@@ -161,12 +187,17 @@ abstract class CsvRecordHandler extends CsvCallbackHandler<Object> {
   protected void beginRecord(long startingLineNumber) {
     fieldCount = 0;
     startLine = startingLineNumber;
+    breaksInRecord = 0;
     empty = false;
   }
 
   @Override
   protected void addField(char[] text, int offset, int length, boolean quoted) {
     int index = fieldCount++;
+    if (quoted) {
+      // only a quoted value holds line breaks (for nextFieldLine)
+      breaksInRecord += lineBreaks(text, offset, length);
+    }
     if (index == 0 && recording != null) {
       // a quoted field's text starts after its quote
       recordStart = recording.base + offset - (quoted ? 1 : 0);

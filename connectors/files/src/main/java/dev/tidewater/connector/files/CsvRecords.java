@@ -17,6 +17,7 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
+import java.util.Locale;
 
 /**
  * A stream of CSV records pushed into a {@link CsvRecordHandler}: FastCSV's strict parser, or
@@ -78,6 +79,9 @@ abstract class CsvRecords implements AutoCloseable {
             .skipEmptyLines(true)
             .allowExtraFields(true)
             .allowMissingFields(true)
+            // a quote never closed is an error, not the rest of the file as one value
+            .allowUnclosedQuote(false)
+            .maxBufferSize(MAX_FIELD_CHARS)
             .build(handler, reader);
     return new FastCsv(csv, handler);
   }
@@ -109,10 +113,48 @@ abstract class CsvRecords implements AutoCloseable {
           "%s: cannot be read: %s", handler.fileName, cause.getMessage());
     }
     if (cause instanceof CsvParseException) {
+      String message = String.valueOf(cause.getMessage());
+      if (message.startsWith(UNCLOSED_QUOTE) || message.contains(FIELD_TOO_LONG)) {
+        return unclosedQuote(message.startsWith(UNCLOSED_QUOTE));
+      }
       return TidewaterException.user(
-          "%s:%d: malformed CSV: %s", handler.fileName, handler.startLine, cause.getMessage());
+          "%s:%d: malformed CSV: %s", handler.fileName, handler.startLine, message);
     }
     return (RuntimeException) e;
+  }
+
+  /**
+   * How FastCSV (with {@code allowUnclosedQuote(false)}) says that the file ends inside quotes, and
+   * that a quoted value outgrew its buffer, which an unclosed quote in a large file does first.
+   */
+  private static final String UNCLOSED_QUOTE = "Unclosed quoted field at end of input";
+
+  private static final String FIELD_TOO_LONG = "is insufficient to read the data of a single field";
+
+  /** FastCSV's default (and our) limit on the characters of one field. */
+  private static final int MAX_FIELD_CHARS = 16 * 1024 * 1024;
+
+  /**
+   * A quote opened and never closed (or a value over the field limit, which an unclosed quote in a
+   * large file reaches first): named with the line the value starts on, which differs from the
+   * record's first line when an earlier quoted value of the record spans lines.
+   */
+  private RuntimeException unclosedQuote(boolean atEndOfFile) {
+    long line = handler.nextFieldLine();
+    String record =
+        line == handler.startLine
+            ? ""
+            : " (in the record starting on line " + handler.startLine + ")";
+    if (atEndOfFile) {
+      return TidewaterException.user(
+          "%s:%d: malformed CSV: the quote opened on line %d is never closed%s; a quoted value"
+              + " ends with a quote (a quote inside it is doubled)",
+          handler.fileName, line, line, record);
+    }
+    return TidewaterException.user(
+        "%s:%d: malformed CSV: the value starting on line %d is longer than %s characters%s;"
+            + " most likely a quote opened there is never closed",
+        handler.fileName, line, line, String.format(Locale.ROOT, "%,d", MAX_FIELD_CHARS), record);
   }
 
   private static final class FastCsv extends CsvRecords {

@@ -9,6 +9,7 @@ import dev.tidewater.spi.ExtractRequest;
 import dev.tidewater.spi.SourceObject;
 import dev.tidewater.spi.Split;
 import dev.tidewater.spi.TidewaterException;
+import dev.tidewater.spi.plugin.Plugins;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -36,6 +37,11 @@ final class FilesConnector implements Connector {
   private FileFormat format;
 
   FilesConnector(String sourceName, FilesOptions options) {
+    this(sourceName, options, Plugins.none());
+  }
+
+  /** With {@code plugins}, where the FileIO of a cloud store may come from. */
+  FilesConnector(String sourceName, FilesOptions options, Plugins plugins) {
     this.sourceName = requireNonNull(sourceName, "sourceName is null");
     this.options = requireNonNull(options, "options is null");
     List<String> secrets = new ArrayList<>();
@@ -44,7 +50,7 @@ final class FilesConnector implements Connector {
         secrets.add(option.getValue());
       }
     }
-    this.store = options.location().open(options.storageOptions(), secrets);
+    this.store = options.location().open(options.storageOptions(), secrets, plugins);
   }
 
   /**

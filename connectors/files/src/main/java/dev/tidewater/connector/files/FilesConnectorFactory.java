@@ -2,7 +2,9 @@ package dev.tidewater.connector.files;
 
 import dev.tidewater.spi.Connector;
 import dev.tidewater.spi.ConnectorFactory;
+import dev.tidewater.spi.plugin.Plugins;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -14,6 +16,21 @@ public final class FilesConnectorFactory implements ConnectorFactory {
   /** The source type. */
   public static final String NAME = "FILES";
 
+  private final Plugins plugins;
+
+  /** Without plugins: {@code abfss://} locations need Iceberg's ADLSFileIO on the class path. */
+  public FilesConnectorFactory() {
+    this(Plugins.none());
+  }
+
+  /**
+   * With the server's plugins: {@code abfss://} locations read through the {@code azure} plugin's
+   * FileIO, in its own class loader.
+   */
+  public FilesConnectorFactory(Plugins plugins) {
+    this.plugins = Objects.requireNonNull(plugins, "plugins is null");
+  }
+
   @Override
   public String name() {
     return NAME;
@@ -21,7 +38,7 @@ public final class FilesConnectorFactory implements ConnectorFactory {
 
   @Override
   public Connector create(String sourceName, Map<String, String> options) {
-    return new FilesConnector(sourceName, FilesOptions.parse(sourceName, options));
+    return new FilesConnector(sourceName, FilesOptions.parse(sourceName, options), plugins);
   }
 
   @Override

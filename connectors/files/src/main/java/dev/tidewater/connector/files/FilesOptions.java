@@ -56,6 +56,7 @@ record FilesOptions(
   static final String S3_SESSION_TOKEN = "s3.session-token";
   static final String GCS_OAUTH2_TOKEN = "gcs.oauth2.token";
   static final String ADLS_SHARED_KEY = "adls.auth.shared-key.account.key";
+  static final String ADLS_ENDPOINT = "adls.endpoint";
 
   /** Secret storage options: masked wherever options are shown, scrubbed from messages. */
   static final Set<String> SECRET_OPTIONS =
@@ -77,7 +78,8 @@ record FilesOptions(
           "gcs.service.host",
           GCS_OAUTH2_TOKEN,
           "adls.auth.shared-key.account.name",
-          ADLS_SHARED_KEY);
+          ADLS_SHARED_KEY,
+          ADLS_ENDPOINT);
 
   static final Set<String> KNOWN_OPTIONS;
 

@@ -1,6 +1,7 @@
 package dev.tidewater.connector.files;
 
 import dev.tidewater.spi.TidewaterException;
+import dev.tidewater.spi.plugin.Plugins;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
@@ -40,10 +41,10 @@ record StorageLocation(String text, FileLocation local, ObjectLocation object) {
   }
 
   /** The store that lists and reads the files; for object stores, builds the client. */
-  FileStore open(Map<String, String> storageOptions, Collection<String> secrets) {
+  FileStore open(Map<String, String> storageOptions, Collection<String> secrets, Plugins plugins) {
     return object == null
         ? new LocalFileStore(local)
-        : ObjectFileStore.open(object, storageOptions, secrets);
+        : ObjectFileStore.open(object, storageOptions, secrets, plugins);
   }
 
   @Override

@@ -129,6 +129,43 @@ class CsvFilesTest {
   }
 
   @Test
+  void aQuoteNeverClosedIsAnErrorNamingTheLineItOpenedOn() throws IOException {
+    Path open = write("open.csv", "a,b\n1,2\n3,\"never\nclosed\n4,5\n");
+    // an earlier quoted value of the record spans lines: the quote opens on line 3, not 2
+    Path later = write("later.csv", "a,b,c\r\n1,\"two\r\nlines\",\"open\r\n2,x,y\r\n");
+    Path header = write("header.csv", "a,\"b\n1,2\n");
+
+    assertThatThrownBy(() -> SourceReading.read(options(open)))
+        .isInstanceOf(TidewaterException.class)
+        .hasMessage(
+            "open.csv:3: malformed CSV: the quote opened on line 3 is never closed; a quoted"
+                + " value ends with a quote (a quote inside it is doubled)");
+    assertThatThrownBy(() -> SourceReading.read(options(later)))
+        .isInstanceOf(TidewaterException.class)
+        .hasMessageStartingWith(
+            "later.csv:3: malformed CSV: the quote opened on line 3 is never closed (in the"
+                + " record starting on line 2);");
+    assertThatThrownBy(() -> SourceReading.read(options(header)))
+        .isInstanceOf(TidewaterException.class)
+        .hasMessageStartingWith("header.csv:1: malformed CSV: the quote opened on line 1");
+    // reading past the sample (DESCRIBE infers from the first row only): the same error
+    assertThatThrownBy(() -> SourceReading.read(options(open, "sample_rows", "1")))
+        .isInstanceOf(TidewaterException.class)
+        .hasMessageStartingWith("open.csv:3: malformed CSV: the quote opened on line 3");
+  }
+
+  @Test
+  void aQuotedValueOverTheFieldLimitNamesTheLineItStartsOn() throws IOException {
+    Path file = write("long.csv", "a,b\n1,2\n3,\"" + "x".repeat(17 * 1024 * 1024) + "\n4,5\n");
+
+    assertThatThrownBy(() -> SourceReading.read(options(file)))
+        .isInstanceOf(TidewaterException.class)
+        .hasMessage(
+            "long.csv:3: malformed CSV: the value starting on line 3 is longer than 16,777,216"
+                + " characters; most likely a quote opened there is never closed");
+  }
+
+  @Test
   void withAnEscapeCharacterBadInputNamesFileAndLine() throws IOException {
     Path quoting = write("bad.csv", "a,b\n1,2\n1,\"x\"y\n");
     Path unclosed = write("open.csv", "a,b\n1,2\n3,\"never\nclosed\n");

@@ -271,9 +271,9 @@ class ObjectStoreFilesTest {
   }
 
   /**
-   * No GCS or Azure emulator runs here (fake-gcs-server and Azurite are not Java): the code path
-   * that builds their client is tested; without Iceberg's GCS / ADLS FileIO on the class path it is
-   * a clear error naming the module to add.
+   * Without their plugins ({@code gcp}, {@code azure}) gs:// and abfss:// locations are clear
+   * errors naming the plugin (the plugins themselves are tested in the server: Azure against
+   * Azurite in AzureLandingEndToEndTest, GCS against a dead endpoint in GcsLocationEndToEndTest).
    */
   @Test
   void gcsAndAzureLocationsBuildTheirFileIoOrSayWhatIsMissing() {
@@ -282,7 +282,8 @@ class ObjectStoreFilesTest {
     assertThatThrownBy(() -> SourceReading.connector(gcs))
         .hasMessageContaining("gs:// locations are read through Iceberg's")
         .hasMessageContaining(ObjectFileStore.GCS_FILE_IO)
-        .hasMessageContaining("iceberg-gcp")
+        .hasMessageContaining("from plugin 'gcp', which is not installed")
+        .hasMessageContaining("plugins/gcp")
         .hasMessageNotContaining(SECRET);
     Map<String, String> azure =
         Map.of(
@@ -292,7 +293,8 @@ class ObjectStoreFilesTest {
             SECRET);
     assertThatThrownBy(() -> SourceReading.connector(azure))
         .hasMessageContaining(ObjectFileStore.ADLS_FILE_IO)
-        .hasMessageContaining("iceberg-azure")
+        .hasMessageContaining("from plugin 'azure', which is not installed")
+        .hasMessageContaining("plugins/azure")
         .hasMessageNotContaining(SECRET);
     assertThat(new FilesConnectorFactory().secretOptionNames())
         .contains("s3.secret-access-key", "gcs.oauth2.token", "adls.auth.shared-key.account.key");
@@ -309,7 +311,12 @@ class ObjectStoreFilesTest {
     assertThat(location.select(List.of("in/a.csv", "in/x/b.csv", "in/x/.c.csv", "in/d.json")))
         .extracting(ObjectLocation.Match::displayName)
         .containsExactly("a.csv", "x/b.csv");
-    assertThat(ObjectFileStore.fileIoProperties(Map.of("s3.region", "eu-west-1")))
+    assertThat(ObjectFileStore.fileIoProperties(location, Map.of("s3.region", "eu-west-1")))
         .containsEntry("client.region", "eu-west-1");
+    ObjectLocation azure =
+        StorageLocation.parse("abfss://drops@acct.dfs.core.windows.net/in/*.csv").object();
+    assertThat(ObjectFileStore.fileIoProperties(azure, Map.of("adls.endpoint", "http://h:1/acct")))
+        .containsExactly(
+            Map.entry("adls.connection-string.acct.dfs.core.windows.net", "http://h:1/acct"));
   }
 }
