@@ -24,9 +24,11 @@ import org.apache.arrow.memory.BufferAllocator;
  * (half updates of existing keys, half new keys) with each merge mode, against DuckDB's native
  * {@code MERGE INTO} on the same data, in the same run; then time an aggregate over the result.
  *
- * <p>Usage: {@code bench/run-merge [rows] [changes] [work-dir] [runs]} (defaults 5,000,000,
- * 500,000, bench-data and 3). After one warm-up merge that is not counted, each run times DuckDB
- * and both Tidewater modes on fresh tables; the results are the medians.
+ * <p>Usage: {@code bench/run-merge [rows] [changes] [work-dir] [runs] [modes]} (defaults 5,000,000,
+ * 500,000, bench-data, 3 and {@code merge-on-read,copy-on-write}; a mode {@code
+ * copy-on-write:row-rewrite} rewrites files row by row through Iceberg, as before the Arrow path).
+ * After one warm-up merge that is not counted, each run times DuckDB and both Tidewater modes on
+ * fresh tables; the results are the medians.
  */
 public final class MergeBenchmark {
   private MergeBenchmark() {}
@@ -48,13 +50,18 @@ public final class MergeBenchmark {
         Runtime.getRuntime().maxMemory() >> 20);
 
     long expected = rows + changes / 2;
-    double[] warmUp =
-        tidewater(work.resolve("merge-warm-up"), base, delta, "merge-on-read", expected);
-    System.out.printf(Locale.ROOT, "warm-up: tidewater merge-on-read %.2f s%n", warmUp[0]);
-    String[] modes = {"merge-on-read", "copy-on-write"};
+    // e.g. "copy-on-write" alone under a profiler; "copy-on-write:row-rewrite" is copy-on-write
+    // through Iceberg's row-by-row reader and writer, the path before the Arrow rewrite
+    String[] modes = (args.length > 4 ? args[4] : "merge-on-read,copy-on-write").split(",");
+    double[] warmUp = tidewater(work.resolve("merge-warm-up"), base, delta, modes[0], expected);
+    System.out.printf(Locale.ROOT, "warm-up: tidewater %s %.2f s%n", modes[0], warmUp[0]);
     List<Double> duck = new ArrayList<>();
-    List<List<Double>> merges = List.of(new ArrayList<>(), new ArrayList<>());
-    List<List<Double>> aggregates = List.of(new ArrayList<>(), new ArrayList<>());
+    List<List<Double>> merges = new ArrayList<>();
+    List<List<Double>> aggregates = new ArrayList<>();
+    for (int m = 0; m < modes.length; m++) {
+      merges.add(new ArrayList<>());
+      aggregates.add(new ArrayList<>());
+    }
     for (int run = 1; run <= runs; run++) {
       duck.add(duckdb(work, base, delta));
       StringBuilder line = new StringBuilder();
@@ -130,6 +137,8 @@ public final class MergeBenchmark {
   private static double[] tidewater(Path dataDir, Path base, Path delta, String mode, long expected)
       throws Exception {
     LoadBenchmark.deleteRecursively(dataDir);
+    boolean rowRewrite = mode.endsWith(":row-rewrite");
+    String mergeMode = rowRewrite ? mode.substring(0, mode.indexOf(':')) : mode;
     TidewaterConfig config = TidewaterConfig.defaults().withDataDir(dataDir);
     try (Tidewater tidewater = Tidewater.start(config, System::getenv);
         Session session = tidewater.engine().openSession("bench");
@@ -138,14 +147,18 @@ public final class MergeBenchmark {
       run(session, allocator, "CREATE SOURCE base TYPE FILES WITH (location = '" + base + "')");
       run(session, allocator, "CREATE SOURCE delta TYPE FILES WITH (location = '" + delta + "')");
       run(session, allocator, "LOAD base INTO bench.orders WITH DISPOSITION APPEND");
+      if (rowRewrite) {
+        System.setProperty("tidewater.merge.row-rewrite", "true");
+      }
       long start = System.nanoTime();
       run(
           session,
           allocator,
           "LOAD delta INTO bench.orders WITH DISPOSITION MERGE ON (id) WITH (merge_mode = '"
-              + mode
+              + mergeMode
               + "')");
       double merge = (System.nanoTime() - start) / 1e9;
+      System.clearProperty("tidewater.merge.row-rewrite");
       start = System.nanoTime();
       long count;
       try (ExecutionResult result =

@@ -8,39 +8,28 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileFormat;
-import org.apache.iceberg.FileScanTask;
-import org.apache.iceberg.MetadataColumns;
-import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
-import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
-import org.apache.iceberg.data.DeleteFilter;
 import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.InternalReader;
-import org.apache.iceberg.data.parquet.InternalWriter;
 import org.apache.iceberg.deletes.BaseDVFileWriter;
 import org.apache.iceberg.deletes.PositionDelete;
 import org.apache.iceberg.deletes.PositionDeleteIndex;
 import org.apache.iceberg.deletes.PositionDeleteWriter;
 import org.apache.iceberg.encryption.EncryptedOutputFile;
-import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.DeleteWriteResult;
 import org.apache.iceberg.io.FileIO;
-import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.mapping.NameMapping;
 import org.apache.iceberg.mapping.NameMappingParser;
-import org.apache.iceberg.parquet.Parquet;
-import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.ContentFileUtil;
-import org.apache.iceberg.util.PartitionUtil;
 
 /**
  * Writes what removes a MERGE's target rows: position delete files (format v2), deletion vectors
@@ -53,6 +42,9 @@ final class MergeRemovals {
   private final FileIO io;
   private final Map<String, String> writeProperties;
   private final List<String> written;
+  // Arrow memory of a copy-on-write rewrite: one batch per thread at a time
+  private static final long REWRITE_MEMORY = 1L << 30;
+
   private final int threads;
   private Map<Integer, PartitionSpec> specs;
 
@@ -124,7 +116,7 @@ final class MergeRemovals {
         // one delete file per data file: fold the earlier ones in, and drop them in the commit
         positions.merge(target.previous());
       }
-      EncryptedOutputFile output = newOutputFile(outputs, spec, data.partition());
+      EncryptedOutputFile output = MergeRewriter.newOutputFile(outputs, spec, data.partition());
       written.add(output.encryptingOutputFile().location());
       PositionDeleteWriter<Record> writer =
           writers.newPositionDeleteWriter(output, spec, data.partition());
@@ -190,8 +182,8 @@ final class MergeRemovals {
 
   /**
    * Copy-on-write: each data file with removed rows is written again without them (and without the
-   * rows its delete files removed), in its own partition spec and partition. Rows travel as
-   * Iceberg's internal objects, read and written by Iceberg's own Parquet readers and writers.
+   * rows its delete files removed), in its own partition spec and partition, several files at once
+   * ({@link MergeRewriter}).
    */
   void rewrite(Collection<MergeTarget> stale) {
     OutputFileFactory outputs =
@@ -210,12 +202,19 @@ final class MergeRemovals {
       }
     }
     DataFile[] rewritten = new DataFile[files.size()];
-    NameMapping mapping = nameMapping(table);
-    MergeParallel.run(
-        table.name(),
-        threads,
-        IntStream.range(0, files.size()).boxed().toList(),
-        index -> rewritten[index] = rewrite(files.get(index), outputs, mapping));
+    MergeRewriter rewriter =
+        new MergeRewriter(table, schema, io, writeProperties, written, nameMapping(table));
+    try (BufferAllocator allocator = new RootAllocator(REWRITE_MEMORY)) {
+      MergeParallel.run(
+          table.name(),
+          threads,
+          IntStream.range(0, files.size()).boxed().toList(),
+          index -> {
+            MergeTarget file = files.get(index);
+            PartitionSpec spec = specs.get(file.file().specId());
+            rewritten[index] = rewriter.rewrite(file, spec, outputs, allocator);
+          });
+    }
     for (int i = 0; i < rewritten.length; i++) {
       files
           .get(i)
@@ -223,91 +222,5 @@ final class MergeRemovals {
               new MergeTarget.Removal(List.of(), List.of(), rewritten[i], true),
               removed.get(i).cardinality());
     }
-  }
-
-  /** Writes the live rows of one data file into a new one; null when no row is left. */
-  DataFile rewrite(MergeTarget file, OutputFileFactory outputs, NameMapping mapping) {
-    DataFile data = file.file();
-    PartitionSpec spec = specs.get(data.specId());
-    List<Types.NestedField> columns = new ArrayList<>(schema.columns());
-    columns.add(MetadataColumns.ROW_POSITION);
-    RowDeletes deletes = new RowDeletes(file.task(), new Schema(columns));
-    Schema required = deletes.requiredSchema();
-    int position = required.columns().indexOf(MetadataColumns.ROW_POSITION);
-    Map<Integer, ?> constants = PartitionUtil.constantsMap(file.task());
-    Parquet.ReadBuilder read =
-        Parquet.read(io.newInputFile(data))
-            .project(required)
-            .createReaderFunc(fileSchema -> InternalReader.create(required, fileSchema, constants))
-            .reuseContainers();
-    if (mapping != null) {
-      read = read.withNameMapping(mapping);
-    }
-    EncryptedOutputFile output = newOutputFile(outputs, spec, data.partition());
-    String location = output.encryptingOutputFile().location();
-    written.add(location);
-    PositionDeleteIndex replaced = file.matched;
-    DataWriter<StructLike> writer;
-    try {
-      writer =
-          Parquet.writeData(output)
-              .schema(schema)
-              .withSpec(spec)
-              .withPartition(data.partition())
-              .setAll(writeProperties)
-              .metricsConfig(MetricsConfig.forTable(table))
-              .createWriterFunc(message -> InternalWriter.create(schema.asStruct(), message))
-              .overwrite()
-              .build();
-    } catch (IOException e) {
-      throw TidewaterException.external(e, "cannot create data file %s: %s", location, e);
-    }
-    try (writer;
-        CloseableIterable<StructLike> live = deletes.filter(read.<StructLike>build())) {
-      for (StructLike row : live) {
-        if (!replaced.isDeleted(row.get(position, Long.class))) {
-          // the writer takes the table's columns and ignores the trailing position
-          writer.write(row);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      throw TidewaterException.external(
-          e, "cannot rewrite %s of %s into %s: %s", data.location(), table.name(), location, e);
-    }
-    DataFile result = writer.toDataFile();
-    if (result.recordCount() > 0) {
-      return result;
-    }
-    io.deleteFile(location);
-    return null;
-  }
-
-  /** The delete files of one data file applied to rows of Iceberg's internal object model. */
-  private final class RowDeletes extends DeleteFilter<StructLike> {
-    RowDeletes(FileScanTask task, Schema requested) {
-      super(task.file().location(), task.deletes(), schema, requested);
-    }
-
-    @Override
-    protected StructLike asStructLike(StructLike row) {
-      return row;
-    }
-
-    @Override
-    protected InputFile getInputFile(String location) {
-      return io.newInputFile(location);
-    }
-  }
-
-  /**
-   * A new file beside the data of {@code partition}. Unpartitioned, without the partition path:
-   * Iceberg's location provider would join an empty one in as {@code data//file}, a key that
-   * S3-compatible stores may refuse.
-   */
-  private static EncryptedOutputFile newOutputFile(
-      OutputFileFactory outputs, PartitionSpec spec, StructLike partition) {
-    return spec.isUnpartitioned()
-        ? outputs.newOutputFile()
-        : outputs.newOutputFile(spec, partition);
   }
 }
