@@ -150,6 +150,21 @@ public final class IcebergBatchScan {
    */
   public BatchReader open(
       BufferAllocator allocator, int batchRows, int parallelism, ScanCounters counters) {
+    return open(allocator, batchRows, parallelism, counters, true);
+  }
+
+  /**
+   * {@link #open(BufferAllocator, int, int, ScanCounters)}, with the batches in file order when
+   * {@code ordered}, else in the order the threads read them (for a consumer to which the order
+   * does not matter, such as an aggregate: no thread then waits for an earlier file to be
+   * consumed).
+   */
+  public BatchReader open(
+      BufferAllocator allocator,
+      int batchRows,
+      int parallelism,
+      ScanCounters counters,
+      boolean ordered) {
     TidewaterException.check(vectorized, "table %s needs the generic reader", table.name());
     TidewaterException.check(batchRows > 0, "batchRows must be positive: %d", batchRows);
     FileIO io = table.io();
@@ -194,7 +209,8 @@ public final class IcebergBatchScan {
         },
         allocator,
         parallelism,
-        counters);
+        counters,
+        ordered);
   }
 
   private static DeletedRows deletedRows(FileIO io, FileScanTask task) {

@@ -23,6 +23,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * two batches; a thread takes the next unread file when it finishes one, so at most {@code
  * parallelism} files are open and {@code 2 * parallelism} batches wait. The batch handed out is
  * moved (not copied) into the one root this reader owns.
+ *
+ * <p>A reader that need not keep the file order (an aggregate's) shares one queue of {@code 2 *
+ * parallelism} batches among the files and hands out whichever batch is read first, so that no
+ * thread waits for the consumer to finish an earlier file.
  */
 final class ParallelBatchReader implements BatchReader {
   /** Opens the batches of the i-th file. */
@@ -51,6 +55,8 @@ final class ParallelBatchReader implements BatchReader {
   private final List<String> fileNames;
   private final FileOpener opener;
   private final List<BlockingQueue<Object>> queues = new ArrayList<>();
+  private final boolean ordered;
+  private int filesEnded;
   private final AtomicInteger nextFile = new AtomicInteger();
   private final List<Future<?>> workers = new ArrayList<>();
   private final VectorSchemaRoot root;
@@ -67,15 +73,33 @@ final class ParallelBatchReader implements BatchReader {
       BufferAllocator allocator,
       int parallelism,
       ScanCounters counters) {
+    this(tableName, fileNames, schema, opener, allocator, parallelism, counters, true);
+  }
+
+  /** {@code ordered}: batches in file order; else in the order they are read. */
+  ParallelBatchReader(
+      String tableName,
+      List<String> fileNames,
+      Schema schema,
+      FileOpener opener,
+      BufferAllocator allocator,
+      int parallelism,
+      ScanCounters counters,
+      boolean ordered) {
     this.tableName = tableName;
     this.fileNames = List.copyOf(fileNames);
     this.opener = opener;
     this.counters = counters;
-    for (int i = 0; i < fileNames.size(); i++) {
-      queues.add(new ArrayBlockingQueue<>(2));
+    this.ordered = ordered;
+    int threads = Math.max(1, Math.min(parallelism, fileNames.size()));
+    if (ordered) {
+      for (int i = 0; i < fileNames.size(); i++) {
+        queues.add(new ArrayBlockingQueue<>(2));
+      }
+    } else {
+      queues.add(new ArrayBlockingQueue<>(2 * threads));
     }
     this.root = VectorSchemaRoot.create(schema, allocator);
-    int threads = Math.max(1, Math.min(parallelism, fileNames.size()));
     for (int i = 0; i < threads && !fileNames.isEmpty(); i++) {
       workers.add(THREADS.submit(this::work));
     }
@@ -84,7 +108,7 @@ final class ParallelBatchReader implements BatchReader {
   private void work() {
     int file;
     while (!closed && (file = nextFile.getAndIncrement()) < fileNames.size()) {
-      BlockingQueue<Object> queue = queues.get(file);
+      BlockingQueue<Object> queue = queues.get(ordered ? file : 0);
       try (FileBatches batches = opener.open(file)) {
         counters.file();
         VectorSchemaRoot batch;
@@ -127,16 +151,17 @@ final class ParallelBatchReader implements BatchReader {
   public boolean next() {
     rowsBefore += root.getRowCount();
     root.setRowCount(0);
-    while (current < queues.size()) {
+    while (ordered ? current < queues.size() : filesEnded < fileNames.size()) {
       Object item;
       try {
-        item = queues.get(current).take();
+        item = queues.get(ordered ? current : 0).take();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw TidewaterException.external(e, "the scan of table %s was interrupted", tableName);
       }
       if (item == END) {
         current++;
+        filesEnded++;
       } else if (item instanceof Failure failure) {
         throw failure(failure);
       } else {

@@ -309,9 +309,11 @@ public final class LoadExecutor {
   /**
    * VALIDATE LOAD: extracts and validates every row in the load's cursor window like the load
    * would, writes and commits nothing, and answers up to {@code maxViolations} violations plus a
-   * count per rule (and the rows read and accepted).
+   * count per rule (and the rows read and accepted). A cancel or the statement_timeout stops it at
+   * its next batch.
    */
-  public Rows validateOnly(LoadPlan plan, BufferAllocator allocator, int maxViolations) {
+  public Rows validateOnly(
+      LoadPlan plan, BufferAllocator allocator, int maxViolations, Cancellation cancellation) {
     LoadCounters counters = new LoadCounters();
     counters.maxSample = maxViolations;
     if (plan.skipReason() != null) {
@@ -336,6 +338,7 @@ public final class LoadExecutor {
     for (Split split : plan.extract().splits()) {
       try (BatchReader reader = plan.extract().connector().open(split, request, allocator)) {
         while (reader.next()) {
+          cancellation.check();
           counters.rowsRead.addAndGet(reader.root().getRowCount());
           try (VectorSchemaRoot batch = stages.apply(reader)) {
             accepted += batch.getRowCount();

@@ -59,6 +59,11 @@ final class Accumulators {
     final boolean skip(int row) {
       return filter != null && !filter.isTrue(row);
     }
+
+    /** Whether every row counts: no FILTER and no null in the batch (the loops then check none). */
+    final boolean dense(FieldVector vector) {
+      return filter == null && (vector == null || vector.getNullCount() == 0);
+    }
   }
 
   /**
@@ -210,6 +215,12 @@ final class Accumulators {
 
     @Override
     void add(FieldVector vector, int[] rows, int[] groups, int count) {
+      if (dense(vector)) {
+        for (int i = 0; i < count; i++) {
+          counts[groups[i]]++;
+        }
+        return;
+      }
       for (int i = 0; i < count; i++) {
         int row = rows[i];
         if (!skip(row) && (vector == null || !vector.isNull(row))) {

@@ -1,9 +1,12 @@
 package dev.tidewater.planner.query;
 
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.util.ByteFunctionHelpers;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BitVector;
@@ -13,28 +16,68 @@ import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 
 /**
- * The groups of a GROUP BY: each row's key columns are written as bytes (null flag, then the value
- * as Calcite compares it — timestamps in milliseconds) and looked up in an open-addressing table; a
- * new group keeps its key values in Calcite's representation for the result.
+ * The groups of a GROUP BY in an open-addressing table. A batch is hashed a key column at a time
+ * (one loop per column over the rows, by the column's kind), then each row is looked up and
+ * compared with its candidate group's stored key column by column: numbers, booleans, dates and
+ * timestamps as one long (timestamps in milliseconds, as Calcite compares them), strings, binaries
+ * and wide decimals as bytes. A new group keeps its key values in Calcite's representation for the
+ * result.
  */
 final class GroupTable {
+  /** How a key column is read: one long, a boolean bit, a timestamp, or bytes. */
+  private static final int WORD = 0;
+
+  private static final int BIT = 1;
+  private static final int TIMESTAMP = 2;
+  private static final int VARIABLE = 3;
+  private static final int WIDE = 4;
+
+  private static final long NULL_WORD = 0x5bd1e9955bd1e995L;
+
+  /** Whether strings are hashed from memory (a long's low bytes come first in memory). */
+  private static final boolean RAW = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
   private final int[] keyColumns;
   private final int limit;
   private final List<Object[]> keys = new ArrayList<>();
+  private final int width;
+
+  /** Per group and key column: the value as a long, or (bytes) its start in {@link #arena}. */
+  private long[] words = new long[64];
+
+  /** Per group and key column: the length of a bytes value; -1 for a null. */
+  private int[] lengths = new int[64];
+
   private byte[] arena = new byte[1 << 12];
   private int arenaUsed;
-  private int[] keyStart = new int[64];
-  private int[] keyLength = new int[64];
   private int[] slots = new int[128];
   private long[] slotHashes = new long[128];
-  private byte[] buffer = new byte[64];
-  private int length;
+  private long[] hashes = new long[0];
+
+  // the batch being assigned, per key column
+  private int[] kinds;
+  private FieldVector[] vectors;
+  private boolean[] nullable;
+  private long[] divisors;
+  private int[] widths;
+  private long[] offsetAddresses;
+  private long[] dataAddresses;
+  private long[] capacities;
 
   /** Groups by {@code keyColumns} (indexes into each batch); at most {@code limit} groups. */
   GroupTable(int[] keyColumns, int limit) {
     this.keyColumns = keyColumns.clone();
     this.limit = limit;
+    this.width = keyColumns.length;
     Arrays.fill(slots, -1);
+    this.kinds = new int[width];
+    this.vectors = new FieldVector[width];
+    this.nullable = new boolean[width];
+    this.divisors = new long[width];
+    this.widths = new int[width];
+    this.offsetAddresses = new long[width];
+    this.dataAddresses = new long[width];
+    this.capacities = new long[width];
   }
 
   /** Raised when there are more groups than the table takes: Calcite's plan runs instead. */
@@ -54,22 +97,26 @@ final class GroupTable {
   }
 
   /** The group of each of {@code count} {@code rows}, written to {@code groups}. */
-  void assign(FieldVector[] vectors, int[] rows, int count, int[] groups) {
-    if (keyColumns.length == 0) {
+  void assign(FieldVector[] batch, int[] rows, int count, int[] groups) {
+    if (width == 0) {
       if (keys.isEmpty()) {
         keys.add(new Object[0]);
       }
       Arrays.fill(groups, 0, count, 0);
       return;
     }
+    prepare(batch);
+    if (hashes.length < count) {
+      hashes = new long[count];
+    }
+    Arrays.fill(hashes, 0, count, 0x9E3779B97F4A7C15L);
+    for (int k = 0; k < width; k++) {
+      hashColumn(k, rows, count);
+    }
     ArrowValues.Getter[] getters = null;
     for (int i = 0; i < count; i++) {
       int row = rows[i];
-      length = 0;
-      for (int column : keyColumns) {
-        append(vectors[column], row);
-      }
-      long hash = hash(buffer, length);
+      long hash = finish(hashes[i]);
       int mask = slots.length - 1;
       int slot = (int) hash & mask;
       int group;
@@ -77,17 +124,15 @@ final class GroupTable {
         group = slots[slot];
         if (group < 0) {
           if (getters == null) {
-            getters = new ArrowValues.Getter[keyColumns.length];
-            for (int k = 0; k < keyColumns.length; k++) {
-              getters[k] = ArrowValues.getter(vectors[keyColumns[k]]);
+            getters = new ArrowValues.Getter[width];
+            for (int k = 0; k < width; k++) {
+              getters[k] = ArrowValues.getter(vectors[k]);
             }
           }
           group = add(getters, row, hash, slot);
           break;
         }
-        if (slotHashes[slot] == hash
-            && keyLength[group] == length
-            && Arrays.equals(arena, keyStart[group], keyStart[group] + length, buffer, 0, length)) {
+        if (slotHashes[slot] == hash && matches(group, row)) {
           break;
         }
         slot = (slot + 1) & mask;
@@ -96,27 +141,284 @@ final class GroupTable {
     }
   }
 
+  private void prepare(FieldVector[] batch) {
+    for (int k = 0; k < width; k++) {
+      FieldVector vector = batch[keyColumns[k]];
+      vectors[k] = vector;
+      nullable[k] = vector.getNullCount() > 0;
+      if (vector instanceof BitVector) {
+        kinds[k] = BIT;
+      } else if (vector instanceof TimeStampVector stamp) {
+        kinds[k] = TIMESTAMP;
+        TimeUnit unit = ((ArrowType.Timestamp) stamp.getField().getType()).getUnit();
+        divisors[k] =
+            switch (unit) {
+              case SECOND, MILLISECOND -> 1;
+              case MICROSECOND -> 1_000;
+              case NANOSECOND -> 1_000_000;
+            };
+      } else if (vector instanceof BaseFixedWidthVector fixed) {
+        int typeWidth = fixed.getTypeWidth();
+        widths[k] = typeWidth;
+        kinds[k] =
+            typeWidth == 1 || typeWidth == 2 || typeWidth == 4 || typeWidth == 8 ? WORD : WIDE;
+      } else if (vector instanceof BaseVariableWidthVector) {
+        kinds[k] = VARIABLE;
+      } else {
+        throw new IllegalStateException("cannot group by " + vector.getField());
+      }
+    }
+  }
+
+  private boolean isNull(int k, int row) {
+    return nullable[k] && vectors[k].isNull(row);
+  }
+
+  /** The value of a one-long column at a row. */
+  private long word(int k, int row) {
+    FieldVector vector = vectors[k];
+    return switch (kinds[k]) {
+      case BIT -> ((BitVector) vector).get(row);
+      case TIMESTAMP -> {
+        long value = vector.getDataBuffer().getLong((long) row * 8);
+        yield divisors[k] == 1 ? value : Math.floorDiv(value, divisors[k]);
+      }
+      default -> {
+        ArrowBuf data = vector.getDataBuffer();
+        yield switch (widths[k]) {
+          case 1 -> data.getByte(row);
+          case 2 -> data.getShort((long) row * 2);
+          case 4 -> data.getInt((long) row * 4);
+          default -> data.getLong((long) row * 8);
+        };
+      }
+    };
+  }
+
+  private long start(int k, int row) {
+    if (kinds[k] == WIDE) {
+      return (long) row * widths[k];
+    }
+    return vectors[k].getOffsetBuffer().getInt((long) row * BaseVariableWidthVector.OFFSET_WIDTH);
+  }
+
+  private int length(int k, int row) {
+    if (kinds[k] == WIDE) {
+      return widths[k];
+    }
+    ArrowBuf offsets = vectors[k].getOffsetBuffer();
+    long at = (long) row * BaseVariableWidthVector.OFFSET_WIDTH;
+    return offsets.getInt(at + BaseVariableWidthVector.OFFSET_WIDTH) - offsets.getInt(at);
+  }
+
+  private void hashColumn(int k, int[] rows, int count) {
+    long[] hashes = this.hashes;
+    if (kinds[k] == VARIABLE && RAW) {
+      hashVariable(k, rows, count);
+      return;
+    }
+    if (kinds[k] == VARIABLE || kinds[k] == WIDE) {
+      ArrowBuf data = vectors[k].getDataBuffer();
+      for (int i = 0; i < count; i++) {
+        int row = rows[i];
+        hashes[i] =
+            isNull(k, row)
+                ? mix(hashes[i], NULL_WORD)
+                : mix(hashes[i], hashBytes(data, start(k, row), length(k, row)));
+      }
+      return;
+    }
+    for (int i = 0; i < count; i++) {
+      int row = rows[i];
+      hashes[i] = mix(hashes[i], isNull(k, row) ? NULL_WORD : word(k, row));
+    }
+  }
+
+  /**
+   * Strings and binaries hashed from the buffers' memory, eight bytes at a time: the offsets are
+   * checked against the buffers once per batch, then read without a bounds check per value.
+   */
+  private void hashVariable(int k, int[] rows, int count) {
+    FieldVector vector = vectors[k];
+    ArrowBuf offsets = vector.getOffsetBuffer();
+    ArrowBuf data = vector.getDataBuffer();
+    int values = vector.getValueCount();
+    long width = BaseVariableWidthVector.OFFSET_WIDTH;
+    if (offsets.capacity() < (values + 1) * width
+        || offsets.getInt(values * width) > data.capacity()) {
+      throw new IllegalStateException("offsets past the data of " + vector.getField());
+    }
+    long offsetAddress = offsets.memoryAddress();
+    long dataAddress = data.memoryAddress();
+    long capacity = data.capacity();
+    offsetAddresses[k] = offsetAddress;
+    dataAddresses[k] = dataAddress;
+    capacities[k] = capacity;
+    long[] hashes = this.hashes;
+    for (int i = 0; i < count; i++) {
+      int row = rows[i];
+      if (isNull(k, row)) {
+        hashes[i] = mix(hashes[i], NULL_WORD);
+        continue;
+      }
+      long at = offsetAddress + row * width;
+      int start = MemoryUtil.getInt(at);
+      int end = MemoryUtil.getInt(at + width);
+      long hash = end - start;
+      int p = start;
+      for (; p + 8 <= end; p += 8) {
+        hash = mix(hash, MemoryUtil.getLong(dataAddress + p));
+      }
+      if (p < end) {
+        hash = mix(hash, tail(dataAddress, p, end - p, capacity));
+      }
+      hashes[i] = mix(hashes[i], hash);
+    }
+  }
+
+  /** The last {@code n} (1 to 7) bytes of a value from {@code p}, as the low bytes of a long. */
+  private static long tail(long address, int p, int n, long capacity) {
+    if (p + 8 <= capacity) {
+      return MemoryUtil.getLong(address + p) & ((1L << (n << 3)) - 1);
+    }
+    long tail = 0;
+    for (int i = 0; i < n; i++) {
+      tail |= (MemoryUtil.getByte(address + p + i) & 0xFFL) << (i << 3);
+    }
+    return tail;
+  }
+
+  /** A hash of {@code length} bytes from {@code start}: eight at a time, then the rest. */
+  private static long hashBytes(ArrowBuf data, long start, int length) {
+    long hash = length;
+    int i = 0;
+    for (; i + 8 <= length; i += 8) {
+      hash = mix(hash, data.getLong(start + i));
+    }
+    if (i < length) {
+      long tail = 0;
+      for (int shift = 0; i < length; i++, shift += 8) {
+        tail |= (data.getByte(start + i) & 0xFFL) << shift;
+      }
+      hash = mix(hash, tail);
+    }
+    return hash;
+  }
+
+  private static long mix(long hash, long value) {
+    return Long.rotateLeft(hash ^ (value * 0xC2B2AE3D27D4EB4FL), 31) * 0x9E3779B97F4A7C15L;
+  }
+
+  /** MurmurHash3's finalizer: the low bits that pick a slot depend on every bit. */
+  private static long finish(long hash) {
+    hash ^= hash >>> 33;
+    hash *= 0xFF51AFD7ED558CCDL;
+    hash ^= hash >>> 33;
+    hash *= 0xC4CEB9FE1A85EC53L;
+    return hash ^ (hash >>> 33);
+  }
+
+  /** Whether the row's key equals the group's, column by column. */
+  private boolean matches(int group, int row) {
+    int base = group * width;
+    for (int k = 0; k < width; k++) {
+      int length = lengths[base + k];
+      if (isNull(k, row)) {
+        if (length >= 0) {
+          return false;
+        }
+        continue;
+      }
+      if (length < 0) {
+        return false;
+      }
+      if (kinds[k] == VARIABLE && RAW) {
+        if (!sameBytes(k, row, (int) words[base + k], length)) {
+          return false;
+        }
+      } else if (kinds[k] == VARIABLE || kinds[k] == WIDE) {
+        int start = (int) start(k, row);
+        int stored = (int) words[base + k];
+        if (length(k, row) != length
+            || ByteFunctionHelpers.compare(
+                    vectors[k].getDataBuffer(),
+                    start,
+                    start + length,
+                    arena,
+                    stored,
+                    stored + length)
+                != 0) {
+          return false;
+        }
+      } else if (word(k, row) != words[base + k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether a string's bytes (offsets checked by {@link #hashVariable}) equal the {@code length}
+   * stored bytes at {@code stored}, compared from memory eight bytes at a time.
+   */
+  private boolean sameBytes(int k, int row, int stored, int length) {
+    long at = offsetAddresses[k] + (long) row * BaseVariableWidthVector.OFFSET_WIDTH;
+    int start = MemoryUtil.getInt(at);
+    int end = MemoryUtil.getInt(at + BaseVariableWidthVector.OFFSET_WIDTH);
+    if (end - start != length) {
+      return false;
+    }
+    long address = dataAddresses[k];
+    int p = start;
+    int q = stored;
+    for (; p + 8 <= end; p += 8, q += 8) {
+      if (MemoryUtil.getLong(address + p) != MemoryUtil.getLong(arena, q)) {
+        return false;
+      }
+    }
+    if (p < end) {
+      int n = end - p;
+      // the arena has eight bytes to spare after its last key
+      long mask = (1L << (n << 3)) - 1;
+      return tail(address, p, n, capacities[k]) == (MemoryUtil.getLong(arena, q) & mask);
+    }
+    return true;
+  }
+
   private int add(ArrowValues.Getter[] getters, int row, long hash, int slot) {
     int group = keys.size();
     if (group >= limit) {
       throw new TooManyGroups();
     }
-    Object[] values = new Object[getters.length];
-    for (int k = 0; k < getters.length; k++) {
+    Object[] values = new Object[width];
+    for (int k = 0; k < width; k++) {
       values[k] = getters[k].get(row);
     }
     keys.add(values);
-    if (group == keyStart.length) {
-      keyStart = Arrays.copyOf(keyStart, group * 2);
-      keyLength = Arrays.copyOf(keyLength, group * 2);
+    int base = group * width;
+    if (base + width > words.length) {
+      int size = Math.max(words.length * 2, base + width);
+      words = Arrays.copyOf(words, size);
+      lengths = Arrays.copyOf(lengths, size);
     }
-    if (arenaUsed + length > arena.length) {
-      arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaUsed + length));
+    for (int k = 0; k < width; k++) {
+      if (isNull(k, row)) {
+        lengths[base + k] = -1;
+        words[base + k] = 0;
+      } else if (kinds[k] == VARIABLE || kinds[k] == WIDE) {
+        int length = length(k, row);
+        if (arenaUsed + length + 8 > arena.length) {
+          arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaUsed + length + 8));
+        }
+        vectors[k].getDataBuffer().getBytes(start(k, row), arena, arenaUsed, length);
+        words[base + k] = arenaUsed;
+        lengths[base + k] = length;
+        arenaUsed += length;
+      } else {
+        words[base + k] = word(k, row);
+        lengths[base + k] = 0;
+      }
     }
-    System.arraycopy(buffer, 0, arena, arenaUsed, length);
-    keyStart[group] = arenaUsed;
-    keyLength[group] = length;
-    arenaUsed += length;
     slots[slot] = group;
     slotHashes[slot] = hash;
     if (keys.size() * 2 > slots.length) {
@@ -142,67 +444,5 @@ final class GroupTable {
         slotHashes[slot] = oldHashes[i];
       }
     }
-  }
-
-  private void append(FieldVector vector, int row) {
-    ensure(1);
-    if (vector.isNull(row)) {
-      buffer[length++] = 0;
-      return;
-    }
-    buffer[length++] = 1;
-    if (vector instanceof BitVector bits) {
-      ensure(1);
-      buffer[length++] = (byte) bits.get(row);
-    } else if (vector instanceof TimeStampVector stamp) {
-      long value = stamp.get(row);
-      TimeUnit unit = ((ArrowType.Timestamp) stamp.getField().getType()).getUnit();
-      putLong(
-          switch (unit) {
-            case SECOND, MILLISECOND -> value;
-            case MICROSECOND -> Math.floorDiv(value, 1_000L);
-            case NANOSECOND -> Math.floorDiv(value, 1_000_000L);
-          });
-    } else if (vector instanceof BaseFixedWidthVector fixed) {
-      int width = fixed.getTypeWidth();
-      ensure(width);
-      fixed.getDataBuffer().getBytes((long) row * width, buffer, length, width);
-      length += width;
-    } else if (vector instanceof BaseVariableWidthVector variable) {
-      ArrowBuf offsets = variable.getOffsetBuffer();
-      int start = offsets.getInt((long) row * BaseVariableWidthVector.OFFSET_WIDTH);
-      int end = offsets.getInt((long) (row + 1) * BaseVariableWidthVector.OFFSET_WIDTH);
-      int size = end - start;
-      ensure(size + 4);
-      buffer[length++] = (byte) (size >>> 24);
-      buffer[length++] = (byte) (size >>> 16);
-      buffer[length++] = (byte) (size >>> 8);
-      buffer[length++] = (byte) size;
-      variable.getDataBuffer().getBytes(start, buffer, length, size);
-      length += size;
-    } else {
-      throw new IllegalStateException("cannot group by " + vector.getField());
-    }
-  }
-
-  private void putLong(long value) {
-    ensure(8);
-    for (int shift = 56; shift >= 0; shift -= 8) {
-      buffer[length++] = (byte) (value >>> shift);
-    }
-  }
-
-  private void ensure(int more) {
-    if (length + more > buffer.length) {
-      buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + more));
-    }
-  }
-
-  private static long hash(byte[] bytes, int length) {
-    long hash = 0x9E3779B97F4A7C15L;
-    for (int i = 0; i < length; i++) {
-      hash = (hash ^ bytes[i]) * 0x100000001B3L;
-    }
-    return hash ^ (hash >>> 29);
   }
 }

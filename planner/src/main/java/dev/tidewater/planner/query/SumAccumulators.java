@@ -3,8 +3,11 @@ package dev.tidewater.planner.query;
 import dev.tidewater.planner.expr.PredicateResult;
 import dev.tidewater.planner.query.Accumulators.Accumulator;
 import java.util.Arrays;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /** The accumulators of SUM, $SUM0 and AVG, over exact and approximate numbers. */
@@ -36,6 +39,10 @@ final class SumAccumulators {
     void add(FieldVector vector, int[] rows, int[] groups, int count) {
       scale = Accumulators.scale(vector);
       boolean checked = decimal || resultType == SqlTypeName.DECIMAL;
+      if (vector instanceof DecimalVector decimals && dense(vector)) {
+        addDecimals(decimals, rows, groups, count);
+        return;
+      }
       for (int i = 0; i < count; i++) {
         int row = rows[i];
         if (skip(row) || vector.isNull(row)) {
@@ -45,6 +52,21 @@ final class SumAccumulators {
         long value = Accumulators.longValue(vector, row);
         // Calcite adds integers in their own type (wrapping), decimals exactly
         sums[group] = checked ? Accumulators.checkedAdd(sums[group], value) : sums[group] + value;
+        seen[group] = true;
+      }
+    }
+
+    /** Decimals without nulls or FILTER: unscaled values read straight from the buffer. */
+    private void addDecimals(DecimalVector vector, int[] rows, int[] groups, int count) {
+      ArrowBuf data = vector.getDataBuffer();
+      for (int i = 0; i < count; i++) {
+        long at = (long) rows[i] * DecimalVector.TYPE_WIDTH;
+        long low = data.getLong(at);
+        if (data.getLong(at + 8) != (low >> 63)) {
+          throw new Accumulators.OutOfRange();
+        }
+        int group = groups[i];
+        sums[group] = Accumulators.checkedAdd(sums[group], low);
         seen[group] = true;
       }
     }
@@ -82,6 +104,15 @@ final class SumAccumulators {
     @Override
     void add(FieldVector vector, int[] rows, int[] groups, int count) {
       boolean single = vector instanceof Float4Vector;
+      if (vector instanceof Float8Vector doubles && dense(vector)) {
+        ArrowBuf data = doubles.getDataBuffer();
+        for (int i = 0; i < count; i++) {
+          int group = groups[i];
+          sums[group] += data.getDouble((long) rows[i] * Float8Vector.TYPE_WIDTH);
+          seen[group] = true;
+        }
+        return;
+      }
       for (int i = 0; i < count; i++) {
         int row = rows[i];
         if (skip(row) || vector.isNull(row)) {
@@ -166,6 +197,15 @@ final class SumAccumulators {
 
     @Override
     void add(FieldVector vector, int[] rows, int[] groups, int count) {
+      if (vector instanceof Float8Vector doubles && dense(vector)) {
+        ArrowBuf data = doubles.getDataBuffer();
+        for (int i = 0; i < count; i++) {
+          int group = groups[i];
+          sums[group] += data.getDouble((long) rows[i] * Float8Vector.TYPE_WIDTH);
+          counts[group]++;
+        }
+        return;
+      }
       for (int i = 0; i < count; i++) {
         int row = rows[i];
         if (skip(row) || vector.isNull(row)) {

@@ -118,8 +118,10 @@ final class VectorizedQuery {
       }
     }
     ScanCounters counters = new ScanCounters();
+    // an aggregate takes the batches in the order they are read; a stream keeps the file order
     BatchReader batches =
-        scan.open(allocator, table.batchRows(), IcebergScans.PARALLELISM, counters);
+        scan.open(
+            allocator, table.batchRows(), IcebergScans.PARALLELISM, counters, aggregation == null);
     Runnable report =
         () -> {
           ScanCounters.Totals totals = counters.totals();

@@ -9,6 +9,7 @@ import dev.tidewater.planner.ExecutionResult;
 import dev.tidewater.planner.Positions;
 import dev.tidewater.planner.TableName;
 import dev.tidewater.planner.result.Rows;
+import dev.tidewater.spi.Cancellation;
 import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.TidewaterException;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ final class BranchStatements {
    * an ancestor of the branch. When main moved meanwhile, a clear error, or with {@code mode =
    * 'cherry-pick'} the branch's appends replayed onto main in one transaction.
    */
-  ExecutionResult publish(SqlPublishBranch publish) {
+  ExecutionResult publish(SqlPublishBranch publish, Cancellation cancellation) {
     String branch = branchName(publish.branch.getValueAs(String.class), publish.branch);
     Mode mode = mode(publish);
     TableName name = context.tableName(publish.table);
@@ -73,6 +74,7 @@ final class BranchStatements {
             || SnapshotUtil.isAncestorOf(ref.snapshotId(), main.snapshotId(), table::snapshot);
     if (fastForward) {
       List<Snapshot> published = since(table, ref.snapshotId(), main);
+      cancellation.enterCommit();
       try {
         table.manageSnapshots().fastForwardBranch(SnapshotRef.MAIN_BRANCH, branch).commit();
       } catch (ValidationException | CommitFailedException e) {
@@ -83,11 +85,16 @@ final class BranchStatements {
     if (mode == Mode.FAST_FORWARD) {
       throw diverged(publish, name, branch, null);
     }
-    return cherryPick(publish, table, name, branch, ref);
+    return cherryPick(publish, table, name, branch, ref, cancellation);
   }
 
   private ExecutionResult cherryPick(
-      SqlPublishBranch publish, Table table, TableName name, String branch, SnapshotRef ref) {
+      SqlPublishBranch publish,
+      Table table,
+      TableName name,
+      String branch,
+      SnapshotRef ref,
+      Cancellation cancellation) {
     Snapshot main = table.currentSnapshot();
     Long fork =
         SnapshotUtil.ancestorIds(table.snapshot(ref.snapshotId()), table::snapshot).stream()
@@ -115,6 +122,7 @@ final class BranchStatements {
     for (Snapshot snapshot : replayed) {
       transaction.manageSnapshots().cherrypick(snapshot.snapshotId()).commit();
     }
+    cancellation.enterCommit();
     try {
       transaction.commitTransaction();
     } catch (ValidationException | CommitFailedException e) {
@@ -130,11 +138,12 @@ final class BranchStatements {
   }
 
   /** Removes the branch (its snapshots stay until expired); main cannot be dropped. */
-  ExecutionResult drop(SqlDropBranch drop) {
+  ExecutionResult drop(SqlDropBranch drop, Cancellation cancellation) {
     String branch = branchName(drop.branch.getValueAs(String.class), drop.branch);
     TableName name = context.tableName(drop.table);
     Table table = table(name, drop.table);
     branchRef(table, name, branch, drop.branch);
+    cancellation.enterCommit();
     table.manageSnapshots().removeBranch(branch).commit();
     return ExecutionResult.update(1);
   }

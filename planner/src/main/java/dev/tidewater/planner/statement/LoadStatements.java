@@ -55,7 +55,8 @@ final class LoadStatements {
    * VALIDATE LOAD: the load's extraction and validation, nothing written; {@code WITH
    * (max_violations = n)} caps the violations listed.
    */
-  ExecutionResult validate(SqlValidateLoad validate, BufferAllocator allocator) {
+  ExecutionResult validate(
+      SqlValidateLoad validate, BufferAllocator allocator, Cancellation cancellation) {
     int maxViolations = maxViolations(validate);
     try (LoadPlan plan =
         planner()
@@ -65,7 +66,9 @@ final class LoadStatements {
                 context.namespace(),
                 LoadPlanner.Purpose.VALIDATE)) {
       return ExecutionResult.rows(
-          new LoadExecutor(engine).validateOnly(plan, allocator, maxViolations).reader(allocator));
+          new LoadExecutor(engine)
+              .validateOnly(plan, allocator, maxViolations, cancellation)
+              .reader(allocator));
     }
   }
 

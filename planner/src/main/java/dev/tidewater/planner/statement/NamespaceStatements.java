@@ -3,6 +3,7 @@ package dev.tidewater.planner.statement;
 import dev.tidewater.parser.ast.SqlCreateNamespace;
 import dev.tidewater.planner.ExecutionResult;
 import dev.tidewater.planner.Positions;
+import dev.tidewater.spi.Cancellation;
 import java.util.List;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
@@ -16,7 +17,7 @@ final class NamespaceStatements {
     this.context = context;
   }
 
-  ExecutionResult create(SqlCreateNamespace create) {
+  ExecutionResult create(SqlCreateNamespace create, Cancellation cancellation) {
     List<String> parts = create.name.names;
     String catalogName = context.catalog();
     List<String> levels = parts;
@@ -26,6 +27,7 @@ final class NamespaceStatements {
     }
     SupportsNamespaces namespaces = context.namespaces(catalogName, create.name);
     Namespace target = Namespace.of(levels.toArray(String[]::new));
+    cancellation.enterCommit();
     try {
       namespaces.createNamespace(target);
     } catch (AlreadyExistsException e) {

@@ -6,6 +6,7 @@ import dev.tidewater.planner.ExecutionResult;
 import dev.tidewater.planner.Positions;
 import dev.tidewater.planner.TableName;
 import dev.tidewater.planner.metadata.LoadRecord;
+import dev.tidewater.spi.Cancellation;
 import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.TidewaterException;
 import java.util.List;
@@ -34,7 +35,7 @@ final class RollbackStatement {
    * rollback is a compare-and-set on the table's metadata: if another commit lands between the
    * check and the rollback, the rollback fails and changes nothing.
    */
-  ExecutionResult execute(SqlRollbackLoad rollback) {
+  ExecutionResult execute(SqlRollbackLoad rollback, Cancellation cancellation) {
     String loadId = rollback.loadId.getValueAs(String.class);
     LoadRecord load =
         engine
@@ -83,6 +84,8 @@ final class RollbackStatement {
         TableMetadata.buildFrom(base)
             .setBranchSnapshot(current.parentId(), SnapshotRef.MAIN_BRANCH)
             .build();
+    // The catalog round trips are done: from here on the rollback runs to its end.
+    cancellation.enterCommit();
     try {
       operations.commit(base, rolledBack);
     } catch (CommitFailedException e) {

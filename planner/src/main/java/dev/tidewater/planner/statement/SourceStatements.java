@@ -8,6 +8,7 @@ import dev.tidewater.planner.ExecutionResult;
 import dev.tidewater.planner.Positions;
 import dev.tidewater.planner.metadata.Secrets;
 import dev.tidewater.planner.metadata.SourceDefinition;
+import dev.tidewater.spi.Cancellation;
 import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.TidewaterException;
 import java.time.Instant;
@@ -21,7 +22,7 @@ final class SourceStatements {
     this.engine = context.engine();
   }
 
-  ExecutionResult create(SqlCreateSource create) {
+  ExecutionResult create(SqlCreateSource create, Cancellation cancellation) {
     String name = create.name.getSimple();
     Map<String, String> options;
     try {
@@ -59,6 +60,8 @@ final class SourceStatements {
       }
       throw e;
     }
+    // Checking the options may take a while (a driver to load, a location to list).
+    cancellation.enterCommit();
     engine
         .metadata()
         .putSource(new SourceDefinition(name, engine.factory(type).name(), options, Instant.now()));

@@ -73,8 +73,10 @@ public final class StatementDispatch implements StatementVisitor<BoundStatement>
       RowCounts.check(node);
       return new BoundStatement(
           () -> queries.describe(sql),
-          (allocator, listener, cancellation) ->
-              ExecutionResult.rows(queries.execute(sql, allocator)));
+          (allocator, listener, cancellation) -> {
+            cancellation.check();
+            return ExecutionResult.rows(queries.execute(sql, allocator));
+          });
     }
     return BoundStatement.update(
         () -> {
@@ -84,7 +86,7 @@ public final class StatementDispatch implements StatementVisitor<BoundStatement>
 
   @Override
   public BoundStatement visit(SqlCreateSource statement) {
-    return BoundStatement.update(() -> sources.create(statement));
+    return BoundStatement.change(cancellation -> sources.create(statement, cancellation));
   }
 
   @Override
@@ -118,33 +120,34 @@ public final class StatementDispatch implements StatementVisitor<BoundStatement>
 
   @Override
   public BoundStatement visit(SqlValidateLoad statement) {
-    return BoundStatement.rows(
-        LoadStatements.VALIDATE_SCHEMA, allocator -> loads.validate(statement, allocator));
+    return new BoundStatement(
+        () -> LoadStatements.VALIDATE_SCHEMA,
+        (allocator, listener, cancellation) -> loads.validate(statement, allocator, cancellation));
   }
 
   @Override
   public BoundStatement visit(SqlRollbackLoad statement) {
-    return BoundStatement.update(() -> rollback.execute(statement));
+    return BoundStatement.change(cancellation -> rollback.execute(statement, cancellation));
   }
 
   @Override
   public BoundStatement visit(SqlPublishBranch statement) {
-    return BoundStatement.update(() -> branches.publish(statement));
+    return BoundStatement.change(cancellation -> branches.publish(statement, cancellation));
   }
 
   @Override
   public BoundStatement visit(SqlDropBranch statement) {
-    return BoundStatement.update(() -> branches.drop(statement));
+    return BoundStatement.change(cancellation -> branches.drop(statement, cancellation));
   }
 
   @Override
   public BoundStatement visit(SqlCreateNamespace statement) {
-    return BoundStatement.update(() -> namespaces.create(statement));
+    return BoundStatement.change(cancellation -> namespaces.create(statement, cancellation));
   }
 
   @Override
   public BoundStatement visit(SqlDropTable statement) {
-    return BoundStatement.update(() -> tables.drop(statement));
+    return BoundStatement.change(cancellation -> tables.drop(statement, cancellation));
   }
 
   @Override

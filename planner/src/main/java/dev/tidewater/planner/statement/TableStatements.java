@@ -4,6 +4,7 @@ import dev.tidewater.parser.ast.SqlDropTable;
 import dev.tidewater.planner.ExecutionResult;
 import dev.tidewater.planner.Positions;
 import dev.tidewater.planner.TableName;
+import dev.tidewater.spi.Cancellation;
 import org.apache.iceberg.catalog.Catalog;
 
 /** {@code DROP TABLE}. */
@@ -14,9 +15,10 @@ final class TableStatements {
     this.context = context;
   }
 
-  ExecutionResult drop(SqlDropTable drop) {
+  ExecutionResult drop(SqlDropTable drop, Cancellation cancellation) {
     TableName name = context.tableName(drop.name);
     Catalog icebergCatalog = context.engine().catalogs().catalog(name.catalog());
+    cancellation.enterCommit();
     boolean dropped = icebergCatalog.dropTable(name.identifier(), drop.purge);
     if (!dropped && !drop.ifExists) {
       throw Positions.userError(drop.name, "unknown table %s", name);
