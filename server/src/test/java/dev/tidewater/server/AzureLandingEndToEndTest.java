@@ -14,11 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -144,16 +140,9 @@ class AzureLandingEndToEndTest {
               List.of(ROOT + "landing/2026-12-01.csv", 2L),
               List.of(ROOT + "landing/2026-12-02.csv", 1L),
               List.of(ROOT + "landing/2026-12-03.csv", 2L));
-      Table table =
-          server
-              .tidewater()
-              .engine()
-              .catalogs()
-              .catalog("iceberg")
-              .loadTable(TableIdentifier.of("raw", "azure_payments"));
       List<Long> ids = new ArrayList<>();
-      try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
-        records.forEach(record -> ids.add((Long) record.getField("id")));
+      for (Record record : server.icebergRows("raw", "azure_payments")) {
+        ids.add((Long) record.getField("id"));
       }
       assertThat(ids).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L);
 

@@ -193,7 +193,7 @@ public final class CatalogRegistry implements AutoCloseable {
     Configuration pluginConf = new Configuration(hadoopConf);
     pluginConf.setClassLoader(loader);
     Catalog catalog =
-        PluginCatalogs.withContextLoader(
+        PluginClassLoader.withContextLoader(
             loader, () -> buildIceberg(name, icebergProps, pluginConf));
     LOG.info("catalog '{}' built by plugin '{}'", name, loader.pluginName());
     return PluginCatalogs.wrap(name, catalog, loader);

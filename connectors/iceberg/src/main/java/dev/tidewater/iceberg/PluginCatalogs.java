@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.catalog.Catalog;
@@ -94,18 +93,6 @@ final class PluginCatalogs {
       return true;
     } catch (ClassNotFoundException | LinkageError e) {
       return false;
-    }
-  }
-
-  /** Runs {@code work} with {@code loader} as the thread's context class loader. */
-  static <T> T withContextLoader(ClassLoader loader, Supplier<T> work) {
-    Thread thread = Thread.currentThread();
-    ClassLoader previous = thread.getContextClassLoader();
-    thread.setContextClassLoader(loader);
-    try {
-      return work.get();
-    } finally {
-      thread.setContextClassLoader(previous);
     }
   }
 

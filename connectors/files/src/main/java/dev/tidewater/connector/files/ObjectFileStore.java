@@ -154,7 +154,7 @@ final class ObjectFileStore implements FileStore {
     }
     PluginClassLoader loader = found.get();
     FileIO io =
-        PluginFileIO.withLoader(
+        PluginClassLoader.withContextLoader(
             loader,
             () -> {
               try {

@@ -2,6 +2,7 @@ package dev.tidewater.connector.files;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tidewater.spi.plugin.PluginClassLoader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,20 +33,8 @@ final class PluginFileIO implements FileIO, SupportsPrefixOperations {
     this.loader = requireNonNull(loader, "loader is null");
   }
 
-  /** Runs {@code work} with {@code loader} as the context class loader. */
-  static <T> T withLoader(ClassLoader loader, Supplier<T> work) {
-    Thread thread = Thread.currentThread();
-    ClassLoader previous = thread.getContextClassLoader();
-    thread.setContextClassLoader(loader);
-    try {
-      return work.get();
-    } finally {
-      thread.setContextClassLoader(previous);
-    }
-  }
-
   private <T> T call(Supplier<T> work) {
-    return withLoader(loader, work);
+    return PluginClassLoader.withContextLoader(loader, work);
   }
 
   private interface IoWork<T> {

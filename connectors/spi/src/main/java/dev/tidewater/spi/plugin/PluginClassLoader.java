@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A plugin's class loader (Trino's {@code PluginClassLoader}): the JDK's classes and the shared
@@ -114,5 +115,20 @@ public final class PluginClassLoader extends URLClassLoader {
   @Override
   public String toString() {
     return "PluginClassLoader[" + pluginName + "]";
+  }
+
+  /**
+   * Runs {@code work} with {@code loader} as the thread's context class loader (a plugin's
+   * libraries find their service files and factories through it), then puts the previous one back.
+   */
+  public static <T> T withContextLoader(ClassLoader loader, Supplier<T> work) {
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    thread.setContextClassLoader(loader);
+    try {
+      return work.get();
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
   }
 }
