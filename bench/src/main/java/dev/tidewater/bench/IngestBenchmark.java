@@ -56,6 +56,18 @@ public final class IngestBenchmark {
 
   private static final long READY_POLL_NANOS = 100_000;
 
+  /**
+   * The CPU time the whole process (client, server, JIT and GC) spent on the last ingest: on a
+   * machine that other work shares, a steadier measure of the ingest's cost than its wall time.
+   */
+  static double lastCpuSeconds;
+
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
   private IngestBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -80,7 +92,11 @@ public final class IngestBenchmark {
     List<Double> tidewater = new ArrayList<>();
     List<Double> onReady = new ArrayList<>();
     List<Double> duckdb = new ArrayList<>();
+    List<Double> tidewaterCpu = new ArrayList<>();
+    List<Double> onReadyCpu = new ArrayList<>();
     long peakHeap = 0;
+    // -Dtidewater.bench.polling-only=true skips executeIngest and DuckDB (to profile the server).
+    boolean executeIngest = !Boolean.getBoolean("tidewater.bench.polling-only");
     try (Tidewater server = Tidewater.start(config, environment::get);
         FlightEndpoint endpoint =
             FlightEndpoint.start(
@@ -91,27 +107,36 @@ public final class IngestBenchmark {
       System.out.printf(
           Locale.ROOT,
           "warm-up: tidewater %.2f s (executeIngest), %.2f s (polling), duckdb %.2f s%n",
-          client.ingest(server, arrow, "warm_up", rows, Sender.EXECUTE_INGEST),
+          executeIngest ? client.ingest(server, arrow, "warm_up", rows, Sender.EXECUTE_INGEST) : 0,
           client.ingest(server, arrow, "warm_up_polling", rows, Sender.POLLING),
           duckdb(arrow, work.resolve("duckdb.parquet")));
       for (int run = 1; run <= runs; run++) {
         double duck = duckdb(arrow, work.resolve("duckdb.parquet"));
         LoadBenchmark.resetPeaks();
-        double tide = client.ingest(server, arrow, "orders_" + run, rows, Sender.EXECUTE_INGEST);
+        double tide =
+            executeIngest
+                ? client.ingest(server, arrow, "orders_" + run, rows, Sender.EXECUTE_INGEST)
+                : Double.NaN;
         peakHeap = Math.max(peakHeap, LoadBenchmark.peakHeapBytes());
+        double tideCpu = lastCpuSeconds;
         double ready = client.ingest(server, arrow, "polling_" + run, rows, Sender.POLLING);
+        double readyCpu = lastCpuSeconds;
+        tidewaterCpu.add(tideCpu);
+        onReadyCpu.add(readyCpu);
         duckdb.add(duck);
         tidewater.add(tide);
         onReady.add(ready);
         System.out.printf(
             Locale.ROOT,
-            "run %d: tidewater %.2f s (%,.0f rows/s) with executeIngest, %.2f s (%,.0f rows/s)"
-                + " polling; duckdb %.2f s (%,.0f rows/s)%n",
+            "run %d: tidewater %.2f s (%,.0f rows/s, cpu %.2f s) with executeIngest, %.2f s"
+                + " (%,.0f rows/s, cpu %.2f s) polling; duckdb %.2f s (%,.0f rows/s)%n",
             run,
             tide,
             rows / tide,
+            tideCpu,
             ready,
             rows / ready,
+            readyCpu,
             duck,
             rows / duck);
       }
@@ -126,7 +151,7 @@ public final class IngestBenchmark {
         "RESULT rows=%d execute_ingest_median_s=%.2f execute_ingest_rows_per_s=%.0f"
             + " polling_median_s=%.2f polling_rows_per_s=%.0f"
             + " duckdb_median_s=%.2f duckdb_rows_per_s=%.0f ratio=%.2f peak_heap_mb=%d"
-            + " (medians of %d runs)%n",
+            + " execute_ingest_cpu_s=%.2f polling_cpu_s=%.2f (medians of %d runs)%n",
         rows,
         tideMedian,
         rows / tideMedian,
@@ -136,6 +161,8 @@ public final class IngestBenchmark {
         rows / duckMedian,
         tideMedian / duckMedian,
         peakHeap >> 20,
+        LoadBenchmark.median(tidewaterCpu),
+        LoadBenchmark.median(onReadyCpu),
         runs);
   }
 
@@ -146,6 +173,9 @@ public final class IngestBenchmark {
 
   /** DuckDB importing the Arrow stream (C data interface) and writing it to zstd Parquet. */
   private static double duckdb(Path arrow, Path parquet) throws Exception {
+    if (Boolean.getBoolean("tidewater.bench.polling-only")) {
+      return Double.NaN;
+    }
     Files.deleteIfExists(parquet);
     try (BufferAllocator allocator = new RootAllocator();
         DuckDBConnection connection =
@@ -205,6 +235,7 @@ public final class IngestBenchmark {
               .setIfExists(TableExistsOption.TABLE_EXISTS_OPTION_FAIL)
               .build();
       long start = System.nanoTime();
+      long cpuStart = processCpuNanos();
       long written;
       try (ArrowStreamReader reader = open(arrow, allocator)) {
         written =
@@ -218,6 +249,7 @@ public final class IngestBenchmark {
             };
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      lastCpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
       if (written != rows) {
         throw new IllegalStateException("the ingest wrote " + written + " rows, not " + rows);
       }

@@ -256,6 +256,24 @@ class BulkIngestEndToEndTest {
       ((VarCharVector) root.getVector(1)).setSafe(0, "Ada".getBytes(StandardCharsets.UTF_8));
       root.setRowCount(1);
       put.putNext();
+      // Give up only once the server runs the ingest: a stream cancelled before the server took it
+      // up starts no load at all (nothing to record), which made this test race. Watched from a
+      // second session: the ingest's own session runs one statement at a time.
+      try (java.sql.Connection other = server.connect();
+          java.sql.Statement watch = other.createStatement()) {
+        List<String> running = List.of();
+        for (int attempt = 0; attempt < 600 && !running.contains("RUNNING"); attempt++) {
+          Thread.sleep(100);
+          running = new ArrayList<>();
+          try (java.sql.ResultSet rows =
+              watch.executeQuery("SELECT status FROM system.loads WHERE target LIKE '%.dropped'")) {
+            while (rows.next()) {
+              running.add(rows.getString(1));
+            }
+          }
+        }
+        assertThat(running).containsExactly("RUNNING");
+      }
       put.error(new IllegalStateException("the client gives up"));
     }
     // The server fails the load when the stream breaks; wait for its history row.

@@ -95,7 +95,7 @@ final class MergeRewriter {
   DataFile rewrite(
       MergeTarget file, PartitionSpec spec, OutputFileFactory outputs, BufferAllocator allocator) {
     DataFile data = file.file();
-    FileBatches batches = vectorized(file, allocator);
+    ParquetColumnBatches batches = vectorized(file, allocator);
     if (batches == null) {
       return rewriteRows(file, spec, outputs);
     }
@@ -105,22 +105,15 @@ final class MergeRewriter {
     DataWriter<ArrowRow> writer;
     try {
       long dictionaries =
-          RewriteDictionaries.limit(
-              io.newInputFile(data),
+          batches.rewriteDictionaryLimit(
               PropertyUtil.propertyAsLong(
                   writeProperties,
                   TableProperties.PARQUET_DICT_SIZE_BYTES,
                   TableProperties.PARQUET_DICT_SIZE_BYTES_DEFAULT));
       writer =
-          Parquet.writeData(output)
-              .schema(schema)
-              .withSpec(spec)
-              .withPartition(data.partition())
-              .setAll(writeProperties)
+          dataWriter(output, spec, data)
               .set(TableProperties.PARQUET_DICT_SIZE_BYTES, Long.toString(dictionaries))
-              .metricsConfig(MetricsConfig.forTable(table))
               .createWriterFunc(message -> ArrowParquetWriters.create(schema, message))
-              .overwrite()
               .build();
     } catch (IOException | RuntimeException e) {
       closeQuietly(batches);
@@ -154,7 +147,7 @@ final class MergeRewriter {
    * The Arrow batches of the live rows of {@code file}, or null when the file needs Iceberg's
    * reader (equality deletes, nested columns, no field ids, partition values not in the file).
    */
-  private FileBatches vectorized(MergeTarget file, BufferAllocator allocator) {
+  private ParquetColumnBatches vectorized(MergeTarget file, BufferAllocator allocator) {
     FileScanTask task = file.task();
     if (task.file().format() != FileFormat.PARQUET || Boolean.getBoolean(ROW_REWRITE_PROPERTY)) {
       return null;
@@ -213,14 +206,8 @@ final class MergeRewriter {
     DataWriter<StructLike> writer;
     try {
       writer =
-          Parquet.writeData(output)
-              .schema(schema)
-              .withSpec(spec)
-              .withPartition(data.partition())
-              .setAll(writeProperties)
-              .metricsConfig(MetricsConfig.forTable(table))
+          dataWriter(output, spec, data)
               .createWriterFunc(message -> InternalWriter.create(schema.asStruct(), message))
-              .overwrite()
               .build();
     } catch (IOException e) {
       throw TidewaterException.external(e, "cannot create data file %s: %s", location, e);
@@ -238,6 +225,18 @@ final class MergeRewriter {
           e, "cannot rewrite %s of %s into %s: %s", data.location(), table.name(), location, e);
     }
     return kept(writer.toDataFile(), location);
+  }
+
+  /** The writer of a rewrite of {@code data} into {@code output}, before its value writers. */
+  private Parquet.DataWriteBuilder dataWriter(
+      EncryptedOutputFile output, PartitionSpec spec, DataFile data) {
+    return Parquet.writeData(output)
+        .schema(schema)
+        .withSpec(spec)
+        .withPartition(data.partition())
+        .setAll(writeProperties)
+        .metricsConfig(MetricsConfig.forTable(table))
+        .overwrite();
   }
 
   /** {@code result}, or null (its file deleted) when it holds no row. */

@@ -128,6 +128,14 @@ final class ParquetColumnBatches implements FileBatches {
         Decoding.PAGES);
   }
 
+  /**
+   * The dictionary size a copy-on-write rewrite of this file needs ({@link RewriteDictionaries}),
+   * read through this reader's open file before the first row group.
+   */
+  long rewriteDictionaryLimit(long configured) throws IOException {
+    return RewriteDictionaries.limit(reader, configured);
+  }
+
   /** How column chunks are decoded. */
   enum Decoding {
     /** Page by page into Arrow buffers where {@link PageColumnDecoder} takes the chunk. */

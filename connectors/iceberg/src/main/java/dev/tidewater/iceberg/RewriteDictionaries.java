@@ -36,30 +36,38 @@ final class RewriteDictionaries {
    * configured} when the file does not record its pages' encodings.
    */
   static long limit(org.apache.iceberg.io.InputFile file, long configured) throws IOException {
-    long largest = 0;
     try (ParquetFileReader reader =
         new ParquetFileReader(ParquetInputFiles.of(file), ParquetReadOptions.builder().build())) {
-      MessageType schema = reader.getFileMetaData().getSchema();
-      for (BlockMetaData rowGroup : reader.getRowGroups()) {
-        DictionaryPageReadStore dictionaries = null;
-        for (ColumnChunkMetaData chunk : rowGroup.getColumns()) {
-          EncodingStats encodings = chunk.getEncodingStats();
-          if (encodings == null) {
-            return configured;
-          }
-          if (!encodings.hasDictionaryPages() || encodings.hasNonDictionaryEncodedPages()) {
-            continue;
-          }
-          if (dictionaries == null) {
-            dictionaries = reader.getDictionaryReader(rowGroup);
-          }
-          ColumnDescriptor column = schema.getColumnDescription(chunk.getPath().toArray());
-          DictionaryPage page = dictionaries.readDictionaryPage(column);
-          if (page == null) {
-            return configured;
-          }
-          largest = Math.max(largest, page.getUncompressedSize());
+      return limit(reader, configured);
+    }
+  }
+
+  /**
+   * {@link #limit(org.apache.iceberg.io.InputFile, long)} from a reader that is open already (the
+   * rewrite's own, before its first row group): the footer is not read again.
+   */
+  static long limit(ParquetFileReader reader, long configured) throws IOException {
+    long largest = 0;
+    MessageType schema = reader.getFileMetaData().getSchema();
+    for (BlockMetaData rowGroup : reader.getRowGroups()) {
+      DictionaryPageReadStore dictionaries = null;
+      for (ColumnChunkMetaData chunk : rowGroup.getColumns()) {
+        EncodingStats encodings = chunk.getEncodingStats();
+        if (encodings == null) {
+          return configured;
         }
+        if (!encodings.hasDictionaryPages() || encodings.hasNonDictionaryEncodedPages()) {
+          continue;
+        }
+        if (dictionaries == null) {
+          dictionaries = reader.getDictionaryReader(rowGroup);
+        }
+        ColumnDescriptor column = schema.getColumnDescription(chunk.getPath().toArray());
+        DictionaryPage page = dictionaries.readDictionaryPage(column);
+        if (page == null) {
+          return configured;
+        }
+        largest = Math.max(largest, page.getUncompressedSize());
       }
     }
     return Math.min(configured, Math.max(MINIMUM, 2 * largest));
