@@ -84,7 +84,6 @@ public final class Engine implements AutoCloseable {
     return allocator;
   }
 
-  /** The latest Iceberg scans of queries, with the files their filters kept. */
   /** The loads this process runs now: {@code system.running_loads}. */
   public RunningLoads runningLoads() {
     return runningLoads;
@@ -95,6 +94,7 @@ public final class Engine implements AutoCloseable {
     return redactor;
   }
 
+  /** The latest Iceberg scans of queries, with the files their filters kept. */
   public ScanMetrics scanMetrics() {
     return scanMetrics;
   }

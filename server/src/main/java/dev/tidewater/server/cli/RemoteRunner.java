@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
 import org.apache.arrow.flight.FlightClient;
@@ -31,6 +32,7 @@ final class RemoteRunner implements StatementRunner {
   private final FlightClient client;
   private final FlightSqlClient sql;
   private final CallOption token;
+  private final RemoteProgress progress;
 
   /** The running query's FlightInfo and stream, for {@link #cancel()}; null between statements. */
   private volatile FlightInfo runningInfo;
@@ -66,6 +68,14 @@ final class RemoteRunner implements StatementRunner {
           "cannot log in to " + host + ":" + port + ": " + e.getMessage() + hint,
           null);
     }
+    this.progress =
+        new RemoteProgress(
+            sql,
+            () ->
+                client
+                    .authenticateBasicToken(user, password)
+                    .orElseThrow(() -> new IllegalStateException("no token")),
+            user);
   }
 
   private static FlightClient client(BufferAllocator allocator, String host, int port, Tls tls) {
@@ -95,11 +105,19 @@ final class RemoteRunner implements StatementRunner {
       if (schema.getFields().isEmpty()) {
         return ExecutionResult.update(prepared.executeUpdate(token));
       }
-      FlightInfo info = prepared.execute(token);
-      runningInfo = info;
-      FlightStream stream = sql.getStream(info.getEndpoints().get(0).getTicket(), token);
-      runningStream = stream;
-      return ExecutionResult.rows(new StreamReader(stream));
+      if (listener == LoadListener.NONE) {
+        return ExecutionResult.rows(new StreamReader(start(prepared)));
+      }
+      // A LOAD runs while its stream waits for its one result row: follow it meanwhile.
+      Set<String> before = progress.running();
+      StreamReader reader = new StreamReader(start(prepared));
+      try (RemoteProgress.Watch watch = progress.watch(statement, before, listener)) {
+        reader.prefetch();
+      } catch (RuntimeException e) {
+        reader.close();
+        throw e;
+      }
+      return ExecutionResult.rows(reader);
     } catch (FlightRuntimeException e) {
       runningInfo = null;
       runningStream = null;
@@ -110,6 +128,15 @@ final class RemoteRunner implements StatementRunner {
         prepared.close(token);
       }
     }
+  }
+
+  /** Runs the prepared statement: its stream, which {@link #cancel()} can cancel. */
+  private FlightStream start(FlightSqlClient.PreparedStatement prepared) {
+    FlightInfo info = prepared.execute(token);
+    runningInfo = info;
+    FlightStream stream = sql.getStream(info.getEndpoints().get(0).getTicket(), token);
+    runningStream = stream;
+    return stream;
   }
 
   /**
@@ -137,6 +164,7 @@ final class RemoteRunner implements StatementRunner {
   @Override
   public void close() {
     try {
+      progress.close();
       client.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -149,8 +177,19 @@ final class RemoteRunner implements StatementRunner {
   private final class StreamReader implements BatchReader {
     private final FlightStream stream;
 
+    /** Whether {@link #prefetch()} has advanced the stream, and to a batch of rows. */
+    private boolean fetched;
+
+    private boolean hasBatch;
+
     StreamReader(FlightStream stream) {
       this.stream = stream;
+    }
+
+    /** Waits for the first batch (a LOAD's answer comes when it ends); next() then returns it. */
+    void prefetch() {
+      hasBatch = advance();
+      fetched = true;
     }
 
     @Override
@@ -160,6 +199,14 @@ final class RemoteRunner implements StatementRunner {
 
     @Override
     public boolean next() {
+      if (fetched) {
+        fetched = false;
+        return hasBatch;
+      }
+      return advance();
+    }
+
+    private boolean advance() {
       try {
         while (stream.next()) {
           if (stream.getRoot().getRowCount() > 0) {
