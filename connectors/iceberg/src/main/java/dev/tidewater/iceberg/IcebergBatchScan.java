@@ -138,7 +138,7 @@ public final class IcebergBatchScan {
     FileIO io = table.io();
     for (FileScanTask task : tasks) {
       if (!task.deletes().isEmpty()) {
-        rows -= deletedRows(io, task).count();
+        rows -= deletedRows(table, io, task).count();
       }
     }
     return OptionalLong.of(rows);
@@ -177,7 +177,7 @@ public final class IcebergBatchScan {
         ArrowSchemas.toArrow(projection),
         index -> {
           FileScanTask task = tasks.get(index);
-          DeletedRows deleted = deletedRows(io, task);
+          DeletedRows deleted = deletedRows(table, io, task);
           Map<Integer, ?> constants =
               PartitionUtil.constantsMap(task, IdentityPartitionConverters::convertConstant);
           org.apache.iceberg.io.InputFile file = io.newInputFile(task.file().location());
@@ -213,14 +213,19 @@ public final class IcebergBatchScan {
         ordered);
   }
 
-  private static DeletedRows deletedRows(FileIO io, FileScanTask task) {
+  /** The rows of {@code task}'s file that its deletes remove, from the cache when it has them. */
+  private static DeletedRows deletedRows(Table table, FileIO io, FileScanTask task) {
     if (task.deletes().isEmpty()) {
       return DeletedRows.NONE;
     }
-    PositionDeleteIndex index =
-        new BaseDeleteLoader(io::newInputFile)
-            .loadPositionDeletes(task.deletes(), task.file().location());
-    return new DeletedRows(index);
+    return DeletedRowsCache.SHARED.get(
+        DeletedRowsCache.key(table, task),
+        () -> {
+          PositionDeleteIndex index =
+              new BaseDeleteLoader(io::newInputFile)
+                  .loadPositionDeletes(task.deletes(), task.file().location());
+          return new DeletedRows(index);
+        });
   }
 
   private static NameMapping nameMapping(Table table) {

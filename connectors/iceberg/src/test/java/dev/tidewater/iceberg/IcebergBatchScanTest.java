@@ -14,6 +14,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.expressions.Expressions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The vectorized scan ({@link IcebergBatchScan}) against Iceberg's own generic reader, over tables
@@ -52,6 +53,42 @@ class IcebergBatchScanTest extends MergeTestBase {
             IcebergBatchScan.plan(table, null, List.of(), Expressions.lessThan("id", 100L))
                 .rowCountFromStatistics())
         .isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3})
+  void aSecondScanTakesTheDeletedRowsFromTheCacheAndAnswersTheSame(int format) {
+    Table table = table("cached_" + format, format, List.of("id"));
+    append(table, items(1, 300, "a"));
+    append(table, items(301, 600, "b"));
+    List<MergeTestBase.Item> deletes = new ArrayList<>();
+    for (long id = 3; id <= 600; id += 7) {
+      deletes.add(Item.deleting(id));
+    }
+    merge(table, MergeMode.MERGE_ON_READ, deletes, Map.of());
+    List<String> expected = rows(table);
+    long filesWithDeletes =
+        IcebergBatchScan.plan(table, null, List.of(), Expressions.alwaysTrue()).files();
+
+    assertThat(vectorizedRows(table, 50, 2, false)).isEqualTo(expected);
+    long hits = DeletedRowsCache.SHARED.hits();
+    assertThat(vectorizedRows(table, 50, 2, false)).isEqualTo(expected);
+    assertThat(
+            IcebergBatchScan.plan(table, null, List.of(), Expressions.alwaysTrue())
+                .rowCountFromStatistics())
+        .hasValue(expected.size());
+    // both data files have deletes: each is found in the cache by the scan and by the count
+    assertThat(DeletedRowsCache.SHARED.hits() - hits).isGreaterThanOrEqualTo(2 * filesWithDeletes);
+
+    // a later merge adds delete files: the data files' entries under the old deletes do not apply
+    merge(table, MergeMode.MERGE_ON_READ, List.of(Item.deleting(1), Item.deleting(600)), Map.of());
+    List<String> after = rows(table);
+    assertThat(after).hasSize(expected.size() - 2);
+    assertThat(vectorizedRows(table, 50, 2, false)).isEqualTo(after);
+    assertThat(
+            IcebergBatchScan.plan(table, null, List.of(), Expressions.alwaysTrue())
+                .rowCountFromStatistics())
+        .hasValue(after.size());
   }
 
   @ParameterizedTest
