@@ -136,7 +136,8 @@ final class ParquetColumnBatches implements FileBatches {
         batchRows,
         deleted,
         counters,
-        Decoding.PAGES);
+        Decoding.PAGES,
+        null);
   }
 
   /**
@@ -155,36 +156,9 @@ final class ParquetColumnBatches implements FileBatches {
     COLUMN_READER
   }
 
-  /** {@link #open} with the decoding chosen (tests compare the two). */
-  static ParquetColumnBatches open(
-      org.apache.iceberg.io.InputFile file,
-      List<Types.NestedField> fields,
-      Map<Integer, ?> constants,
-      Schema tableSchema,
-      Expression filter,
-      BufferAllocator allocator,
-      int batchRows,
-      DeletedRows deleted,
-      ScanCounters counters,
-      Decoding decoding)
-      throws IOException {
-    return open(
-        file,
-        fields,
-        constants,
-        tableSchema,
-        filter,
-        allocator,
-        batchRows,
-        deleted,
-        counters,
-        decoding,
-        null);
-  }
-
   /**
-   * {@link #open} with the decoding chosen, and the byte-string fields {@code encoded} marks (null:
-   * none) read as dictionary ids: see {@link #dictionary}.
+   * {@link #open} with the decoding chosen (tests compare the two), and the byte-string fields
+   * {@code encoded} marks (null: none) read as dictionary ids: see {@link #dictionary}.
    */
   static ParquetColumnBatches open(
       org.apache.iceberg.io.InputFile file,

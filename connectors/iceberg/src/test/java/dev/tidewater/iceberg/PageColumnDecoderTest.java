@@ -280,30 +280,15 @@ class PageColumnDecoderTest {
             batchRows,
             deleted,
             counters,
-            decoding);
+            decoding,
+            null);
     assertThat(batches).as("the file is read column by column").isNotNull();
     return batches;
   }
 
   /** Every value of every batch, as the vectors answer {@code getObject}. */
   private static List<List<Object>> rows(ParquetColumnBatches batches) throws IOException {
-    List<List<Object>> rows = new ArrayList<>();
-    for (VectorSchemaRoot next = batches.next(); next != null; next = batches.next()) {
-      try (VectorSchemaRoot root = next) {
-        for (int row = 0; row < root.getRowCount(); row++) {
-          List<Object> values = new ArrayList<>();
-          for (FieldVector vector : root.getFieldVectors()) {
-            Object value = vector.getObject(row);
-            values.add(
-                value instanceof byte[] bytes
-                    ? java.util.HexFormat.of().formatHex(bytes)
-                    : value == null ? null : value.toString());
-          }
-          rows.add(values);
-        }
-      }
-    }
-    return rows;
+    return rows(batches, new boolean[TABLE_SCHEMA.columns().size()], new int[1]);
   }
 
   /** Scattered single rows, a run of 2,000 rows that crosses pages, and the last row. */
