@@ -3,6 +3,8 @@ package dev.tidewater.server.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.tidewater.planner.load.LoadListener;
+import dev.tidewater.planner.metadata.StatementRedactor;
+import dev.tidewater.server.Tidewater;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,7 +16,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.arrow.flight.CallOption;
+import org.apache.arrow.flight.CallOptions;
+import org.apache.arrow.flight.CloseSessionRequest;
 import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.vector.BigIntVector;
@@ -23,32 +28,39 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * The progress of a LOAD that runs on a server, for the same bar as an in-process run: while the
- * LOAD's own call waits for its result, a second session polls {@code system.running_loads} and
+ * LOAD's own call waits for its answer, a second session polls {@code system.running_loads} and
  * feeds what it reads to the statement's {@link LoadListener}. Progress is only drawn: a poll that
  * fails stops the polling, never the LOAD.
  */
 final class RemoteProgress implements AutoCloseable {
   static final long INTERVAL_MILLIS = 250;
 
+  /** A poll the server does not answer in this time fails (and stops the bar), not the script. */
+  private static final long POLL_TIMEOUT_SECONDS = 10;
+
   private final FlightSqlClient sql;
-  private final Supplier<CallOption> session;
+  private final Supplier<CallOption> login;
   private final String user;
+  private final StatementRedactor redactor = Tidewater.redactor();
   private ScheduledExecutorService timer;
+
+  /** The polling session's token; null until the first poll logs it in. */
   private CallOption token;
 
   /**
-   * Polls through {@code sql} as {@code user}; {@code session} logs in the polling session on
-   * first use (the LOAD's own session runs one statement at a time).
+   * Polls through {@code sql} as {@code user}; {@code login} logs in the polling session on first
+   * use (the LOAD's own session runs one statement at a time).
    */
-  RemoteProgress(FlightSqlClient sql, Supplier<CallOption> session, String user) {
+  RemoteProgress(FlightSqlClient sql, Supplier<CallOption> login, String user) {
     this.sql = requireNonNull(sql, "sql is null");
-    this.session = requireNonNull(session, "session is null");
+    this.login = requireNonNull(login, "login is null");
     this.user = requireNonNull(user, "user is null");
   }
 
   /**
    * The loads the user runs now, before a statement is sent: none of them is the statement's. Empty
-   * when the server cannot answer (the watch's polls then fail too, and no bar is drawn).
+   * when the server cannot answer (the watch's polls then fail too, and the bar shows only the
+   * LOAD's answer).
    */
   synchronized Set<String> running() {
     Set<String> ids = new HashSet<>();
@@ -64,7 +76,8 @@ final class RemoteProgress implements AutoCloseable {
 
   /**
    * Starts following the load that {@code statement} starts: the first of the user's loads not in
-   * {@code before}, the one with the statement's text if there are several. Closing the watch stops.
+   * {@code before}, the one with the statement's text if there are several. Closing the watch
+   * stops.
    */
   synchronized Watch watch(String statement, Set<String> before, LoadListener listener) {
     if (timer == null) {
@@ -76,24 +89,50 @@ final class RemoteProgress implements AutoCloseable {
                 return thread;
               });
     }
-    Watch watch = new Watch(statement.strip(), before, listener);
+    // The server shows the text with secret values masked: compare like with like.
+    Watch watch = new Watch(redactor.redact(statement).strip(), before, listener);
     watch.future =
         timer.scheduleWithFixedDelay(
             watch::poll, INTERVAL_MILLIS, INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     return watch;
   }
 
+  /** Stops the polling thread and closes the polling session on the server. */
   @Override
-  public synchronized void close() {
-    if (timer != null) {
-      timer.shutdownNow();
+  public void close() {
+    ScheduledExecutorService stopping;
+    synchronized (this) {
+      stopping = timer;
       timer = null;
     }
+    if (stopping != null) {
+      stopping.shutdownNow();
+      try {
+        // A poll that runs now holds Arrow buffers of the client's allocator: let it end first.
+        stopping.awaitTermination(POLL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    synchronized (this) {
+      if (token != null) {
+        try {
+          sql.closeSession(new CloseSessionRequest(), token, timeout());
+        } catch (FlightRuntimeException e) {
+          // The server forgets an idle session by itself; closing is only a courtesy.
+        }
+        token = null;
+      }
+    }
+  }
+
+  private static CallOption timeout() {
+    return CallOptions.timeout(POLL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
   }
 
   private synchronized List<Row> poll() {
     if (token == null) {
-      token = session.get();
+      token = login.get();
     }
     FlightInfo info =
         sql.execute(
@@ -101,9 +140,11 @@ final class RemoteProgress implements AutoCloseable {
                 + " FROM system.running_loads WHERE user_name = '"
                 + user.replace("'", "''")
                 + "'",
-            token);
+            token,
+            timeout());
     List<Row> rows = new ArrayList<>();
-    try (FlightStream stream = sql.getStream(info.getEndpoints().get(0).getTicket(), token)) {
+    try (FlightStream stream =
+        sql.getStream(info.getEndpoints().get(0).getTicket(), token, timeout())) {
       while (stream.next()) {
         VectorSchemaRoot root = stream.getRoot();
         VarCharVector ids = (VarCharVector) root.getVector(0);
@@ -121,6 +162,8 @@ final class RemoteProgress implements AutoCloseable {
                   number(root, 6, i)));
         }
       }
+    } catch (RuntimeException e) {
+      throw e;
     } catch (Exception e) {
       throw new IllegalStateException("cannot read system.running_loads", e);
     }
@@ -160,7 +203,7 @@ final class RemoteProgress implements AutoCloseable {
 
     private Watch(String statement, Set<String> before, LoadListener listener) {
       this.statement = statement;
-      this.before = before;
+      this.before = Set.copyOf(before);
       this.listener = listener;
     }
 
@@ -172,6 +215,7 @@ final class RemoteProgress implements AutoCloseable {
         Row row = find(RemoteProgress.this.poll());
         if (row == null) {
           if (loadId != null) {
+            // The load left the view: it has ended, and its answer is on its way.
             stop();
           }
           return;
@@ -205,7 +249,7 @@ final class RemoteProgress implements AutoCloseable {
             return row;
           }
         } else if (!before.contains(row.loadId())) {
-          if (statement.equals(row.statement() == null ? null : row.statement().strip())) {
+          if (row.statement() != null && statement.equals(row.statement().strip())) {
             return row;
           }
           candidate = candidate == null ? row : candidate;
@@ -218,6 +262,23 @@ final class RemoteProgress implements AutoCloseable {
       ScheduledFuture<?> running = future;
       if (running != null) {
         running.cancel(false);
+      }
+    }
+
+    /**
+     * Stops following, then brings the bar to the LOAD's answer: its load and all its rows read. A
+     * LOAD that ended before the first poll saw it gets its bar here (in rows: its size is not in
+     * the answer).
+     */
+    synchronized void ended(String answerLoadId, long rowsRead) {
+      close();
+      if (loadId == null) {
+        loadId = answerLoadId;
+        listener.started(answerLoadId, 0, -1);
+      }
+      if (rowsRead > rows) {
+        listener.progressed(0, rowsRead - rows);
+        rows = rowsRead;
       }
     }
 

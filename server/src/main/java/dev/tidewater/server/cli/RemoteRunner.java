@@ -7,12 +7,16 @@ import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.TidewaterException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.CallOption;
+import org.apache.arrow.flight.CallOptions;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
+import org.apache.arrow.flight.CloseSessionRequest;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
@@ -23,6 +27,8 @@ import org.apache.arrow.flight.grpc.CredentialCallOption;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -108,13 +114,26 @@ final class RemoteRunner implements StatementRunner {
       if (listener == LoadListener.NONE) {
         return ExecutionResult.rows(new StreamReader(start(prepared)));
       }
-      // A LOAD runs while its stream waits for its one result row: follow it meanwhile.
+      // A LOAD runs while its stream waits for its one answer row: follow it meanwhile, so that
+      // the bar ends when the LOAD does, as in process.
       Set<String> before = progress.running();
       StreamReader reader = new StreamReader(start(prepared));
       try (RemoteProgress.Watch watch = progress.watch(statement, before, listener)) {
-        reader.prefetch();
+        if (reader.prefetch()) {
+          VectorSchemaRoot answer = reader.root();
+          if (answer.getVector("load_id") instanceof VarCharVector id
+              && answer.getVector("rows_read") instanceof BigIntVector rowsRead
+              && !id.isNull(0)
+              && !rowsRead.isNull(0)) {
+            watch.ended(new String(id.get(0), StandardCharsets.UTF_8), rowsRead.get(0));
+          }
+        }
       } catch (RuntimeException e) {
-        reader.close();
+        try {
+          reader.close();
+        } catch (RuntimeException closing) {
+          e.addSuppressed(closing);
+        }
         throw e;
       }
       return ExecutionResult.rows(reader);
@@ -164,7 +183,17 @@ final class RemoteRunner implements StatementRunner {
   @Override
   public void close() {
     try {
-      progress.close();
+      if (progress != null) {
+        progress.close();
+      }
+      if (token != null) {
+        try {
+          sql.closeSession(
+              new CloseSessionRequest(), token, CallOptions.timeout(10, TimeUnit.SECONDS));
+        } catch (FlightRuntimeException e) {
+          // The server forgets an idle session by itself; closing is only a courtesy.
+        }
+      }
       client.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -186,10 +215,14 @@ final class RemoteRunner implements StatementRunner {
       this.stream = stream;
     }
 
-    /** Waits for the first batch (a LOAD's answer comes when it ends); next() then returns it. */
-    void prefetch() {
+    /**
+     * Waits for the first batch (a LOAD's answer comes when it ends), which {@link #root()} then
+     * holds and the next {@link #next()} returns; false when there is none.
+     */
+    boolean prefetch() {
       hasBatch = advance();
       fetched = true;
+      return hasBatch;
     }
 
     @Override
