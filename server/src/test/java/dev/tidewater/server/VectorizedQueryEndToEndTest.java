@@ -96,6 +96,10 @@ class VectorizedQueryEndToEndTest {
               + t
               + " GROUP BY vendor ORDER BY vendor");
       queries.add("SELECT paid, max(total), min(fare), avg(qty) FROM " + t + " GROUP BY paid");
+      // the key read as dictionary ids under a filter on another column; then read as values
+      queries.add("SELECT vendor, count(*), sum(qty) FROM " + t + " WHERE paid GROUP BY vendor");
+      queries.add("SELECT vendor, count(*) FROM " + t + " WHERE vendor <> 'bolt' GROUP BY vendor");
+      queries.add("SELECT vendor, min(vendor), count(fare) FROM " + t + " GROUP BY vendor");
       queries.add("SELECT count(*), sum(total) FROM " + t + " WHERE trip_id BETWEEN 900 AND 1200");
       queries.add("SELECT * FROM " + t + " WHERE trip_id BETWEEN 2990 AND 3010");
       queries.add("SELECT trip_id, vendor FROM " + t + " WHERE vendor IS NULL");

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileContent;
@@ -138,7 +139,7 @@ public final class IcebergBatchScan {
     FileIO io = table.io();
     for (FileScanTask task : tasks) {
       if (!task.deletes().isEmpty()) {
-        rows -= deletedRows(io, task).count();
+        rows -= deletedRows(table, io, task).count();
       }
     }
     return OptionalLong.of(rows);
@@ -165,19 +166,49 @@ public final class IcebergBatchScan {
       int parallelism,
       ScanCounters counters,
       boolean ordered) {
+    return open(allocator, batchRows, parallelism, counters, ordered, Set.of());
+  }
+
+  /**
+   * {@link #open(BufferAllocator, int, int, ScanCounters, boolean)}, with the string or binary
+   * columns at the positions {@code encoded} names (in the projection) read as dictionary ids: an
+   * {@code Int32} vector whose field has a {@link
+   * org.apache.arrow.vector.types.pojo.DictionaryEncoding}, and the entries the ids index from
+   * {@link DictionaryBatchReader#dictionary} for each batch. A dictionary page's entries are one
+   * object for all the batches of its row group, so a consumer (a GROUP BY) does its work once per
+   * entry instead of once per row.
+   */
+  public DictionaryBatchReader open(
+      BufferAllocator allocator,
+      int batchRows,
+      int parallelism,
+      ScanCounters counters,
+      boolean ordered,
+      Set<Integer> encoded) {
     TidewaterException.check(vectorized, "table %s needs the generic reader", table.name());
     TidewaterException.check(batchRows > 0, "batchRows must be positive: %d", batchRows);
     FileIO io = table.io();
     List<Types.NestedField> fields = projection.columns();
+    boolean[] encodedFields = new boolean[fields.size()];
+    for (int column : encoded) {
+      TidewaterException.check(
+          column >= 0 && column < fields.size() && encodable(fields.get(column)),
+          "column %d of the scan of %s is not a string or binary column",
+          column,
+          table.name());
+      encodedFields[column] = true;
+    }
+    boolean encodes = !encoded.isEmpty();
     NameMapping nameMapping = nameMapping(table);
     List<String> names = tasks.stream().map(task -> task.file().location()).toList();
+    org.apache.arrow.vector.types.pojo.Schema batchSchema = batchSchema(projection, encodedFields);
     return new ParallelBatchReader(
         table.name(),
         names,
-        ArrowSchemas.toArrow(projection),
+        batchSchema,
         index -> {
           FileScanTask task = tasks.get(index);
-          DeletedRows deleted = deletedRows(io, task);
+          DeletedRows deleted = deletedRows(table, io, task);
           Map<Integer, ?> constants =
               PartitionUtil.constantsMap(task, IdentityPartitionConverters::convertConstant);
           org.apache.iceberg.io.InputFile file = io.newInputFile(task.file().location());
@@ -192,35 +223,67 @@ public final class IcebergBatchScan {
                   batchRows,
                   deleted,
                   counters,
-                  DECODING);
+                  DECODING,
+                  encodedFields);
           if (columns != null) {
             return columns;
           }
-          return new GenericFileBatches(
-              file,
-              fields,
-              task.residual(),
-              constants,
-              nameMapping,
-              allocator,
-              batchRows,
-              deleted,
-              counters);
+          FileBatches generic =
+              new GenericFileBatches(
+                  file,
+                  fields,
+                  task.residual(),
+                  constants,
+                  nameMapping,
+                  allocator,
+                  batchRows,
+                  deleted,
+                  counters);
+          return encodes
+              ? new EncodingFileBatches(generic, batchSchema, encodedFields, allocator)
+              : generic;
         },
         allocator,
         parallelism,
         counters,
-        ordered);
+        ordered,
+        encodes);
   }
 
-  private static DeletedRows deletedRows(FileIO io, FileScanTask task) {
+  /** Whether a column can be read as dictionary ids: strings and binaries. */
+  static boolean encodable(Types.NestedField field) {
+    return field.type().typeId() == org.apache.iceberg.types.Type.TypeID.STRING
+        || field.type().typeId() == org.apache.iceberg.types.Type.TypeID.BINARY;
+  }
+
+  /** The Arrow schema of the batches: the fields {@code encoded} marks as dictionary ids. */
+  static org.apache.arrow.vector.types.pojo.Schema batchSchema(Schema schema, boolean[] encoded) {
+    org.apache.arrow.vector.types.pojo.Schema values = ArrowSchemas.toArrow(schema);
+    if (encoded == null) {
+      return values;
+    }
+    List<org.apache.arrow.vector.types.pojo.Field> fields = new ArrayList<>(values.getFields());
+    for (int i = 0; i < fields.size(); i++) {
+      if (encoded[i]) {
+        fields.set(i, ColumnDictionary.idsField(fields.get(i), schema.columns().get(i).fieldId()));
+      }
+    }
+    return new org.apache.arrow.vector.types.pojo.Schema(fields, values.getCustomMetadata());
+  }
+
+  /** The rows of {@code task}'s file that its deletes remove, from the cache when it has them. */
+  private static DeletedRows deletedRows(Table table, FileIO io, FileScanTask task) {
     if (task.deletes().isEmpty()) {
       return DeletedRows.NONE;
     }
-    PositionDeleteIndex index =
-        new BaseDeleteLoader(io::newInputFile)
-            .loadPositionDeletes(task.deletes(), task.file().location());
-    return new DeletedRows(index);
+    return DeletedRowsCache.SHARED.get(
+        DeletedRowsCache.key(table, task),
+        () -> {
+          PositionDeleteIndex index =
+              new BaseDeleteLoader(io::newInputFile)
+                  .loadPositionDeletes(task.deletes(), task.file().location());
+          return new DeletedRows(index);
+        });
   }
 
   private static NameMapping nameMapping(Table table) {

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.page.DataPage;
@@ -54,6 +55,11 @@ final class PageColumnDecoder {
   private final int maxDefinition;
   private final String where;
   private final PageDictionary dictionary;
+
+  /** The entries of the batch being decoded as ids ({@link #decodeIds}); null: decoding values. */
+  private ColumnDictionary.Builder ids;
+
+  private ColumnDictionary chunkEntries;
   private HybridDecoder levels;
   private PageValues values;
   private int pageLeft;
@@ -89,6 +95,40 @@ final class PageColumnDecoder {
    * zeroed), leaving out the rows {@code skip} marks (null: none).
    */
   void decode(FieldVector vector, int rows, boolean[] skip) {
+    ids = null;
+    decodeRows(vector, rows, skip);
+  }
+
+  /**
+   * Decodes the next {@code rows} rows of a byte-string column as dictionary ids into {@code
+   * target} (allocated for the rows kept, validity zeroed), leaving out the rows {@code skip}
+   * marks; answers the entries the ids index: the chunk's dictionary page itself while the rows
+   * come from dictionary pages, and the values of PLAIN pages added after it.
+   */
+  ColumnDictionary decodeIds(IntVector target, int rows, boolean[] skip) {
+    if (layout != ColumnLayout.BYTES) {
+      throw new IllegalStateException(where + ": only byte strings decode as dictionary ids");
+    }
+    if (chunkEntries == null && dictionary != null) {
+      chunkEntries = dictionary.entries();
+    }
+    if (ids == null) {
+      ids = new ColumnDictionary.Builder();
+    }
+    ids.reset(chunkEntries);
+    decodeRows(target, rows, skip);
+    return ids.build();
+  }
+
+  private void emit(FieldVector vector, int out, int count) {
+    if (ids == null) {
+      values.emit(vector, out, count);
+    } else {
+      values.emitIds(vector.getDataBuffer(), out, count, ids);
+    }
+  }
+
+  private void decodeRows(FieldVector vector, int rows, boolean[] skip) {
     BaseVariableWidthVector variable = vector instanceof BaseVariableWidthVector v ? v : null;
     if (variable != null) {
       variable.getOffsetBuffer().setInt(0, 0);
@@ -103,7 +143,7 @@ final class PageColumnDecoder {
       int n = Math.min(rows - done, pageLeft);
       boolean allDefined = readLevels(n);
       if (allDefined && skip == null) {
-        values.emit(vector, out, n);
+        emit(vector, out, n);
         setValid(validity, out, n);
         out += n;
       } else {
@@ -137,7 +177,7 @@ final class PageColumnDecoder {
       int length = j - i;
       switch (kind) {
         case VALUE -> {
-          values.emit(vector, out, length);
+          emit(vector, out, length);
           setValid(validity, out, length);
           out += length;
         }

@@ -98,6 +98,14 @@ final class PageDictionary {
     return size;
   }
 
+  /** The entries of a BYTES dictionary, shared (not copied) for every batch of the chunk. */
+  ColumnDictionary entries() {
+    if (layout != ColumnLayout.BYTES) {
+      throw new IllegalStateException("a " + layout + " dictionary has no byte entries");
+    }
+    return new ColumnDictionary(bytes, offsets, size, true);
+  }
+
   /**
    * Writes the entries {@code indexes[0..count)} to {@code vector} from row {@code out} on (values
    * only: the caller sets validity).

@@ -23,6 +23,15 @@ abstract class PageValues {
   abstract void skip(int count);
 
   /**
+   * Writes the dictionary ids of the next {@code count} values to rows {@code out..out+count) of
+   * {@code ids} (an {@code Int32} data buffer): a dictionary page's indexes as they are, a PLAIN
+   * page's byte strings added to {@code entries}. Only byte-string columns have ids.
+   */
+  void emitIds(ArrowBuf ids, int out, int count, ColumnDictionary.Builder entries) {
+    throw new IllegalStateException("no dictionary ids for " + getClass().getSimpleName());
+  }
+
+  /**
    * The values of a page encoded with {@code encoding}, from {@code start} to the end of {@code
    * data} (little-endian order).
    */
@@ -183,6 +192,15 @@ abstract class PageValues {
         position += 4 + data.getInt(position);
       }
     }
+
+    @Override
+    void emitIds(ArrowBuf ids, int out, int count, ColumnDictionary.Builder entries) {
+      for (int i = 0; i < count; i++) {
+        int length = data.getInt(position);
+        ids.setInt((long) (out + i) * 4, entries.add(data, position + 4, length));
+        position += 4 + length;
+      }
+    }
   }
 
   /** PLAIN BOOLEAN: bit-packed, least significant bit first. */
@@ -253,16 +271,33 @@ abstract class PageValues {
 
     @Override
     void emit(FieldVector vector, int out, int count) {
+      read(count);
+      dictionary.gather(vector, out, scratch, count);
+    }
+
+    @Override
+    void emitIds(ArrowBuf ids, int out, int count, ColumnDictionary.Builder entries) {
+      read(count);
+      for (int i = 0; i < count; i++) {
+        ids.setInt((long) (out + i) * 4, scratch[i]);
+      }
+    }
+
+    /** Reads {@code count} indexes into the scratch array, each checked against the dictionary. */
+    private void read(int count) {
       scratch = Scratch.ensure(scratch, count);
       indexes.read(scratch, 0, count);
       int size = dictionary.size();
       for (int i = 0; i < count; i++) {
-        if (scratch[i] >= size) {
+        if (Integer.compareUnsigned(scratch[i], size) >= 0) {
           throw new IllegalStateException(
-              "dictionary index " + scratch[i] + " is past the dictionary's " + size + " entries");
+              "dictionary index "
+                  + Integer.toUnsignedString(scratch[i])
+                  + " is past the dictionary's "
+                  + size
+                  + " entries");
         }
       }
-      dictionary.gather(vector, out, scratch, count);
     }
 
     @Override

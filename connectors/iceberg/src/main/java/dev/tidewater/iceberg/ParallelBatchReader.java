@@ -1,6 +1,5 @@
 package dev.tidewater.iceberg;
 
-import dev.tidewater.spi.BatchReader;
 import dev.tidewater.spi.TidewaterException;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +27,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * parallelism} batches among the files and hands out whichever batch is read first, so that no
  * thread waits for the consumer to finish an earlier file.
  */
-final class ParallelBatchReader implements BatchReader {
+final class ParallelBatchReader implements DictionaryBatchReader {
   /** Opens the batches of the i-th file. */
   @FunctionalInterface
   interface FileOpener {
@@ -51,6 +50,9 @@ final class ParallelBatchReader implements BatchReader {
 
   private record Failure(int file, Throwable error) {}
 
+  /** A batch with the dictionaries of its encoded columns. */
+  private record Encoded(VectorSchemaRoot batch, ColumnDictionary[] dictionaries) {}
+
   private final String tableName;
   private final List<String> fileNames;
   private final FileOpener opener;
@@ -61,6 +63,8 @@ final class ParallelBatchReader implements BatchReader {
   private final List<Future<?>> workers = new ArrayList<>();
   private final VectorSchemaRoot root;
   private final ScanCounters counters;
+  private final boolean encodes;
+  private ColumnDictionary[] dictionaries;
   private volatile boolean closed;
   private int current;
   private long rowsBefore;
@@ -73,10 +77,14 @@ final class ParallelBatchReader implements BatchReader {
       BufferAllocator allocator,
       int parallelism,
       ScanCounters counters) {
-    this(tableName, fileNames, schema, opener, allocator, parallelism, counters, true);
+    this(tableName, fileNames, schema, opener, allocator, parallelism, counters, true, false);
   }
 
-  /** {@code ordered}: batches in file order; else in the order they are read. */
+  /**
+   * {@code ordered}: batches in file order; else in the order they are read. {@code encodes}: some
+   * columns hold dictionary ids, whose entries each batch carries from its file to {@link
+   * #dictionary}.
+   */
   ParallelBatchReader(
       String tableName,
       List<String> fileNames,
@@ -85,8 +93,10 @@ final class ParallelBatchReader implements BatchReader {
       BufferAllocator allocator,
       int parallelism,
       ScanCounters counters,
-      boolean ordered) {
+      boolean ordered,
+      boolean encodes) {
     this.tableName = tableName;
+    this.encodes = encodes;
     this.fileNames = List.copyOf(fileNames);
     this.opener = opener;
     this.counters = counters;
@@ -113,7 +123,8 @@ final class ParallelBatchReader implements BatchReader {
         counters.file();
         VectorSchemaRoot batch;
         while (!closed && (batch = batches.next()) != null) {
-          if (batch.getRowCount() == 0 || !put(queue, batch)) {
+          Object item = encodes ? new Encoded(batch, dictionaries(batches, batch)) : batch;
+          if (batch.getRowCount() == 0 || !put(queue, item)) {
             batch.close();
           }
         }
@@ -126,6 +137,14 @@ final class ParallelBatchReader implements BatchReader {
         return;
       }
     }
+  }
+
+  private static ColumnDictionary[] dictionaries(FileBatches batches, VectorSchemaRoot batch) {
+    ColumnDictionary[] dictionaries = new ColumnDictionary[batch.getFieldVectors().size()];
+    for (int i = 0; i < dictionaries.length; i++) {
+      dictionaries[i] = batches.dictionary(i);
+    }
+    return dictionaries;
   }
 
   /** Waits for room in the queue; false when the reader was closed meanwhile. */
@@ -165,6 +184,10 @@ final class ParallelBatchReader implements BatchReader {
       } else if (item instanceof Failure failure) {
         throw failure(failure);
       } else {
+        if (item instanceof Encoded encoded) {
+          dictionaries = encoded.dictionaries();
+          item = encoded.batch();
+        }
         try (VectorSchemaRoot batch = (VectorSchemaRoot) item) {
           for (int i = 0; i < root.getFieldVectors().size(); i++) {
             batch.getVector(i).makeTransferPair(root.getVector(i)).transfer();
@@ -196,6 +219,11 @@ final class ParallelBatchReader implements BatchReader {
   }
 
   @Override
+  public ColumnDictionary dictionary(int column) {
+    return dictionaries == null ? null : dictionaries[column];
+  }
+
+  @Override
   public String position(int rowIndex) {
     return tableName + " row " + (rowsBefore + rowIndex + 1);
   }
@@ -223,6 +251,8 @@ final class ParallelBatchReader implements BatchReader {
       for (Object item : queue) {
         if (item instanceof VectorSchemaRoot batch) {
           batch.close();
+        } else if (item instanceof Encoded encoded) {
+          encoded.batch().close();
         }
       }
       queue.clear();

@@ -5,8 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.parquet.ParquetDictionaryRowGroupFilter;
@@ -54,6 +57,11 @@ final class ParquetColumnBatches implements FileBatches {
   private int nextRowGroup;
   private final Decoding decoding;
   private final String fileName;
+
+  /** Per field: read as dictionary ids ({@link ColumnDictionary}) instead of values. */
+  private final boolean[] encoded;
+
+  private final ColumnDictionary[] batchDictionaries;
   private ColumnReader[] columns;
   private PageColumnDecoder[] pageDecoders;
   private int pageDecodedChunks;
@@ -75,8 +83,11 @@ final class ParquetColumnBatches implements FileBatches {
       DeletedRows deleted,
       ScanCounters counters,
       Decoding decoding,
-      String fileName) {
+      String fileName,
+      boolean[] encoded) {
     this.reader = reader;
+    this.encoded = encoded == null ? new boolean[fields.size()] : encoded.clone();
+    this.batchDictionaries = new ColumnDictionary[fields.size()];
     this.decoding = decoding;
     this.fileName = fileName;
     this.fileSchema = fileSchema;
@@ -89,7 +100,7 @@ final class ParquetColumnBatches implements FileBatches {
         descriptors[i] = ColumnLayout.column(projection, fields.get(i).fieldId()).descriptor();
       }
     }
-    this.arrowSchema = ArrowSchemas.toArrow(new Schema(fields));
+    this.arrowSchema = IcebergBatchScan.batchSchema(new Schema(fields), this.encoded);
     this.allocator = allocator;
     this.batchRows = batchRows;
     this.deleted = deleted;
@@ -125,7 +136,8 @@ final class ParquetColumnBatches implements FileBatches {
         batchRows,
         deleted,
         counters,
-        Decoding.PAGES);
+        Decoding.PAGES,
+        null);
   }
 
   /**
@@ -144,7 +156,10 @@ final class ParquetColumnBatches implements FileBatches {
     COLUMN_READER
   }
 
-  /** {@link #open} with the decoding chosen (tests compare the two). */
+  /**
+   * {@link #open} with the decoding chosen (tests compare the two), and the byte-string fields
+   * {@code encoded} marks (null: none) read as dictionary ids: see {@link #dictionary}.
+   */
   static ParquetColumnBatches open(
       org.apache.iceberg.io.InputFile file,
       List<Types.NestedField> fields,
@@ -155,7 +170,8 @@ final class ParquetColumnBatches implements FileBatches {
       int batchRows,
       DeletedRows deleted,
       ScanCounters counters,
-      Decoding decoding)
+      Decoding decoding,
+      boolean[] encoded)
       throws IOException {
     ParquetFileReader reader =
         new ParquetFileReader(ParquetInputFiles.of(file), ParquetReadOptions.builder().build());
@@ -187,7 +203,8 @@ final class ParquetColumnBatches implements FileBatches {
           deleted,
           counters,
           decoding,
-          file.location());
+          file.location(),
+          encoded);
     } catch (IOException | RuntimeException e) {
       reader.close();
       throw e;
@@ -218,7 +235,9 @@ final class ParquetColumnBatches implements FileBatches {
         FieldVector vector = root.getVector(i);
         ColumnDecoder.allocate(vector, kept);
         // a missing column stays null: fresh validity buffers are zeroed
-        if (pageDecoders[i] != null) {
+        if (encoded[i]) {
+          batchDictionaries[i] = decodeIds(i, (IntVector) vector, rows, kept, skip);
+        } else if (pageDecoders[i] != null) {
           pageDecoders[i].decode(vector, rows, skip);
         } else if (layouts[i] != ColumnLayout.MISSING) {
           ColumnDecoder.decode(
@@ -234,6 +253,32 @@ final class ParquetColumnBatches implements FileBatches {
     rowInGroup += rows;
     counters.rows(rows, rows - kept);
     return root;
+  }
+
+  /**
+   * Decodes field {@code i}'s next rows as dictionary ids: page by page where the decoder takes the
+   * chunk, else values through the column reader, each value then an entry of its own.
+   */
+  private ColumnDictionary decodeIds(int i, IntVector ids, int rows, int kept, boolean[] skip) {
+    if (pageDecoders[i] != null) {
+      return pageDecoders[i].decodeIds(ids, rows, skip);
+    }
+    if (layouts[i] == ColumnLayout.MISSING) {
+      return ColumnDictionary.EMPTY;
+    }
+    Field field = ArrowSchemas.toArrow(new Schema(fields.get(i))).getFields().get(0);
+    try (FieldVector values = field.createVector(allocator)) {
+      ColumnDecoder.allocate(values, kept);
+      ColumnDecoder.decode(
+          columns[i], descriptors[i].getMaxDefinitionLevel(), layouts[i], values, rows, skip);
+      values.setValueCount(kept);
+      return ColumnDictionary.encode((BaseVariableWidthVector) values, ids);
+    }
+  }
+
+  @Override
+  public ColumnDictionary dictionary(int column) {
+    return encoded[column] ? batchDictionaries[column] : null;
   }
 
   /** Moves to the next row group that statistics and dictionaries cannot rule out. */

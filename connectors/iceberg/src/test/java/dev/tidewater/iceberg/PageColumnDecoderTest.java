@@ -154,6 +154,113 @@ class PageColumnDecoderTest {
     }
   }
 
+  /**
+   * The string and binary columns read as dictionary ids stand for the values read as values: from
+   * dictionary pages, from PLAIN pages after a chunk's dictionary fell back, from chunks only the
+   * column readers take (V2's DELTA encodings), and from Iceberg's generic reader encoded after.
+   */
+  @ParameterizedTest(name = "{0}, dictionary {1}, deletes {2}, batch {3}")
+  @CsvSource({
+    "PARQUET_1_0, true, true, 4096",
+    "PARQUET_1_0, true, false, 777",
+    "PARQUET_1_0, false, true, 1000",
+    "PARQUET_2_0, true, true, 4096",
+  })
+  void stringsDecodeAsDictionaryIdsOfTheSameValues(
+      WriterVersion version, boolean dictionary, boolean deletes, int batchRows)
+      throws IOException {
+    Path file = directory.resolve("data.parquet");
+    write(file, version, dictionary, true);
+    DeletedRows deleted = deletes ? deleted() : DeletedRows.NONE;
+    boolean[] encoded = new boolean[TABLE_SCHEMA.columns().size()];
+    encoded[1] = true; // status: five values
+    encoded[11] = true; // note: 50,000 values, past the dictionary budget
+    try (BufferAllocator allocator = new RootAllocator()) {
+      List<List<Object>> values;
+      try (ParquetColumnBatches batches =
+          open(file, allocator, batchRows, deleted, new ScanCounters(), Decoding.PAGES)) {
+        values = rows(batches);
+      }
+      int[] reused = new int[1];
+      try (ParquetColumnBatches batches =
+          ParquetColumnBatches.open(
+              Files.localInput(file.toFile()),
+              TABLE_SCHEMA.columns(),
+              Map.of(),
+              TABLE_SCHEMA,
+              Expressions.alwaysTrue(),
+              allocator,
+              batchRows,
+              deleted,
+              new ScanCounters(),
+              Decoding.PAGES,
+              encoded)) {
+        assertThat(rows(batches, encoded, reused)).isEqualTo(values);
+      }
+      if (dictionary) {
+        assertThat(reused[0]).as("batches whose ids index a chunk's dictionary").isPositive();
+      }
+      try (FileBatches batches =
+          new EncodingFileBatches(
+              new GenericFileBatches(
+                  Files.localInput(file.toFile()),
+                  TABLE_SCHEMA.columns(),
+                  Expressions.alwaysTrue(),
+                  Map.of(),
+                  null,
+                  allocator,
+                  batchRows,
+                  deleted,
+                  new ScanCounters()),
+              IcebergBatchScan.batchSchema(TABLE_SCHEMA, encoded),
+              encoded,
+              allocator)) {
+        assertThat(rows(batches, encoded, new int[1])).isEqualTo(values);
+      }
+    }
+  }
+
+  /** {@link #rows(ParquetColumnBatches)} with the {@code encoded} columns' ids looked up. */
+  private static List<List<Object>> rows(FileBatches batches, boolean[] encoded, int[] reused)
+      throws IOException {
+    List<List<Object>> rows = new ArrayList<>();
+    for (VectorSchemaRoot next = batches.next(); next != null; next = batches.next()) {
+      try (VectorSchemaRoot root = next) {
+        for (int column = 0; column < encoded.length; column++) {
+          if (encoded[column] && batches.dictionary(column).reused()) {
+            reused[0]++;
+          }
+        }
+        for (int row = 0; row < root.getRowCount(); row++) {
+          List<Object> values = new ArrayList<>();
+          for (int column = 0; column < encoded.length; column++) {
+            FieldVector vector = root.getVector(column);
+            Object value;
+            if (encoded[column]) {
+              org.apache.arrow.vector.IntVector ids = (org.apache.arrow.vector.IntVector) vector;
+              byte[] entry =
+                  ids.isNull(row) ? null : batches.dictionary(column).entry(ids.get(row));
+              value =
+                  entry == null
+                      ? null
+                      : column == 1
+                          ? new String(entry, java.nio.charset.StandardCharsets.UTF_8)
+                          : entry;
+            } else {
+              value = vector.getObject(row);
+            }
+            values.add(
+                value instanceof byte[] bytes
+                    ? java.util.HexFormat.of().formatHex(bytes)
+                    : value == null ? null : value.toString());
+          }
+          rows.add(values);
+        }
+      }
+    }
+    return rows;
+  }
+
   private static ParquetColumnBatches open(
       Path file,
       BufferAllocator allocator,
@@ -173,30 +280,15 @@ class PageColumnDecoderTest {
             batchRows,
             deleted,
             counters,
-            decoding);
+            decoding,
+            null);
     assertThat(batches).as("the file is read column by column").isNotNull();
     return batches;
   }
 
   /** Every value of every batch, as the vectors answer {@code getObject}. */
   private static List<List<Object>> rows(ParquetColumnBatches batches) throws IOException {
-    List<List<Object>> rows = new ArrayList<>();
-    for (VectorSchemaRoot next = batches.next(); next != null; next = batches.next()) {
-      try (VectorSchemaRoot root = next) {
-        for (int row = 0; row < root.getRowCount(); row++) {
-          List<Object> values = new ArrayList<>();
-          for (FieldVector vector : root.getFieldVectors()) {
-            Object value = vector.getObject(row);
-            values.add(
-                value instanceof byte[] bytes
-                    ? java.util.HexFormat.of().formatHex(bytes)
-                    : value == null ? null : value.toString());
-          }
-          rows.add(values);
-        }
-      }
-    }
-    return rows;
+    return rows(batches, new boolean[TABLE_SCHEMA.columns().size()], new int[1]);
   }
 
   /** Scattered single rows, a run of 2,000 rows that crosses pages, and the last row. */

@@ -1,6 +1,7 @@
 package dev.tidewater.planner.query;
 
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +33,7 @@ final class GroupTable {
   private static final int VARIABLE = 3;
   private static final int WIDE = 4;
 
-  private static final long NULL_WORD = 0x5bd1e9955bd1e995L;
+  private static final long NULL_WORD = KeyHashes.NULL_WORD;
 
   /** Whether strings are hashed from memory (a long's low bytes come first in memory). */
   private static final boolean RAW = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
@@ -109,14 +110,14 @@ final class GroupTable {
     if (hashes.length < count) {
       hashes = new long[count];
     }
-    Arrays.fill(hashes, 0, count, 0x9E3779B97F4A7C15L);
+    Arrays.fill(hashes, 0, count, KeyHashes.SEED);
     for (int k = 0; k < width; k++) {
       hashColumn(k, rows, count);
     }
     ArrowValues.Getter[] getters = null;
     for (int i = 0; i < count; i++) {
       int row = rows[i];
-      long hash = finish(hashes[i]);
+      long hash = KeyHashes.finish(hashes[i]);
       int mask = slots.length - 1;
       int slot = (int) hash & mask;
       int group;
@@ -223,14 +224,15 @@ final class GroupTable {
         int row = rows[i];
         hashes[i] =
             isNull(k, row)
-                ? mix(hashes[i], NULL_WORD)
-                : mix(hashes[i], hashBytes(data, start(k, row), length(k, row)));
+                ? KeyHashes.mix(hashes[i], NULL_WORD)
+                : KeyHashes.mix(
+                    hashes[i], KeyHashes.hashBytes(data, start(k, row), length(k, row)));
       }
       return;
     }
     for (int i = 0; i < count; i++) {
       int row = rows[i];
-      hashes[i] = mix(hashes[i], isNull(k, row) ? NULL_WORD : word(k, row));
+      hashes[i] = KeyHashes.mix(hashes[i], isNull(k, row) ? NULL_WORD : word(k, row));
     }
   }
 
@@ -258,7 +260,7 @@ final class GroupTable {
     for (int i = 0; i < count; i++) {
       int row = rows[i];
       if (isNull(k, row)) {
-        hashes[i] = mix(hashes[i], NULL_WORD);
+        hashes[i] = KeyHashes.mix(hashes[i], NULL_WORD);
         continue;
       }
       long at = offsetAddress + row * width;
@@ -267,55 +269,13 @@ final class GroupTable {
       long hash = end - start;
       int p = start;
       for (; p + 8 <= end; p += 8) {
-        hash = mix(hash, MemoryUtil.getLong(dataAddress + p));
+        hash = KeyHashes.mix(hash, MemoryUtil.getLong(dataAddress + p));
       }
       if (p < end) {
-        hash = mix(hash, tail(dataAddress, p, end - p, capacity));
+        hash = KeyHashes.mix(hash, KeyHashes.tail(dataAddress, p, end - p, capacity));
       }
-      hashes[i] = mix(hashes[i], hash);
+      hashes[i] = KeyHashes.mix(hashes[i], hash);
     }
-  }
-
-  /** The last {@code n} (1 to 7) bytes of a value from {@code p}, as the low bytes of a long. */
-  private static long tail(long address, int p, int n, long capacity) {
-    if (p + 8 <= capacity) {
-      return MemoryUtil.getLong(address + p) & ((1L << (n << 3)) - 1);
-    }
-    long tail = 0;
-    for (int i = 0; i < n; i++) {
-      tail |= (MemoryUtil.getByte(address + p + i) & 0xFFL) << (i << 3);
-    }
-    return tail;
-  }
-
-  /** A hash of {@code length} bytes from {@code start}: eight at a time, then the rest. */
-  private static long hashBytes(ArrowBuf data, long start, int length) {
-    long hash = length;
-    int i = 0;
-    for (; i + 8 <= length; i += 8) {
-      hash = mix(hash, data.getLong(start + i));
-    }
-    if (i < length) {
-      long tail = 0;
-      for (int shift = 0; i < length; i++, shift += 8) {
-        tail |= (data.getByte(start + i) & 0xFFL) << shift;
-      }
-      hash = mix(hash, tail);
-    }
-    return hash;
-  }
-
-  private static long mix(long hash, long value) {
-    return Long.rotateLeft(hash ^ (value * 0xC2B2AE3D27D4EB4FL), 31) * 0x9E3779B97F4A7C15L;
-  }
-
-  /** MurmurHash3's finalizer: the low bits that pick a slot depend on every bit. */
-  private static long finish(long hash) {
-    hash ^= hash >>> 33;
-    hash *= 0xFF51AFD7ED558CCDL;
-    hash ^= hash >>> 33;
-    hash *= 0xC4CEB9FE1A85EC53L;
-    return hash ^ (hash >>> 33);
   }
 
   /** Whether the row's key equals the group's, column by column. */
@@ -380,9 +340,79 @@ final class GroupTable {
       int n = end - p;
       // the arena has eight bytes to spare after its last key
       long mask = (1L << (n << 3)) - 1;
-      return tail(address, p, n, capacities[k]) == (MemoryUtil.getLong(arena, q) & mask);
+      return KeyHashes.tail(address, p, n, capacities[k]) == (MemoryUtil.getLong(arena, q) & mask);
     }
     return true;
+  }
+
+  /**
+   * The group of a one-column string key given as UTF-8 bytes ({@code bytes} null: the null key),
+   * added when new: the lookup of a dictionary entry ({@link DictionaryGroups}). The key hashes and
+   * compares as the same string in a vector would, so batches of both kinds may meet in one table.
+   */
+  int group(byte[] bytes, int start, int length) {
+    if (width != 1) {
+      throw new IllegalStateException("a key of " + width + " columns is not one string");
+    }
+    long value = bytes == null ? NULL_WORD : KeyHashes.hashBytes(bytes, start, length);
+    long hash = KeyHashes.finish(KeyHashes.mix(KeyHashes.SEED, value));
+    int mask = slots.length - 1;
+    int slot = (int) hash & mask;
+    while (true) {
+      int group = slots[slot];
+      if (group < 0) {
+        break;
+      }
+      if (slotHashes[slot] == hash
+          && (bytes == null
+              ? lengths[group] < 0
+              : lengths[group] == length
+                  && Arrays.equals(
+                      arena,
+                      (int) words[group],
+                      (int) words[group] + length,
+                      bytes,
+                      start,
+                      start + length))) {
+        return group;
+      }
+      slot = (slot + 1) & mask;
+    }
+    int group = keys.size();
+    if (group >= limit) {
+      throw new TooManyGroups();
+    }
+    keys.add(
+        new Object[] {
+          bytes == null ? null : new String(bytes, start, length, StandardCharsets.UTF_8)
+        });
+    if (group + 1 > words.length) {
+      words = Arrays.copyOf(words, words.length * 2);
+      lengths = Arrays.copyOf(lengths, lengths.length * 2);
+    }
+    if (bytes == null) {
+      lengths[group] = -1;
+      words[group] = 0;
+    } else {
+      reserveArena(length);
+      System.arraycopy(bytes, start, arena, arenaUsed, length);
+      words[group] = arenaUsed;
+      lengths[group] = length;
+      arenaUsed += length;
+    }
+    slots[slot] = group;
+    slotHashes[slot] = hash;
+    if (keys.size() * 2 > slots.length) {
+      rehash();
+    }
+    return group;
+  }
+
+  /** Room for {@code length} more key bytes and the eight spare bytes after the last. */
+  private void reserveArena(int length) {
+    if (arenaUsed + length + 8 > arena.length) {
+      arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaUsed + length + 8));
+    }
   }
 
   private int add(ArrowValues.Getter[] getters, int row, long hash, int slot) {
@@ -407,9 +437,7 @@ final class GroupTable {
         words[base + k] = 0;
       } else if (kinds[k] == VARIABLE || kinds[k] == WIDE) {
         int length = length(k, row);
-        if (arenaUsed + length + 8 > arena.length) {
-          arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaUsed + length + 8));
-        }
+        reserveArena(length);
         vectors[k].getDataBuffer().getBytes(start(k, row), arena, arenaUsed, length);
         words[base + k] = arenaUsed;
         lengths[base + k] = length;

@@ -44,6 +44,13 @@ final class VectorizedPlanner {
   private static final Set<SqlKind> AGGREGATES =
       Set.of(SqlKind.COUNT, SqlKind.SUM, SqlKind.SUM0, SqlKind.AVG, SqlKind.MIN, SqlKind.MAX);
 
+  /**
+   * Whether a GROUP BY of one string column reads it as dictionary ids ({@link DictionaryGroups});
+   * {@code -Dtidewater.query.dictionary-groups=false} reads its values (to compare in benchmarks).
+   */
+  private static final boolean DICTIONARY_GROUPS =
+      !"false".equals(System.getProperty("tidewater.query.dictionary-groups"));
+
   /** Groups kept in memory before a GROUP BY goes to Calcite's plan instead. */
   static final int MAX_GROUPS = 1_000_000;
 
@@ -118,6 +125,8 @@ final class VectorizedPlanner {
       return null;
     }
     Set<Integer> columns = new TreeSet<>(scan.filterColumns);
+    // the columns read as values: by the filter, as arguments, by FILTER predicates
+    Set<Integer> valueColumns = new TreeSet<>(scan.filterColumns);
     List<Integer> keys = new ArrayList<>();
     for (int key : aggregate.getGroupSet()) {
       Integer column = column(projects, key);
@@ -148,6 +157,7 @@ final class VectorizedPlanner {
         }
         argument = scan.table.arrowSchema().getFields().get(column).getType();
         columns.add(column);
+        valueColumns.add(column);
       }
       int predicate = -1;
       if (call.filterArg >= 0) {
@@ -158,6 +168,7 @@ final class VectorizedPlanner {
           return null;
         }
         columns.addAll(scan.references(condition));
+        valueColumns.addAll(scan.references(condition));
         predicate = predicates.size();
         predicates.add(compiled);
       }
@@ -174,12 +185,18 @@ final class VectorizedPlanner {
     if (columns.isEmpty()) {
       columns.add(firstScannable(scan.table.arrowSchema()));
     }
+    boolean dictionaryKey =
+        DICTIONARY_GROUPS
+            && keys.size() == 1
+            && !valueColumns.contains(keys.get(0))
+            && scan.table.arrowSchema().getFields().get(keys.get(0)).getType().getTypeID()
+                == ArrowType.ArrowTypeID.Utf8;
     return new VectorizedQuery(
         scan.table,
         List.copyOf(columns),
         scan.filter,
         scan.condition,
-        new VectorizedQuery.Aggregation(keys, calls, predicates, above),
+        new VectorizedQuery.Aggregation(keys, calls, predicates, above, dictionaryKey),
         null,
         0,
         -1,

@@ -1,5 +1,6 @@
 package dev.tidewater.planner.query;
 
+import dev.tidewater.iceberg.DictionaryBatchReader;
 import dev.tidewater.iceberg.IcebergBatchScan;
 import dev.tidewater.iceberg.IcebergScans;
 import dev.tidewater.iceberg.ScanCounters;
@@ -10,8 +11,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -44,12 +47,16 @@ final class VectorizedQuery {
   record Call(
       SqlKind kind, int column, int predicate, SqlTypeName resultType, ArrowType argument) {}
 
-  /** The GROUP BY: key columns, calls, FILTER predicates, and the sorts and projects above. */
+  /**
+   * The GROUP BY: key columns, calls, FILTER predicates, the sorts and projects above, and whether
+   * the one key (a string column read for nothing else) is read as dictionary ids.
+   */
   record Aggregation(
       List<Integer> keys,
       List<Call> calls,
       List<CompiledPredicate> predicates,
-      List<RelNode> above) {}
+      List<RelNode> above,
+      boolean dictionaryKey) {}
 
   private final IcebergQueryTable table;
   private final List<Integer> columns;
@@ -119,9 +126,18 @@ final class VectorizedQuery {
     }
     ScanCounters counters = new ScanCounters();
     // an aggregate takes the batches in the order they are read; a stream keeps the file order
-    BatchReader batches =
+    Set<Integer> encoded =
+        aggregation != null && aggregation.dictionaryKey()
+            ? Set.of(batchIndex(aggregation.keys().get(0)))
+            : Set.of();
+    DictionaryBatchReader batches =
         scan.open(
-            allocator, table.batchRows(), IcebergScans.PARALLELISM, counters, aggregation == null);
+            allocator,
+            table.batchRows(),
+            IcebergScans.PARALLELISM,
+            counters,
+            aggregation == null,
+            encoded);
     Runnable report =
         () -> {
           ScanCounters.Totals totals = counters.totals();
@@ -162,9 +178,11 @@ final class VectorizedQuery {
     return columns.indexOf(column);
   }
 
-  private List<Object[]> aggregate(BatchReader batches) {
+  private List<Object[]> aggregate(DictionaryBatchReader batches) {
     int[] keys = aggregation.keys().stream().mapToInt(this::batchIndex).toArray();
     GroupTable groups = new GroupTable(keys, VectorizedPlanner.MAX_GROUPS);
+    DictionaryGroups dictionaryGroups =
+        aggregation.dictionaryKey() ? new DictionaryGroups(groups) : null;
     List<PredicateResult> predicateResults = new ArrayList<>();
     for (int i = 0; i < aggregation.predicates().size(); i++) {
       predicateResults.add(new PredicateResult());
@@ -200,7 +218,12 @@ final class VectorizedQuery {
         evaluate(aggregation.predicates().get(i), batch, predicateResults.get(i));
       }
       FieldVector[] vectors = batch.getFieldVectors().toArray(new FieldVector[0]);
-      groups.assign(vectors, rows, selected, groupOfRow);
+      if (dictionaryGroups != null) {
+        dictionaryGroups.assign(
+            (IntVector) vectors[keys[0]], batches.dictionary(keys[0]), rows, selected, groupOfRow);
+      } else {
+        groups.assign(vectors, rows, selected, groupOfRow);
+      }
       for (Accumulators.Accumulator accumulator : accumulators) {
         accumulator.add(vectors, rows, groupOfRow, selected, groups.size());
       }
