@@ -43,8 +43,8 @@ final class ArrowParquetWriters {
     return new RowWriter(writers);
   }
 
-  private static org.apache.parquet.schema.Type parquetField(
-      MessageType message, Types.NestedField field) {
+  /** The top-level field of {@code message} that holds column {@code field} (by field id). */
+  static org.apache.parquet.schema.Type parquetField(MessageType message, Types.NestedField field) {
     for (org.apache.parquet.schema.Type candidate : message.getFields()) {
       if (candidate.getId() != null && candidate.getId().intValue() == field.fieldId()) {
         return candidate;

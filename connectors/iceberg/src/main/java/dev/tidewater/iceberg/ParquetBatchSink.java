@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,6 +48,14 @@ public final class ParquetBatchSink implements BatchSink {
   /** The write option (from {@code LOAD ... WITH}) that overrides the table's target file size. */
   public static final String TARGET_FILE_SIZE_OPTION = "target_file_size";
 
+  /**
+   * The write option that picks how columns are dictionary encoded: {@code auto} (the default)
+   * decides per column from the first batch ({@link DictionaryChoice}); {@code parquet} starts
+   * every column with a dictionary and leaves the fallback to plain encoding to Parquet, as
+   * Iceberg's writer does.
+   */
+  public static final String DICTIONARY_OPTION = "parquet_dictionary";
+
   private static final Logger LOG = LoggerFactory.getLogger(ParquetBatchSink.class);
   private static final String DEFAULT_COMPRESSION = "zstd";
   // How often a file's size is checked, as Iceberg's rolling writers do.
@@ -61,6 +70,7 @@ public final class ParquetBatchSink implements BatchSink {
   private final Map<String, String> writeProperties;
   private final MetricsConfig metricsConfig;
   private final long targetFileSize;
+  private final boolean chooseDictionaries;
   private final Map<String, Integer> positions = new HashMap<>();
   private final Map<String, Integer> positionsIgnoringCase = new HashMap<>();
   private final ArrowRow row;
@@ -69,6 +79,8 @@ public final class ParquetBatchSink implements BatchSink {
   private final List<String> written = new ArrayList<>();
   private final List<DataFile> dataFiles = new ArrayList<>();
   private RollingFile unpartitioned;
+  // Decided from the first batch (DictionaryChoice); the same for every file of this sink.
+  private Set<Integer> plainColumns;
   private State state = State.OPEN;
 
   private enum State {
@@ -113,6 +125,14 @@ public final class ParquetBatchSink implements BatchSink {
                 TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
                 TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
 
+    String dictionary = options.getOrDefault(DICTIONARY_OPTION, "auto").toLowerCase(Locale.ROOT);
+    TidewaterException.check(
+        dictionary.equals("auto") || dictionary.equals("parquet"),
+        "option %s = '%s': expected 'auto' or 'parquet'",
+        DICTIONARY_OPTION,
+        dictionary);
+    this.chooseDictionaries = dictionary.equals("auto");
+
     List<Types.NestedField> columns = schema.columns();
     for (int i = 0; i < columns.size(); i++) {
       positions.put(columns.get(i).name(), i);
@@ -137,7 +157,12 @@ public final class ParquetBatchSink implements BatchSink {
     if (rows == 0) {
       return;
     }
-    row.reset(vectorsInTableOrder(batch, ignoredColumn, keep));
+    FieldVector[] vectors = vectorsInTableOrder(batch, ignoredColumn, keep);
+    if (plainColumns == null) {
+      plainColumns =
+          chooseDictionaries ? DictionaryChoice.plainColumns(schema, vectors, rows) : Set.of();
+    }
+    row.reset(vectors);
     if (partitionKey == null) {
       if (unpartitioned == null) {
         unpartitioned = new RollingFile(null);
@@ -366,6 +391,12 @@ public final class ParquetBatchSink implements BatchSink {
       location = output.encryptingOutputFile().location();
       written.add(location);
       try {
+        if (ArrowParquetAppender.supports(writeProperties, output)) {
+          current =
+              ArrowParquetAppender.dataWriter(
+                  output, schema, spec, partition, writeProperties, metricsConfig, plainColumns);
+          return;
+        }
         current =
             Parquet.writeData(output)
                 .schema(schema)

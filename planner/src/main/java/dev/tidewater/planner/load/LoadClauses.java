@@ -2,6 +2,7 @@ package dev.tidewater.planner.load;
 
 import dev.tidewater.iceberg.MergeMode;
 import dev.tidewater.iceberg.MergeSink;
+import dev.tidewater.iceberg.ParquetBatchSink;
 import dev.tidewater.iceberg.PartitionTerm;
 import dev.tidewater.parser.ast.SqlLoad;
 import dev.tidewater.parser.ast.SqlOptions;
@@ -23,6 +24,7 @@ final class LoadClauses {
   static final Set<String> WRITE_OPTIONS =
       Set.of(
           "target_file_size",
+          ParquetBatchSink.DICTIONARY_OPTION,
           LoadPlanner.FORMAT_VERSION_OPTION,
           MergeMode.OPTION,
           MergeSink.KEY_MEMORY_OPTION,
