@@ -19,17 +19,10 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
 public final class StatementContext {
   private final Engine engine;
   private final SessionState state;
-  private final String user;
 
-  public StatementContext(Engine engine, SessionState state, String user) {
+  public StatementContext(Engine engine, SessionState state) {
     this.engine = requireNonNull(engine, "engine is null");
     this.state = requireNonNull(state, "state is null");
-    this.user = requireNonNull(user, "user is null");
-  }
-
-  /** The session's user. */
-  public String user() {
-    return user;
   }
 
   public Engine engine() {

@@ -1,24 +1,16 @@
 package dev.tidewater.server.cli;
 
 import dev.tidewater.planner.load.LoadListener;
-import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/**
- * Draws a LOAD's progress on standard error: megabytes read (or rows, when the size is unknown),
- * the rows read so far, and {@code committing} at the commit. The same bar for a LOAD in process
- * and one on a server ({@link RemoteProgress}).
- */
+/** Draws a LOAD's progress on the terminal, in megabytes read (or rows, when size is unknown). */
 final class LoadProgress implements LoadListener, AutoCloseable {
   private final String label;
-  private final AtomicLong rows = new AtomicLong();
-  private volatile ProgressBar bar;
-  private volatile boolean bytes;
-  private volatile boolean committing;
+  private ProgressBar bar;
+  private boolean bytes;
 
   LoadProgress(String label) {
     this.label = label;
@@ -43,43 +35,28 @@ final class LoadProgress implements LoadListener, AutoCloseable {
   }
 
   @Override
-  public void progressed(long bytesRead, long rowsRead) {
-    long total = rows.addAndGet(rowsRead);
+  public void progressed(long bytesRead, long rows) {
     ProgressBar current = bar;
     if (current != null) {
-      current.stepBy(bytes ? bytesRead : rowsRead);
-      if (bytes) {
-        current.setExtraMessage(message(total));
-      }
+      current.stepBy(bytes ? bytesRead : rows);
     }
   }
 
   @Override
   public void committing() {
-    committing = true;
     ProgressBar current = bar;
     if (current != null) {
-      current.setExtraMessage(message(rows.get()));
+      current.setExtraMessage(" committing");
     }
-  }
-
-  /** The rows read (a bar in bytes does not show them otherwise) and the phase. */
-  private String message(long total) {
-    String read = bytes ? String.format(Locale.ROOT, " %,d rows", total) : "";
-    return committing ? read + " committing" : read;
   }
 
   @Override
   public synchronized void close() {
-    ProgressBar current = bar;
-    if (current != null) {
+    if (bar != null) {
       if (bytes) {
-        current.stepTo(current.getMax());
+        bar.stepTo(bar.getMax());
       }
-      // Closed when the LOAD's answer came: its commit is over.
-      committing = false;
-      current.setExtraMessage(message(rows.get()));
-      current.close();
+      bar.close();
       bar = null;
     }
   }
