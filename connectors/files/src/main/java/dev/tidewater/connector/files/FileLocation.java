@@ -166,6 +166,11 @@ final class FileLocation {
       }
     } catch (IOException | UncheckedIOException e) {
       throw TidewaterException.user("location '%s': cannot list files: %s", text, e.getMessage());
+    } catch (java.util.regex.PatternSyntaxException e) {
+      // e.g. an unbalanced '{' left by a '${env:...}' reference that was not resolved
+      throw TidewaterException.user(
+          "location '%s' is not a valid glob: %s at index %d of the pattern",
+          text, e.getDescription(), e.getIndex());
     }
   }
 

@@ -32,6 +32,19 @@ class UnreadableFilesTest {
   @TempDir Path directory;
 
   @Test
+  void anUnbalancedBraceInTheGlobIsAUserErrorNamingTheLocation() throws IOException {
+    Files.writeString(directory.resolve("orders.csv"), "id\n1\n");
+    String location = directory + "/${env:*.csv";
+    Connector connector = SourceReading.connector(Map.of("location", location));
+
+    assertThatThrownBy(() -> connector.discover(SourceObject.SELF))
+        .isInstanceOfSatisfying(
+            TidewaterException.class, error -> assertThat(error.kind()).isEqualTo(ErrorKind.USER))
+        .hasMessageContaining(location)
+        .hasMessageContaining("is not a valid glob");
+  }
+
+  @Test
   void aFileThatBecameADirectoryAfterPlanningNamesTheFile() throws IOException {
     for (String name : List.of("orders.csv", "orders.jsonl")) {
       Path file = directory.resolve(name);
