@@ -4,10 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tidewater.iceberg.CatalogRegistry;
 import dev.tidewater.planner.load.LoadHistory;
+import dev.tidewater.planner.load.RunningLoads;
 import dev.tidewater.planner.metadata.LoadRecord;
 import dev.tidewater.planner.metadata.MetadataStore;
 import dev.tidewater.planner.metadata.Secrets;
 import dev.tidewater.planner.metadata.SourceDefinition;
+import dev.tidewater.planner.metadata.StatementRedactor;
 import dev.tidewater.planner.query.ScanMetrics;
 import dev.tidewater.spi.Connector;
 import dev.tidewater.spi.ConnectorFactory;
@@ -32,6 +34,8 @@ public final class Engine implements AutoCloseable {
   private final Map<String, ConnectorFactory> factories;
   private final BufferAllocator allocator;
   private final ScanMetrics scanMetrics = new ScanMetrics();
+  private final RunningLoads runningLoads = new RunningLoads();
+  private final StatementRedactor redactor;
 
   public Engine(
       EngineConfig config,
@@ -48,6 +52,7 @@ public final class Engine implements AutoCloseable {
       byName.put(factory.name().toUpperCase(Locale.ROOT), factory);
     }
     this.factories = Map.copyOf(byName);
+    this.redactor = new StatementRedactor(List.copyOf(factories));
     TidewaterException.check(
         catalogs.names().contains(config.defaultCatalog()),
         "the default catalog '%s' is not configured (catalogs: %s)",
@@ -77,6 +82,16 @@ public final class Engine implements AutoCloseable {
 
   public BufferAllocator allocator() {
     return allocator;
+  }
+
+  /** The loads this process runs now: {@code system.running_loads}. */
+  public RunningLoads runningLoads() {
+    return runningLoads;
+  }
+
+  /** Masks the secrets in statement text (for the running loads' view, logs and errors). */
+  public StatementRedactor redactor() {
+    return redactor;
   }
 
   /** The latest Iceberg scans of queries, with the files their filters kept. */

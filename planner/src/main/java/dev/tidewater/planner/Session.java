@@ -48,7 +48,7 @@ public final class Session implements AutoCloseable {
             engine.config().defaultNamespace(),
             engine.config().limits());
     this.queries = new QueryEngine(engine, state);
-    this.dispatch = new StatementDispatch(new StatementContext(engine, state), queries);
+    this.dispatch = new StatementDispatch(new StatementContext(engine, state, user), queries);
   }
 
   public String user() {
@@ -147,7 +147,8 @@ public final class Session implements AutoCloseable {
                 names.catalog(),
                 names.namespace(),
                 limited.allocator(),
-                cancellation);
+                cancellation,
+                user);
       } catch (RuntimeException e) {
         throw limited.translate(e);
       }

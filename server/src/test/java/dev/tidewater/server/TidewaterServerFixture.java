@@ -19,8 +19,8 @@ import org.apache.iceberg.io.CloseableIterable;
 
 /** A real Tidewater server on a free loopback port, with one user, for end-to-end tests. */
 public final class TidewaterServerFixture implements AutoCloseable {
-  static final String USER = "tester";
-  static final String PASSWORD = "s3cret-Pa55";
+  public static final String USER = "tester";
+  public static final String PASSWORD = "s3cret-Pa55";
 
   private final Tidewater tidewater;
   private final FlightEndpoint endpoint;

@@ -51,11 +51,13 @@ final class ExtractStage {
             throw e;
           }
           long bytes = reader.bytesRead();
+          counters.bytesRead.addAndGet(bytes - bytesBefore);
           listener.progressed(bytes - bytesBefore, rows);
           bytesBefore = bytes;
           Failpoints.pause(Failpoints.BETWEEN_BATCHES, counters.cancellation);
         }
       }
+      counters.splitsDone.incrementAndGet();
     }
   }
 }

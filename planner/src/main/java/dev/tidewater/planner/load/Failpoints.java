@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
  * Crash points for the tests that kill a process in the middle of a load. With the system property
  * {@value #PROPERTY} set to a point's name, a load that reaches the point prints {@code tidewater
  * failpoint reached: <name>} and waits there until the process is killed, so a test can SIGKILL it
- * at exactly that moment; a pause point waits until the load is cancelled instead. Unset (always,
- * outside those tests), a point costs one property read.
+ * at exactly that moment; a pause point waits until the load is cancelled (or the property is
+ * cleared) instead. Unset (always, outside those tests), a point costs one property read.
  */
 public final class Failpoints {
   /** The system property naming the point to stop at. */
@@ -31,7 +31,8 @@ public final class Failpoints {
 
   /**
    * A pause point: with the property set to its name, the load prints that it reached it and waits
-   * until {@code cancellation} is cancelled, then goes on (to its next cancel check).
+   * until {@code cancellation} is cancelled or the property no longer names the point (a test that
+   * releases a held load), then goes on (to its next cancel check).
    */
   static void pause(String point, Cancellation cancellation) {
     if (!point.equals(System.getProperty(PROPERTY))) {
@@ -41,11 +42,19 @@ public final class Failpoints {
     System.out.flush();
     CountDownLatch cancelled = new CountDownLatch(1);
     try (Cancellation.Registration wake = cancellation.onCancel(cancelled::countDown)) {
-      cancelled.await();
+      boolean held = true;
+      while (held) {
+        held =
+            !cancelled.await(RELEASE_CHECK_MILLIS, TimeUnit.MILLISECONDS)
+                && point.equals(System.getProperty(PROPERTY));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
+
+  /** How often a held load looks whether the property still holds it. */
+  private static final long RELEASE_CHECK_MILLIS = 20;
 
   static void reach(String point) {
     if (!point.equals(System.getProperty(PROPERTY))) {

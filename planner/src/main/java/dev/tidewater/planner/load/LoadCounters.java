@@ -16,6 +16,11 @@ final class LoadCounters {
   final AtomicLong rowsWritten = new AtomicLong();
   final AtomicLong rowsRejected = new AtomicLong();
 
+  /** Source bytes read, and splits (files, pages, ranges) read to their end. */
+  final AtomicLong bytesRead = new AtomicLong();
+
+  final AtomicLong splitsDone = new AtomicLong();
+
   /** Rows in the cursor window (all rows without one), and records the reader could not read. */
   final AtomicLong rowsTaken = new AtomicLong();
 

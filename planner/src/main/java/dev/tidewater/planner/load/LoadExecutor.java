@@ -73,6 +73,19 @@ public final class LoadExecutor {
    */
   public LoadOutcome execute(
       LoadPlan plan, BufferAllocator allocator, LoadListener listener, Cancellation cancellation) {
+    return execute(plan, allocator, listener, cancellation, RunningLoads.Statement.UNKNOWN);
+  }
+
+  /**
+   * Runs the load as {@link #execute(LoadPlan, BufferAllocator, LoadListener, Cancellation)} does;
+   * while it runs, {@code system.running_loads} shows it with {@code statement}'s text and user.
+   */
+  public LoadOutcome execute(
+      LoadPlan plan,
+      BufferAllocator allocator,
+      LoadListener listener,
+      Cancellation cancellation,
+      RunningLoads.Statement statement) {
     Instant started = Instant.now();
     long startNanos = System.nanoTime();
     LoadCounters counters = new LoadCounters();
@@ -91,6 +104,7 @@ public final class LoadExecutor {
                   plan.validation().validator().contract().name(),
                   plan.validation().validator().contract().version()));
     }
+    RunningLoads.Entry running = engine.runningLoads().start(plan, statement, counters, started);
     try {
       if (plan.skipReason() != null) {
         engine
@@ -99,8 +113,10 @@ public final class LoadExecutor {
                 record(plan, LoadStatus.SKIPPED, counters, null, started, 0, plan.skipReason()));
         return new LoadOutcome(plan.loadId(), LoadStatus.SKIPPED.name(), 0, 0, 0, null, 0);
       }
-      return runAndRecord(plan, allocator, listener, counters, started, startNanos);
+      return runAndRecord(
+          plan, allocator, running.listener(listener), counters, started, startNanos);
     } finally {
+      running.close();
       if (!counters.rules.isEmpty()) {
         try {
           engine.metadata().putLoadErrors(plan.loadId(), new TreeMap<>(counters.rules));

@@ -70,7 +70,7 @@ public final class StreamIngest {
   /**
    * Writes {@code batches} into the requested table in one commit, reading them as they arrive;
    * nothing is committed when any batch fails or {@code cancellation} is cancelled before the
-   * commit. The caller closes {@code batches}.
+   * commit. The caller closes {@code batches}; {@code user} is who runs it (system.running_loads).
    */
   public LoadOutcome ingest(
       Request request,
@@ -78,7 +78,8 @@ public final class StreamIngest {
       String defaultCatalog,
       String defaultNamespace,
       BufferAllocator allocator,
-      Cancellation cancellation) {
+      Cancellation cancellation,
+      String user) {
     TableName target = target(request, defaultCatalog, defaultNamespace);
     boolean exists = engine.catalogs().catalog(target.catalog()).tableExists(target.identifier());
     SqlLoad.Disposition disposition = disposition(request, target, exists);
@@ -88,7 +89,13 @@ public final class StreamIngest {
             ClientStream.NAME, ClientStream.TYPE, SourceObject.SELF, new ClientStream(batches));
     try (LoadPlan plan =
         new LoadPlanner(engine).plan(load, extraction, target.catalog(), target.namespaceText())) {
-      return new LoadExecutor(engine).execute(plan, allocator, LoadListener.NONE, cancellation);
+      return new LoadExecutor(engine)
+          .execute(
+              plan,
+              allocator,
+              LoadListener.NONE,
+              cancellation,
+              new RunningLoads.Statement("bulk ingest into " + target, user));
     }
   }
 

@@ -1,7 +1,9 @@
 package dev.tidewater.planner.query;
 
 import dev.tidewater.planner.Engine;
+import dev.tidewater.planner.load.RunningLoads;
 import dev.tidewater.planner.metadata.LoadRecord;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,71 @@ final class SystemSchema extends AbstractSchema {
 
   @Override
   protected Map<String, Table> getTableMap() {
-    return Map.of("loads", new LoadsTable(), "load_errors", new LoadErrorsTable());
+    return Map.of(
+        "loads",
+        new LoadsTable(),
+        "load_errors",
+        new LoadErrorsTable(),
+        "running_loads",
+        new RunningLoadsTable());
+  }
+
+  /**
+   * The loads and bulk ingests this process runs now, with their progress so far; a load leaves the
+   * table when it ends (its outcome is then in {@code system.loads}).
+   */
+  private final class RunningLoadsTable extends AbstractTable implements ScannableTable {
+    @Override
+    public RelDataType getRowType(RelDataTypeFactory factory) {
+      RelDataTypeFactory.Builder builder = factory.builder();
+      for (String name :
+          List.of("load_id", "statement", "user_name", "source", "target", "phase")) {
+        builder.add(name, SqlTypeName.VARCHAR).nullable(true);
+      }
+      for (String name :
+          List.of(
+              "rows_read",
+              "rows_written",
+              "rows_rejected",
+              "bytes_read",
+              "bytes_total",
+              "splits",
+              "splits_done")) {
+        builder.add(name, SqlTypeName.BIGINT).nullable(true);
+      }
+      builder.add("rows_per_second", SqlTypeName.DOUBLE).nullable(true);
+      builder.add("started_at", SqlTypeName.TIMESTAMP, 3).nullable(true);
+      builder.add("seconds", SqlTypeName.DOUBLE).nullable(true);
+      return builder.build();
+    }
+
+    @Override
+    public Enumerable<Object[]> scan(DataContext root) {
+      Instant now = Instant.now();
+      List<Object[]> rows = new ArrayList<>();
+      for (RunningLoads.Progress load : engine.runningLoads().snapshot()) {
+        rows.add(
+            new Object[] {
+              load.loadId(),
+              load.statement(),
+              load.user(),
+              load.source(),
+              load.target(),
+              load.phase().name(),
+              load.rowsRead(),
+              load.rowsWritten(),
+              load.rowsRejected(),
+              load.bytesRead(),
+              load.bytesTotal() < 0 ? null : load.bytesTotal(),
+              (long) load.splits(),
+              load.splitsDone(),
+              load.rowsPerSecond(now),
+              load.startedAt().toEpochMilli(),
+              load.seconds(now)
+            });
+      }
+      return Linq4j.asEnumerable(rows);
+    }
   }
 
   /** How many rows of each load broke each contract rule. */

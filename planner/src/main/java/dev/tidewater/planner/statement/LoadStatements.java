@@ -12,6 +12,7 @@ import dev.tidewater.planner.load.LoadListener;
 import dev.tidewater.planner.load.LoadOutcome;
 import dev.tidewater.planner.load.LoadPlan;
 import dev.tidewater.planner.load.LoadPlanner;
+import dev.tidewater.planner.load.RunningLoads;
 import dev.tidewater.planner.result.Rows;
 import dev.tidewater.spi.Cancellation;
 import org.apache.arrow.memory.BufferAllocator;
@@ -34,11 +35,18 @@ final class LoadStatements {
     this.engine = context.engine();
   }
 
+  /** Runs a LOAD; {@code sql} is its text, which system.running_loads shows (secrets masked). */
   ExecutionResult load(
-      SqlLoad load, BufferAllocator allocator, LoadListener listener, Cancellation cancellation) {
+      SqlLoad load,
+      String sql,
+      BufferAllocator allocator,
+      LoadListener listener,
+      Cancellation cancellation) {
+    RunningLoads.Statement statement =
+        new RunningLoads.Statement(engine.redactor().redact(sql), context.user());
     try (LoadPlan plan = planner().plan(load, context.catalog(), context.namespace())) {
       LoadOutcome outcome =
-          new LoadExecutor(engine).execute(plan, allocator, listener, cancellation);
+          new LoadExecutor(engine).execute(plan, allocator, listener, cancellation, statement);
       return ExecutionResult.rows(outcome.toRows().reader(allocator));
     }
   }

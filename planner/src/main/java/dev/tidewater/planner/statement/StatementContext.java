@@ -19,10 +19,17 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
 public final class StatementContext {
   private final Engine engine;
   private final SessionState state;
+  private final String user;
 
-  public StatementContext(Engine engine, SessionState state) {
+  public StatementContext(Engine engine, SessionState state, String user) {
     this.engine = requireNonNull(engine, "engine is null");
     this.state = requireNonNull(state, "state is null");
+    this.user = requireNonNull(user, "user is null");
+  }
+
+  /** The session's user. */
+  public String user() {
+    return user;
   }
 
   public Engine engine() {

@@ -29,7 +29,7 @@ import org.apache.calcite.sql.SqlSetOption;
  * The one statement dispatch: binds each Tidewater statement to the executor method of its kind
  * (the visitor makes a statement without one a compile error), and queries to the query engine.
  */
-public final class StatementDispatch implements StatementVisitor<BoundStatement> {
+public final class StatementDispatch {
   private final QueryEngine queries;
   private final SourceStatements sources;
   private final ContractStatements contracts;
@@ -64,7 +64,7 @@ public final class StatementDispatch implements StatementVisitor<BoundStatement>
   /** Binds a parsed statement; {@code sql} is its text, which a query is planned from. */
   public BoundStatement bind(SqlNode node, String sql) {
     if (node instanceof TidewaterStatement statement) {
-      return statement.accept(this);
+      return statement.accept(new Binder(sql));
     }
     if (node instanceof SqlSetOption option) {
       return BoundStatement.update(() -> sessions.set(option));
@@ -84,90 +84,104 @@ public final class StatementDispatch implements StatementVisitor<BoundStatement>
         });
   }
 
-  @Override
-  public BoundStatement visit(SqlCreateSource statement) {
-    return BoundStatement.change(cancellation -> sources.create(statement, cancellation));
-  }
+  /**
+   * Binds one Tidewater statement; {@code sql}, the statement's text as the client sent it, reaches
+   * every executor (a LOAD shows it in system.running_loads).
+   */
+  private final class Binder implements StatementVisitor<BoundStatement> {
+    private final String sql;
 
-  @Override
-  public BoundStatement visit(SqlDropSource statement) {
-    return BoundStatement.update(() -> sources.drop(statement));
-  }
-
-  @Override
-  public BoundStatement visit(SqlCreateContract statement) {
-    return BoundStatement.update(() -> contracts.create(statement));
-  }
-
-  @Override
-  public BoundStatement visit(SqlDropContract statement) {
-    return BoundStatement.update(() -> contracts.drop(statement));
-  }
-
-  @Override
-  public BoundStatement visit(SqlLoad statement) {
-    return new BoundStatement(
-        () -> LoadStatements.LOAD_SCHEMA,
-        (allocator, listener, cancellation) ->
-            loads.load(statement, allocator, listener, cancellation));
-  }
-
-  @Override
-  public BoundStatement visit(SqlExplainLoad statement) {
-    return BoundStatement.rows(
-        LoadStatements.EXPLAIN_SCHEMA, allocator -> loads.explain(statement, allocator));
-  }
-
-  @Override
-  public BoundStatement visit(SqlValidateLoad statement) {
-    return new BoundStatement(
-        () -> LoadStatements.VALIDATE_SCHEMA,
-        (allocator, listener, cancellation) -> loads.validate(statement, allocator, cancellation));
-  }
-
-  @Override
-  public BoundStatement visit(SqlRollbackLoad statement) {
-    return BoundStatement.change(cancellation -> rollback.execute(statement, cancellation));
-  }
-
-  @Override
-  public BoundStatement visit(SqlPublishBranch statement) {
-    return BoundStatement.change(cancellation -> branches.publish(statement, cancellation));
-  }
-
-  @Override
-  public BoundStatement visit(SqlDropBranch statement) {
-    return BoundStatement.change(cancellation -> branches.drop(statement, cancellation));
-  }
-
-  @Override
-  public BoundStatement visit(SqlCreateNamespace statement) {
-    return BoundStatement.change(cancellation -> namespaces.create(statement, cancellation));
-  }
-
-  @Override
-  public BoundStatement visit(SqlDropTable statement) {
-    return BoundStatement.change(cancellation -> tables.drop(statement, cancellation));
-  }
-
-  @Override
-  public BoundStatement visit(SqlShow statement) {
-    if (statement.kind == SqlShow.ShowKind.BRANCHES) {
-      return BoundStatement.rows(
-          BranchStatements.SHOW_SCHEMA, allocator -> branches.show(statement, allocator));
+    Binder(String sql) {
+      this.sql = sql;
     }
-    return BoundStatement.rows(
-        ShowStatements.schema(statement), allocator -> shows.execute(statement, allocator));
-  }
 
-  @Override
-  public BoundStatement visit(SqlDescribe statement) {
-    return BoundStatement.rows(
-        DescribeStatements.schema(statement), allocator -> describes.execute(statement, allocator));
-  }
+    @Override
+    public BoundStatement visit(SqlCreateSource statement) {
+      return BoundStatement.change(cancellation -> sources.create(statement, cancellation));
+    }
 
-  @Override
-  public BoundStatement visit(SqlUse statement) {
-    return BoundStatement.update(() -> sessions.use(statement));
+    @Override
+    public BoundStatement visit(SqlDropSource statement) {
+      return BoundStatement.update(() -> sources.drop(statement));
+    }
+
+    @Override
+    public BoundStatement visit(SqlCreateContract statement) {
+      return BoundStatement.update(() -> contracts.create(statement));
+    }
+
+    @Override
+    public BoundStatement visit(SqlDropContract statement) {
+      return BoundStatement.update(() -> contracts.drop(statement));
+    }
+
+    @Override
+    public BoundStatement visit(SqlLoad statement) {
+      return new BoundStatement(
+          () -> LoadStatements.LOAD_SCHEMA,
+          (allocator, listener, cancellation) ->
+              loads.load(statement, sql, allocator, listener, cancellation));
+    }
+
+    @Override
+    public BoundStatement visit(SqlExplainLoad statement) {
+      return BoundStatement.rows(
+          LoadStatements.EXPLAIN_SCHEMA, allocator -> loads.explain(statement, allocator));
+    }
+
+    @Override
+    public BoundStatement visit(SqlValidateLoad statement) {
+      return new BoundStatement(
+          () -> LoadStatements.VALIDATE_SCHEMA,
+          (allocator, listener, cancellation) ->
+              loads.validate(statement, allocator, cancellation));
+    }
+
+    @Override
+    public BoundStatement visit(SqlRollbackLoad statement) {
+      return BoundStatement.change(cancellation -> rollback.execute(statement, cancellation));
+    }
+
+    @Override
+    public BoundStatement visit(SqlPublishBranch statement) {
+      return BoundStatement.change(cancellation -> branches.publish(statement, cancellation));
+    }
+
+    @Override
+    public BoundStatement visit(SqlDropBranch statement) {
+      return BoundStatement.change(cancellation -> branches.drop(statement, cancellation));
+    }
+
+    @Override
+    public BoundStatement visit(SqlCreateNamespace statement) {
+      return BoundStatement.change(cancellation -> namespaces.create(statement, cancellation));
+    }
+
+    @Override
+    public BoundStatement visit(SqlDropTable statement) {
+      return BoundStatement.change(cancellation -> tables.drop(statement, cancellation));
+    }
+
+    @Override
+    public BoundStatement visit(SqlShow statement) {
+      if (statement.kind == SqlShow.ShowKind.BRANCHES) {
+        return BoundStatement.rows(
+            BranchStatements.SHOW_SCHEMA, allocator -> branches.show(statement, allocator));
+      }
+      return BoundStatement.rows(
+          ShowStatements.schema(statement), allocator -> shows.execute(statement, allocator));
+    }
+
+    @Override
+    public BoundStatement visit(SqlDescribe statement) {
+      return BoundStatement.rows(
+          DescribeStatements.schema(statement),
+          allocator -> describes.execute(statement, allocator));
+    }
+
+    @Override
+    public BoundStatement visit(SqlUse statement) {
+      return BoundStatement.update(() -> sessions.use(statement));
+    }
   }
 }

@@ -7,11 +7,16 @@ import dev.tidewater.spi.ErrorKind;
 import dev.tidewater.spi.TidewaterException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.CallOption;
+import org.apache.arrow.flight.CallOptions;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
+import org.apache.arrow.flight.CloseSessionRequest;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
@@ -22,6 +27,8 @@ import org.apache.arrow.flight.grpc.CredentialCallOption;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -31,6 +38,7 @@ final class RemoteRunner implements StatementRunner {
   private final FlightClient client;
   private final FlightSqlClient sql;
   private final CallOption token;
+  private final RemoteProgress progress;
 
   /** The running query's FlightInfo and stream, for {@link #cancel()}; null between statements. */
   private volatile FlightInfo runningInfo;
@@ -66,6 +74,14 @@ final class RemoteRunner implements StatementRunner {
           "cannot log in to " + host + ":" + port + ": " + e.getMessage() + hint,
           null);
     }
+    this.progress =
+        new RemoteProgress(
+            sql,
+            () ->
+                client
+                    .authenticateBasicToken(user, password)
+                    .orElseThrow(() -> new IllegalStateException("no token")),
+            user);
   }
 
   private static FlightClient client(BufferAllocator allocator, String host, int port, Tls tls) {
@@ -95,11 +111,32 @@ final class RemoteRunner implements StatementRunner {
       if (schema.getFields().isEmpty()) {
         return ExecutionResult.update(prepared.executeUpdate(token));
       }
-      FlightInfo info = prepared.execute(token);
-      runningInfo = info;
-      FlightStream stream = sql.getStream(info.getEndpoints().get(0).getTicket(), token);
-      runningStream = stream;
-      return ExecutionResult.rows(new StreamReader(stream));
+      if (listener == LoadListener.NONE) {
+        return ExecutionResult.rows(new StreamReader(start(prepared)));
+      }
+      // A LOAD runs while its stream waits for its one answer row: follow it meanwhile, so that
+      // the bar ends when the LOAD does, as in process.
+      Set<String> before = progress.running();
+      StreamReader reader = new StreamReader(start(prepared));
+      try (RemoteProgress.Watch watch = progress.watch(statement, before, listener)) {
+        if (reader.prefetch()) {
+          VectorSchemaRoot answer = reader.root();
+          if (answer.getVector("load_id") instanceof VarCharVector id
+              && answer.getVector("rows_read") instanceof BigIntVector rowsRead
+              && !id.isNull(0)
+              && !rowsRead.isNull(0)) {
+            watch.ended(new String(id.get(0), StandardCharsets.UTF_8), rowsRead.get(0));
+          }
+        }
+      } catch (RuntimeException e) {
+        try {
+          reader.close();
+        } catch (RuntimeException closing) {
+          e.addSuppressed(closing);
+        }
+        throw e;
+      }
+      return ExecutionResult.rows(reader);
     } catch (FlightRuntimeException e) {
       runningInfo = null;
       runningStream = null;
@@ -110,6 +147,15 @@ final class RemoteRunner implements StatementRunner {
         prepared.close(token);
       }
     }
+  }
+
+  /** Runs the prepared statement: its stream, which {@link #cancel()} can cancel. */
+  private FlightStream start(FlightSqlClient.PreparedStatement prepared) {
+    FlightInfo info = prepared.execute(token);
+    runningInfo = info;
+    FlightStream stream = sql.getStream(info.getEndpoints().get(0).getTicket(), token);
+    runningStream = stream;
+    return stream;
   }
 
   /**
@@ -137,6 +183,17 @@ final class RemoteRunner implements StatementRunner {
   @Override
   public void close() {
     try {
+      if (progress != null) {
+        progress.close();
+      }
+      if (token != null) {
+        try {
+          sql.closeSession(
+              new CloseSessionRequest(), token, CallOptions.timeout(10, TimeUnit.SECONDS));
+        } catch (FlightRuntimeException e) {
+          // The server forgets an idle session by itself; closing is only a courtesy.
+        }
+      }
       client.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -149,8 +206,23 @@ final class RemoteRunner implements StatementRunner {
   private final class StreamReader implements BatchReader {
     private final FlightStream stream;
 
+    /** Whether {@link #prefetch()} has advanced the stream, and to a batch of rows. */
+    private boolean fetched;
+
+    private boolean hasBatch;
+
     StreamReader(FlightStream stream) {
       this.stream = stream;
+    }
+
+    /**
+     * Waits for the first batch (a LOAD's answer comes when it ends), which {@link #root()} then
+     * holds and the next {@link #next()} returns; false when there is none.
+     */
+    boolean prefetch() {
+      hasBatch = advance();
+      fetched = true;
+      return hasBatch;
     }
 
     @Override
@@ -160,6 +232,14 @@ final class RemoteRunner implements StatementRunner {
 
     @Override
     public boolean next() {
+      if (fetched) {
+        fetched = false;
+        return hasBatch;
+      }
+      return advance();
+    }
+
+    private boolean advance() {
       try {
         while (stream.next()) {
           if (stream.getRoot().getRowCount() > 0) {

@@ -44,6 +44,15 @@ final class RunCommand implements Callable<Integer> {
               + " error.")
   OutputFormat output;
 
+  @Option(
+      names = "--progress",
+      defaultValue = "auto",
+      converter = ProgressConverter.class,
+      description =
+          "A progress bar for each LOAD, on standard error: auto (default: on a terminal, with"
+              + " table output), always or never.")
+  Progress progress;
+
   @Parameters(paramLabel = "SCRIPT", description = "The .sql file to run.")
   Path script;
 
@@ -64,7 +73,7 @@ final class RunCommand implements Callable<Integer> {
               notes,
               System.err,
               output.writer(System.out, maxRows),
-              System.console() != null && !output.machineReadable());
+              progress.shown(output));
       int failures;
       try (Interrupts interrupts = Interrupts.install(executor::interrupt)) {
         failures = executor.run(script.toString(), text, continueOnError);
@@ -83,6 +92,35 @@ final class RunCommand implements Callable<Integer> {
     } catch (TidewaterException e) {
       System.err.println("error: " + e.getMessage());
       return 2;
+    }
+  }
+
+  /** When LOADs draw a progress bar. */
+  enum Progress {
+    AUTO,
+    ALWAYS,
+    NEVER;
+
+    /** AUTO: on a terminal, unless standard output carries only result rows. */
+    boolean shown(OutputFormat output) {
+      return switch (this) {
+        case AUTO -> System.console() != null && !output.machineReadable();
+        case ALWAYS -> true;
+        case NEVER -> false;
+      };
+    }
+  }
+
+  /** {@code auto}, {@code always} or {@code never}, in any case. */
+  static final class ProgressConverter implements ITypeConverter<Progress> {
+    @Override
+    public Progress convert(String value) {
+      try {
+        return Progress.valueOf(value.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(
+            "'" + value + "' is not a progress mode (auto, always or never)");
+      }
     }
   }
 

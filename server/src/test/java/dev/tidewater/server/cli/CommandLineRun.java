@@ -9,6 +9,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -23,12 +25,43 @@ record CommandLineRun(int exitCode, String out, String err) {
    * Runs the command with {@code stdin} as its standard input (null: this JVM's), output and error
    * captured.
    */
-  static synchronized CommandLineRun withInput(String stdin, String... args) {
+  static CommandLineRun withInput(String stdin, String... args) {
+    return run(stdin, new ByteArrayOutputStream(), new ByteArrayOutputStream(), args);
+  }
+
+  /**
+   * Starts the command in another thread, with {@code stdin} as its standard input and output and
+   * error captured; the test reads them while it runs.
+   */
+  static Running inBackground(String stdin, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    CompletableFuture<CommandLineRun> run =
+        CompletableFuture.supplyAsync(() -> CommandLineRun.run(stdin, out, err, args));
+    return new Running(err, run);
+  }
+
+  /** A command that runs in another thread. */
+  record Running(ByteArrayOutputStream err, CompletableFuture<CommandLineRun> run) {
+    /** Its standard error so far. */
+    String errSoFar() {
+      return err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Waits for its end. */
+    CommandLineRun finish() throws Exception {
+      return run.get(GIVE_UP_SECONDS, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Not a time limit on the command: only how long a test waits for one that hangs. */
+  static final long GIVE_UP_SECONDS = 300;
+
+  private static synchronized CommandLineRun run(
+      String stdin, ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
     PrintStream originalOut = System.out;
     PrintStream originalErr = System.err;
     InputStream originalIn = System.in;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
     try {
       if (stdin != null) {
         System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
